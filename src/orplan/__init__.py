@@ -1,3 +1,91 @@
-"""orplan: operating-room scheduling optimiser."""
+"""orplan: operating-room scheduling optimiser.
+
+The flow, one module each: scenario (input) -> solver (CP-SAT) -> plan (output) -> check
+(independent second opinion and KPIs) -> report (Gantt, files).
+
+>>> import orplan
+>>> scenario = orplan.load_scenario("scenarios/demo.yaml")  # doctest: +SKIP
+>>> result = orplan.solve(scenario, time_limit=10)  # doctest: +SKIP
+>>> result.plan.to_frame()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
 
 __version__ = "0.1.0"
+
+from typing import TYPE_CHECKING, Any
+
+from orplan.errors import OrplanError, PlanInvalidError, ScenarioError
+from orplan.plan.io import load_plan, save_plan
+from orplan.plan.model import CaseAssignment, Plan
+from orplan.scenario import Scenario, load_scenario, save_scenario
+
+if TYPE_CHECKING:
+    from orplan.check import CheckReport
+    from orplan.solver.solve import Progress, Result, SolveSettings
+
+
+def solve(
+    scenario: Scenario,
+    settings: SolveSettings | None = None,
+    *,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+    deterministic_time: float | None = None,
+    progress: Any = None,
+) -> Result:
+    """Plan ``scenario`` with CP-SAT; the plan is verified by the independent checker.
+
+    Keyword arguments override fields of ``settings`` (defaults: 30 s, 2 workers, seed 0).
+    See :func:`orplan.solver.solve.solve`.
+    """
+    from dataclasses import replace
+
+    from orplan.solver.solve import SolveSettings
+    from orplan.solver.solve import solve as _solve
+
+    base = settings or SolveSettings()
+    overrides: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "time_limit": time_limit,
+            "workers": workers,
+            "seed": seed,
+            "deterministic_time": deterministic_time,
+        }.items()
+        if v is not None
+    }
+    return _solve(scenario, replace(base, **overrides), progress=progress)
+
+
+def check(scenario: Scenario, plan: Plan) -> CheckReport:
+    """Verify every hard rule of ``plan`` and recompute KPIs and cost (independent checker)."""
+    from orplan.check import check as _check
+
+    return _check(scenario, plan)
+
+
+def generate(profile: str, seed: int = 1, **overrides: Any) -> Scenario:
+    """Generate a scenario from a calibrated profile ('demo', 'pilot-week', 'hospital-month')."""
+    from orplan.generate import generate as _generate
+
+    return _generate(profile, seed, **overrides)
+
+
+__all__ = [
+    "CaseAssignment",
+    "OrplanError",
+    "Plan",
+    "PlanInvalidError",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "check",
+    "generate",
+    "load_plan",
+    "load_scenario",
+    "save_plan",
+    "save_scenario",
+    "solve",
+]

@@ -1,0 +1,258 @@
+"""Command line: ``orplan validate | solve | check | schema | generate | ihtc``.
+
+Exit codes: 0 success; 1 no valid plan (infeasible, none found in time) or, for ``check``,
+rule violations; 2 bad input (unreadable or invalid file, wrong option); 3 internal error
+(the checker rejected the solver's plan; nothing is written); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import orplan
+from orplan.errors import OrplanError, PlanInvalidError
+
+EXAMPLES = {
+    "validate": "example:\n  orplan validate scenarios/demo.yaml",
+    "solve": (
+        "examples:\n  orplan solve scenarios/demo.yaml --out out/demo\n"
+        "  orplan solve scenarios/pilot-week.yaml --out out/week --time-limit 60 --workers 2\n"
+        "  orplan solve scenarios/demo.yaml --out out/demo --workers 1 --deterministic-time 20"
+    ),
+    "check": "example:\n  orplan check scenarios/demo.yaml out/demo/plan.json",
+    "schema": "examples:\n  orplan schema > scenario.schema.json\n  orplan schema --plan",
+}
+
+
+def _err(message: str) -> None:
+    print(f"orplan: error: {message}", file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate a scenario file."""
+    from orplan.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    if args.json:
+        print(json.dumps({"valid": True, "scenario": scenario.name, "cases": len(scenario.cases)}))
+    elif not args.quiet:
+        print(
+            f"{args.scenario}: valid scenario {scenario.name!r}: {len(scenario.theatres)} "
+            f"theatres, {len(scenario.sessions)} sessions, {len(scenario.surgeons)} surgeons, "
+            f"{len(scenario.cases)} cases over {scenario.horizon.days} days"
+        )
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the scenario (or plan) format."""
+    from orplan.plan.model import Plan
+    from orplan.scenario.model import Scenario
+
+    model = Plan if args.plan else Scenario
+    print(json.dumps(model.model_json_schema(mode="validation"), indent=2))
+    return 0
+
+
+def _progress_printer(quiet: bool) -> Any:
+    if quiet:
+        return None
+
+    def show(p: Any) -> None:
+        gap = "   -  " if p.gap is None else f"{100 * p.gap:6.2f}%"
+        print(
+            f"  {p.elapsed:7.1f}s  plan cost {p.objective:>12,.0f}  bound {p.bound:>12,.0f}  "
+            f"gap {gap}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    """Solve a scenario and write the checked plan."""
+    from orplan.outputs import write_outputs
+    from orplan.scenario import load_scenario
+    from orplan.solver import SolveSettings, solve
+
+    scenario = load_scenario(args.scenario)
+    settings = SolveSettings(
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        deterministic_time=args.deterministic_time,
+    )
+    if not args.quiet:
+        print(
+            f"Solving {scenario.name!r}: {len(scenario.cases)} cases, "
+            f"{len(scenario.sessions)} sessions (limit {settings.time_limit:g} s, "
+            f"{settings.workers} workers, seed {settings.seed}; Ctrl-C stops with the best "
+            "plan so far)",
+            file=sys.stderr,
+        )
+    result = solve(scenario, settings, progress=_progress_printer(args.quiet))
+    if result.plan is None:
+        if args.json:
+            print(json.dumps({"status": result.status, "explanation": result.explanation}))
+        else:
+            _err(f"no plan: {result.status}")
+            for line in result.explanation:
+                print(f"  - {line}", file=sys.stderr)
+        return 1
+    paths = write_outputs(scenario, result, args.out)
+    assert result.check is not None and result.plan.run is not None
+    k = result.check.kpis
+    run = result.plan.run
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "status": result.status,
+                    "stopped_by": run.stopped_by,
+                    "objective": result.objective,
+                    "bound": result.bound,
+                    "gap": result.gap,
+                    "wall_time": run.wall_time,
+                    "kpis": k.model_dump(mode="json"),
+                    "files": [str(p) for p in paths],
+                }
+            )
+        )
+    elif not args.quiet:
+        gap = "-" if result.gap is None else f"{100 * result.gap:.2f}%"
+        note = {
+            "optimal": "proven optimal",
+            "time_limit": "time limit reached: best plan found so far",
+            "interrupted": "interrupted: best plan found so far",
+        }.get(run.stopped_by, run.stopped_by)
+        print(
+            f"{result.status} ({note}) in {run.wall_time:.1f} s: cost {result.objective:,.0f}, "
+            f"bound {result.bound:,.0f}, gap {gap}\n"
+            f"scheduled {k.scheduled}/{k.scheduled + k.unscheduled} cases, utilisation "
+            f"{100 * k.utilisation:.1f}%, overtime {k.overtime_minutes} min, idle "
+            f"{k.idle_minutes} min, deadline breaches {k.deadline_breaches}\n"
+            f"checked by the independent checker: all hard rules hold\n"
+            f"wrote {', '.join(str(p) for p in paths)}"
+        )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check a plan against a scenario with the independent checker."""
+    from orplan.check import check
+    from orplan.plan.io import load_plan
+    from orplan.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    plan = load_plan(args.plan)
+    report = check(scenario, plan)
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        if report.ok:
+            print(f"{args.plan}: valid - every hard rule holds")
+        else:
+            print(report.summary())
+        if not args.quiet:
+            print(f"cost: {report.cost.model_dump()}")
+            print(f"kpis: {report.kpis.model_dump(mode='json')}")
+    return 0 if report.ok else 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument errors exit with code 2 and one line, like every other bad input."""
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        _err(message)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``orplan`` argument parser with all subcommands."""
+    parser = _Parser(
+        prog="orplan",
+        description="Operating-room scheduling optimiser (CP-SAT) with an independent checker.",
+        epilog="Exit codes: 0 ok, 1 no valid plan / violations, 2 bad input, 3 internal error, "
+        "130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"orplan {orplan.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    fmt = argparse.RawDescriptionHelpFormatter
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+        p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+    p = sub.add_parser("validate", help="validate a scenario file", epilog=EXAMPLES["validate"],
+                       formatter_class=fmt)  # fmt: skip
+    p.add_argument("scenario", type=Path, help="scenario file (.yaml or .json)")
+    common(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("solve", help="plan a scenario and write the checked plan",
+                       epilog=EXAMPLES["solve"], formatter_class=fmt)  # fmt: skip
+    p.add_argument("scenario", type=Path, help="scenario file (.yaml or .json)")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
+    p.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--deterministic-time", type=float, default=None,
+                   help="limit in CP-SAT deterministic time; with --workers 1 a run repeats "
+                        "exactly")  # fmt: skip
+    common(p)
+    p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("check", help="check a plan with the independent checker",
+                       epilog=EXAMPLES["check"], formatter_class=fmt)  # fmt: skip
+    p.add_argument("scenario", type=Path, help="scenario file")
+    p.add_argument("plan", type=Path, help="plan.json")
+    common(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of scenario files",
+                       epilog=EXAMPLES["schema"], formatter_class=fmt)  # fmt: skip
+    p.add_argument("--plan", action="store_true", help="print the plan schema instead")
+    p.set_defaults(func=cmd_schema)
+
+    try:
+        from orplan.generate.cli import add_generate_parser
+    except ImportError:  # pragma: no cover - generator not installed in a partial checkout
+        pass
+    else:
+        add_generate_parser(sub)
+    try:
+        from orplan.ihtc.cli import add_ihtc_parser
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        add_ihtc_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``orplan`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except PlanInvalidError as exc:
+        _err(f"internal error, nothing written: {exc}")
+        return 3
+    except OrplanError as exc:
+        _err(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Write a solved plan's files into an output folder (only after the checker passed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orplan.plan.io import save_plan, save_plan_csv, write_json
+from orplan.report.gantt import save_gantt
+from orplan.scenario.model import Scenario
+from orplan.solver.solve import Result
+
+
+def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[Path]:
+    """Write ``plan.json``, ``plan.csv``, ``kpis.json`` and ``gantt.png`` into ``out``.
+
+    Parameters
+    ----------
+    scenario
+        The scenario that was solved.
+    result
+        A result with a checked plan.
+    out
+        Output folder (created if missing).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    if result.plan is None or result.check is None or not result.check.ok:
+        raise ValueError("only a checked plan can be written")
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    plan = result.plan
+    paths = [folder / "plan.json", folder / "plan.csv", folder / "kpis.json", folder / "gantt.png"]
+    save_plan(plan, paths[0])
+    save_plan_csv(plan, paths[1])
+    run = plan.run.model_dump(mode="json") if plan.run else {}
+    write_json(
+        paths[2],
+        {
+            "scenario": scenario.name,
+            "status": result.status,
+            "objective": result.objective,
+            "bound": result.bound,
+            "gap": result.gap,
+            "kpis": result.check.kpis.model_dump(mode="json"),
+            "cost": result.check.cost.model_dump(mode="json"),
+            "run": run,
+        },
+    )
+    save_gantt(scenario, plan, paths[3])
+    return paths

@@ -1,0 +1,77 @@
+"""Plan files: ``plan.json`` (the record), ``plan.csv`` (for spreadsheets), ``kpis.json``.
+
+Files are written to a temporary name and renamed, so an interrupted write never leaves a
+half-written plan beside a good one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from orplan.errors import ScenarioError
+from orplan.plan.model import Plan
+from orplan.scenario.io import validation_problems
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as indented JSON, atomically."""
+    _atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def plan_to_json(plan: Plan) -> str:
+    """Serialise a plan to its stable JSON form."""
+    return json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def save_plan(plan: Plan, path: str | Path) -> None:
+    """Write ``plan.json``."""
+    _atomic_write(Path(path), plan_to_json(plan))
+
+
+def save_plan_csv(plan: Plan, path: str | Path) -> None:
+    """Write the plan as CSV, one row per case (scheduled first, by date, theatre, start)."""
+    frame = plan.to_frame()
+    frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
+    frame = frame.sort_values(
+        ["scheduled", "date", "theatre", "start", "case"],
+        ascending=[False, True, True, True, True],
+        na_position="last",
+    )
+    _atomic_write(Path(path), frame.to_csv(index=False))
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read ``plan.json``; errors name the file and field."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(str(path), ["file not found"]) from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            str(path), [f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}"]
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(path), [f"cannot read file ({exc})"]) from None
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(str(path), validation_problems(exc, data)) from None

@@ -1,0 +1,110 @@
+"""Gantt chart of a plan: one row per theatre, one panel per date, cases by specialty."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never needs a display
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from orplan.plan.model import Plan
+from orplan.scenario.clock import format_clock
+from orplan.scenario.model import Scenario
+
+_PALETTE = [
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
+    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d37295",
+]  # fmt: skip
+
+
+def gantt_figure(scenario: Scenario, plan: Plan, max_days: int = 10) -> Figure:
+    """Draw the plan.
+
+    Sessions are grey bars (with a hatched allowed-overtime tail); cases are coloured by
+    specialty and labelled with case id and surgeon; turnover is a light strip after each case.
+
+    Parameters
+    ----------
+    scenario, plan
+        The scenario and a plan for it.
+    max_days
+        At most this many dates with sessions are drawn (the first ones), to keep it legible.
+    """
+    cases = {c.id: c for c in scenario.cases}
+    turnover = {c.id: (scenario.default_turnover if c.turnover is None else c.turnover)
+                for c in scenario.cases}  # fmt: skip
+    dates: list[dt.date] = sorted({s.date for s in scenario.sessions})[:max_days] or [
+        scenario.horizon.start
+    ]
+    theatres = [t.id for t in scenario.theatres]
+    row = {t: i for i, t in enumerate(theatres)}
+    specialties = sorted({c.specialty for c in scenario.cases})
+    colour = {sp: _PALETTE[i % len(_PALETTE)] for i, sp in enumerate(specialties)}
+    sessions = [s for s in scenario.sessions if s.date in dates]
+    t0 = min((s.open for s in sessions), default=8 * 60) - 30
+    t1 = max((s.close + s.overtime for s in sessions), default=16 * 60) + 30
+    height = max(2.5, 0.42 * len(theatres) + 1.2)
+    fig, axes = plt.subplots(
+        len(dates), 1, figsize=(14, height * len(dates) + 0.8), squeeze=False, sharex=True,
+        layout="constrained",
+    )  # fmt: skip
+    for ax, date in zip(axes[:, 0], dates, strict=True):
+        owner = {t: "closed" for t in theatres}
+        for s in sessions:
+            if s.date != date:
+                continue
+            y = row[s.theatre]
+            ax.barh(y, s.close - s.open, left=s.open, height=0.8, color="#eeeeee",
+                    edgecolor="#999999", linewidth=0.6)  # fmt: skip
+            if s.overtime:
+                ax.barh(y, s.overtime, left=s.close, height=0.8, color="white",
+                        edgecolor="#cccccc", hatch="///", linewidth=0.4)  # fmt: skip
+            owner[s.theatre] = s.specialty or "open to all"
+        for entry in plan.cases:
+            if not entry.scheduled or entry.date != date or entry.case not in cases:
+                continue
+            assert entry.start is not None and entry.end is not None and entry.theatre
+            case = cases[entry.case]
+            y = row.get(entry.theatre)
+            if y is None:
+                continue
+            width = entry.end - entry.start
+            ax.barh(y, width, left=entry.start, height=0.62, color=colour[case.specialty],
+                    edgecolor="black", linewidth=0.5)  # fmt: skip
+            ax.barh(y, turnover[case.id], left=entry.end, height=0.3, color="#bbbbbb")
+            text = f"{case.id}\n{entry.surgeon}" if width >= 50 else case.id
+            if width >= 25:
+                ax.text(entry.start + width / 2, y, text, ha="center", va="center",
+                        fontsize=6, color="white" if width >= 50 else "black")  # fmt: skip
+        ax.set_yticks(range(len(theatres)), [f"{t}  ({owner[t]})" for t in theatres], fontsize=8)
+        ax.set_ylim(len(theatres) - 0.5, -0.5)
+        ax.set_xlim(t0, t1)
+        ax.set_title(f"{date.strftime('%A')} {date.isoformat()}", fontsize=10, loc="left")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        ax.set_axisbelow(True)
+    ticks = list(range((t0 // 60 + 1) * 60, t1, 60))
+    axes[-1, 0].set_xticks(ticks, [format_clock(t) for t in ticks], fontsize=8)
+    handles = [Patch(color=colour[sp], label=sp) for sp in specialties]
+    handles.append(Patch(facecolor="white", edgecolor="#cccccc", hatch="///",
+                         label="allowed overtime"))  # fmt: skip
+    handles.append(Patch(color="#bbbbbb", label="turnover"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(8, len(handles)),
+               fontsize=8, frameon=False)  # fmt: skip
+    run = plan.run
+    title = f"{scenario.name}: {len(plan.scheduled())}/{len(plan.cases)} cases scheduled"
+    if run is not None and run.objective is not None:
+        title += f" - cost {run.objective:,.0f}, status {run.status}"
+    fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def save_gantt(scenario: Scenario, plan: Plan, path: str | Path, max_days: int = 10) -> None:
+    """Write the Gantt chart as PNG."""
+    fig = gantt_figure(scenario, plan, max_days=max_days)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)

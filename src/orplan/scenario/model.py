@@ -1,0 +1,353 @@
+"""The scenario: what the hospital gives orplan to plan (pydantic v2 input model).
+
+A scenario is self-contained: a planning horizon, theatres, sessions (a theatre open on one
+date), surgeons and the waiting-list cases, plus rules and objective weights. Dates are
+calendar dates and clock times are ``"HH:MM"`` in files; inside orplan, times are minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from orplan.scenario.clock import ClockTime
+
+Id = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^\s,;]+$"),
+]
+"""A stable identifier from the hospital's systems: no spaces, commas or semicolons."""
+
+Minutes = Annotated[int, Field(ge=0, le=24 * 60)]
+PositiveMinutes = Annotated[int, Field(gt=0, le=24 * 60)]
+PriorityClass = Annotated[int, Field(ge=1, le=4)]
+
+
+class _Strict(BaseModel):
+    """Base: unknown fields are errors (a typo must not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=False)
+
+
+class Horizon(_Strict):
+    """The dates being planned: ``days`` consecutive calendar days from ``start``."""
+
+    start: dt.date = Field(description="First date of the planning horizon (ISO date).")
+    days: int = Field(ge=1, le=366, description="Number of calendar days in the horizon.")
+
+    @property
+    def end(self) -> dt.date:
+        """Last date inside the horizon."""
+        return self.start + dt.timedelta(days=self.days - 1)
+
+    def day_index(self, date: dt.date) -> int:
+        """Return the 0-based index of ``date`` (may be negative or past the end)."""
+        return (date - self.start).days
+
+    def contains(self, date: dt.date) -> bool:
+        """Return whether ``date`` lies inside the horizon."""
+        return self.start <= date <= self.end
+
+
+class Theatre(_Strict):
+    """An operating theatre (room) at one site."""
+
+    id: Id = Field(description="Theatre identifier, e.g. 'ULL-OP3'.")
+    site: Id = Field(default="main", description="Hospital site the theatre belongs to.")
+    specialties: list[Id] = Field(
+        default_factory=list,
+        description="Specialties allowed to operate here; empty means every specialty.",
+    )
+    capabilities: list[Id] = Field(
+        default_factory=list,
+        description="Fixed equipment or size classes the theatre has (e.g. 'laminar-flow', "
+        "'hybrid'); a case that requires a capability may only use a theatre that has it.",
+    )
+
+
+class Session(_Strict):
+    """A theatre open on one date between ``open`` and ``close`` (an OR block)."""
+
+    id: Id | None = Field(
+        default=None, description="Session identifier; default '<theatre>@<date>'."
+    )
+    theatre: Id = Field(description="Theatre the session takes place in.")
+    date: dt.date = Field(description="Calendar date of the session (inside the horizon).")
+    open: ClockTime = Field(description="Opening time 'HH:MM'; no case starts before.")
+    close: ClockTime = Field(description="Planned closing time 'HH:MM'.")
+    specialty: Id | None = Field(
+        default=None, description="Specialty that owns the session; null means open to all."
+    )
+    overtime: Minutes = Field(
+        default=0,
+        description="Minutes a case may run past 'close' (allowed overtime); a case must end "
+        "by close + overtime.",
+    )
+
+    @model_validator(mode="after")
+    def _close_after_open(self) -> Session:
+        if self.close <= self.open:
+            raise ValueError("close: must be after open")
+        if self.close + self.overtime > 24 * 60:
+            raise ValueError("overtime: close + overtime runs past midnight")
+        if self.id is None:
+            self.id = f"{self.theatre}@{self.date.isoformat()}"
+        return self
+
+    @property
+    def length(self) -> int:
+        """Regular open minutes (close - open)."""
+        return self.close - self.open
+
+
+class Availability(_Strict):
+    """One date on which a surgeon is present, from ``start`` to ``end``."""
+
+    date: dt.date = Field(description="Date the surgeon is present.")
+    start: ClockTime = Field(default=0, description="Present from 'HH:MM' (default 00:00).")
+    end: ClockTime = Field(default=24 * 60, description="Present until 'HH:MM' (default 24:00).")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Availability:
+        if self.end <= self.start:
+            raise ValueError("end: must be after start")
+        return self
+
+
+class Surgeon(_Strict):
+    """A surgeon who operates on cases."""
+
+    id: Id = Field(description="Surgeon identifier (pseudonymous is fine).")
+    name: str | None = Field(default=None, description="Display name (optional).")
+    specialty: Id = Field(description="Surgeon's specialty.")
+    max_minutes_per_day: PositiveMinutes = Field(
+        default=480, description="Maximum operating minutes (sum of case durations) per day."
+    )
+    available: list[Availability] | None = Field(
+        default=None,
+        description="Dates and hours present; null means every date of the horizon, all day.",
+    )
+    absent: list[dt.date] = Field(
+        default_factory=list, description="Dates the surgeon is away (leave, on call, ...)."
+    )
+
+    def window(self, date: dt.date) -> tuple[int, int] | None:
+        """Return the (start, end) minutes present on ``date``, or None when absent."""
+        if date in self.absent:
+            return None
+        if self.available is None:
+            return (0, 24 * 60)
+        for slot in self.available:
+            if slot.date == date:
+                return (slot.start, slot.end)
+        return None
+
+
+class Case(_Strict):
+    """A patient on the waiting list who needs one operation."""
+
+    id: Id = Field(description="Case identifier (unique in the scenario).")
+    patient: Id = Field(description="Pseudonymous patient reference (never a real identity).")
+    procedure: str = Field(min_length=1, description="Procedure name, e.g. 'Hip replacement'.")
+    ncsp: str | None = Field(
+        default=None, description="NCSP procedure code (Nordic classification), optional."
+    )
+    specialty: Id = Field(description="Specialty that performs the case.")
+    surgeon: Id | None = Field(
+        default=None, description="Fixed surgeon; null means one of eligible_surgeons."
+    )
+    eligible_surgeons: list[Id] = Field(
+        default_factory=list,
+        description="Surgeons who may operate when 'surgeon' is null; empty means any surgeon "
+        "of the case's specialty.",
+    )
+    duration: PositiveMinutes = Field(description="Expected operating minutes (knife to close).")
+    turnover: Minutes | None = Field(
+        default=None,
+        description="Cleaning and set-up minutes after the case; null means the scenario's "
+        "default_turnover.",
+    )
+    release: dt.date | None = Field(
+        default=None, description="Earliest date the case may be operated; null = any date."
+    )
+    due: dt.date | None = Field(
+        default=None, description="Legal deadline ('frist') for treatment to start."
+    )
+    priority: PriorityClass = Field(
+        default=3, description="Priority class 1 (most urgent) .. 4 (least urgent)."
+    )
+    mandatory: bool = Field(
+        default=False, description="Must be scheduled within the horizon (else infeasible)."
+    )
+    requires: list[Id] = Field(
+        default_factory=list, description="Theatre capabilities the case needs."
+    )
+    cancer_pathway: bool = Field(
+        default=False, description="Case is on a cancer patient pathway ('pakkeforløp')."
+    )
+
+    @model_validator(mode="after")
+    def _due_after_release(self) -> Case:
+        if self.release is not None and self.due is not None and self.due < self.release:
+            raise ValueError("due: must not be before release")
+        if self.surgeon is not None and self.eligible_surgeons:
+            raise ValueError("eligible_surgeons: give either 'surgeon' or 'eligible_surgeons'")
+        return self
+
+
+class Rules(_Strict):
+    """Switches for rules that hospitals set differently."""
+
+    deadlines_hard: bool = Field(
+        default=False,
+        description="If true, a case whose deadline lies inside the horizon may not be "
+        "scheduled after it. If false, a late case is allowed but penalised as a breach.",
+    )
+
+
+class Weights(_Strict):
+    """Objective weights: the plan minimises the weighted sum of these costs.
+
+    Defaults follow two facts from the literature: overtime costs about twice as much as idle
+    time (Wachtel & Dexter 2010), and leaving an urgent case unscheduled must outweigh any
+    amount of idle time it would fill.
+    """
+
+    unscheduled: dict[PriorityClass, Annotated[int, Field(ge=0, le=100_000)]] = Field(
+        default_factory=lambda: {1: 2000, 2: 800, 3: 300, 4: 100},
+        description="Cost of leaving a case of each priority class unscheduled.",
+    )
+    waiting_day: int = Field(
+        default=5, ge=0, le=10_000,
+        description="Cost per day a scheduled case waits after its earliest possible date "
+        "in the horizon (max of release and horizon start).",
+    )
+    deadline_breach: int = Field(
+        default=500, ge=0, le=100_000,
+        description="Cost per case whose deadline falls in the horizon and is missed "
+        "(scheduled after it, or not scheduled).",
+    )
+    late_day: int = Field(
+        default=20, ge=0, le=10_000, description="Cost per day a scheduled case is past its deadline."
+    )
+    overtime_minute: int = Field(
+        default=2, ge=0, le=1000, description="Cost per minute of overtime in a session."
+    )
+    idle_minute: int = Field(
+        default=1, ge=0, le=1000,
+        description="Cost per open session minute not booked with surgery or turnover.",
+    )
+    theatre_change: int = Field(
+        default=30, ge=0, le=10_000,
+        description="Cost each time a surgeon works in one more theatre on the same day.",
+    )
+
+    def unscheduled_cost(self, priority: int) -> int:
+        """Cost of leaving a case of ``priority`` unscheduled (0 if the class is not listed)."""
+        return self.unscheduled.get(priority, 0)
+
+
+class Scenario(_Strict):
+    """Everything orplan needs to plan: resources, waiting list, rules and weights."""
+
+    name: str = Field(min_length=1, description="Short scenario name.")
+    description: str = Field(default="", description="Free text for people.")
+    horizon: Horizon = Field(description="Dates being planned.")
+    default_turnover: Minutes = Field(
+        default=15, description="Turnover minutes after a case when the case gives none."
+    )
+    time_step: Literal[1, 5, 10, 15] = Field(
+        default=5,
+        description="Planning grid in minutes: start times are multiples of it and durations "
+        "are rounded up to it inside the solver (plans keep true durations).",
+    )
+    theatres: list[Theatre] = Field(min_length=1, description="Operating theatres.")
+    sessions: list[Session] = Field(default_factory=list, description="Open theatre sessions.")
+    surgeons: list[Surgeon] = Field(default_factory=list, description="Surgeons.")
+    cases: list[Case] = Field(default_factory=list, description="Waiting-list cases.")
+    cases_file: str | None = Field(
+        default=None,
+        description="CSV or XLSX waiting list, relative to the scenario file; its rows are "
+        "added to 'cases'. Columns are Case fields; list fields separated by ';'.",
+    )
+    rules: Rules = Field(default_factory=Rules, description="Rule switches.")
+    weights: Weights = Field(default_factory=Weights, description="Objective weights.")
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        errors: list[str] = []
+        for label, items in (
+            ("theatres", self.theatres),
+            ("sessions", self.sessions),
+            ("surgeons", self.surgeons),
+            ("cases", self.cases),
+        ):
+            counts = Counter(item.id for item in items)
+            for index, item in enumerate(items):
+                if counts[item.id] > 1:
+                    errors.append(f"{label}[{index}].id: duplicate id {item.id!r}")
+                    counts[item.id] = 0  # report each duplicate once
+        theatres = {t.id for t in self.theatres}
+        surgeons = {s.id: s for s in self.surgeons}
+        for i, session in enumerate(self.sessions):
+            where = f"sessions[{i}] (id={session.id})"
+            if session.theatre not in theatres:
+                errors.append(f"{where}.theatre: unknown theatre {session.theatre!r}")
+            if not self.horizon.contains(session.date):
+                errors.append(
+                    f"{where}.date: {session.date} is outside the horizon "
+                    f"{self.horizon.start}..{self.horizon.end}"
+                )
+        by_theatre_day: dict[tuple[str, dt.date], list[Session]] = {}
+        for session in self.sessions:
+            by_theatre_day.setdefault((session.theatre, session.date), []).append(session)
+        for (theatre, date), group in by_theatre_day.items():
+            group.sort(key=lambda s: s.open)
+            for a, b in zip(group, group[1:], strict=False):
+                if b.open < a.close + a.overtime:
+                    errors.append(
+                        f"sessions (id={b.id}).open: overlaps session {a.id} in theatre "
+                        f"{theatre} on {date}"
+                    )
+        for i, surgeon in enumerate(self.surgeons):
+            for j, slot in enumerate(surgeon.available or []):
+                if not self.horizon.contains(slot.date):
+                    errors.append(
+                        f"surgeons[{i}] (id={surgeon.id}).available[{j}].date: {slot.date} is "
+                        "outside the horizon"
+                    )
+        for i, case in enumerate(self.cases):
+            where = f"cases[{i}] (id={case.id})"
+            if case.surgeon is not None and case.surgeon not in surgeons:
+                errors.append(f"{where}.surgeon: unknown surgeon {case.surgeon!r}")
+            for name in case.eligible_surgeons:
+                if name not in surgeons:
+                    errors.append(f"{where}.eligible_surgeons: unknown surgeon {name!r}")
+            if case.priority not in self.weights.unscheduled:
+                errors.append(
+                    f"{where}.priority: class {case.priority} has no weight in "
+                    "weights.unscheduled"
+                )
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
+
+    # -- convenience look-ups used by solver, checker and reports ------------------------
+    def turnover_of(self, case: Case) -> int:
+        """Turnover minutes after ``case``."""
+        return self.default_turnover if case.turnover is None else case.turnover
+
+    def surgeons_for(self, case: Case) -> list[str]:
+        """Ids of the surgeons who may operate ``case``."""
+        if case.surgeon is not None:
+            return [case.surgeon]
+        if case.eligible_surgeons:
+            return list(case.eligible_surgeons)
+        return [s.id for s in self.surgeons if s.specialty == case.specialty]
+
+    def dates(self) -> list[dt.date]:
+        """All dates of the horizon in order."""
+        return [self.horizon.start + dt.timedelta(days=d) for d in range(self.horizon.days)]

@@ -1,0 +1,43 @@
+"""Assemble the CP-SAT model: options -> variables -> rules -> objective."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from orplan.scenario.model import Scenario
+from orplan.solver import constraints
+from orplan.solver.objective import add_objective
+from orplan.solver.options import CaseOptions, build_options
+from orplan.solver.variables import Variables, make_variables
+
+
+@dataclass
+class SurgeryModel:
+    """A built CP-SAT model together with what is needed to read a plan back from it."""
+
+    scenario: Scenario
+    model: cp_model.CpModel
+    case_options: list[CaseOptions]
+    variables: Variables
+
+
+def build_model(scenario: Scenario, case_options: list[CaseOptions] | None = None) -> SurgeryModel:
+    """Build the CP-SAT model of ``scenario``.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    case_options
+        Precomputed options (built from the scenario when omitted).
+    """
+    if case_options is None:
+        case_options = build_options(scenario)
+    model = cp_model.CpModel()
+    variables = make_variables(model, scenario, case_options)
+    for rule in constraints.RULES:
+        rule(model, scenario, variables)
+    add_objective(model, scenario, variables)
+    return SurgeryModel(scenario, model, case_options, variables)

@@ -1,0 +1,146 @@
+"""Explanations in the hospital's terms: why a scenario is infeasible, why a case waits.
+
+Method (documented so that a planner can trust it):
+
+1. *Eligibility*: every case is tested against every session rule by rule (specialty,
+   capability, release date, hard deadline, session length, surgeon presence and hours, the
+   surgeon's daily maximum). A case with no eligible session gets the rule that excluded most
+   sessions as its reason.
+2. *Capacity*: a case that had sessions but was not chosen is named with the cases of equal
+   or higher priority that occupy those sessions.
+3. *Infeasibility*: only mandatory cases can make a scenario infeasible (without them the empty
+   plan is valid). Mandatory cases without an eligible session are named with their reason;
+   otherwise the mandatory requirement is turned into assumptions and CP-SAT returns a subset
+   of mandatory cases that cannot all be scheduled together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+if TYPE_CHECKING:
+    from orplan.solver.build import SurgeryModel
+
+
+def _describe(sm: SurgeryModel, case_index: int) -> str:
+    case = sm.scenario.cases[case_index]
+    return f"{case.id} ({case.specialty}, {case.procedure}, {case.duration} min)"
+
+
+def explain_infeasible(sm: SurgeryModel, *, solve_core: bool = True, time_limit: float = 20.0) -> list[str]:
+    """Return readable reasons why the mandatory cases cannot all be scheduled.
+
+    Parameters
+    ----------
+    sm
+        The built model.
+    solve_core
+        When False, only the cheap eligibility test is done (used before every solve).
+    time_limit
+        Seconds for the core search.
+
+    Returns
+    -------
+    list of str
+        Empty when no reason was found.
+    """
+    reasons = []
+    for entry in sm.case_options:
+        if entry.case.mandatory and not entry.options:
+            reasons.append(
+                f"mandatory case {_describe(sm, entry.index)} has no possible session: "
+                f"{entry.reason()}"
+            )
+    if reasons or not solve_core:
+        return reasons
+    from orplan.solver.build import build_model
+
+    scenario = sm.scenario
+    relaxed = scenario.model_copy(
+        update={"cases": [c.model_copy(update={"mandatory": False}) for c in scenario.cases]}
+    )
+    core_model = build_model(relaxed, sm.case_options)
+    core_model.model.clear_objective()
+    flags: dict[int, int] = {}
+    for entry, options in zip(sm.case_options, core_model.variables.by_case, strict=True):
+        if entry.case.mandatory:
+            flag = core_model.model.new_bool_var(f"must[{entry.case.id}]")
+            core_model.model.add(sum(o.scheduled for o in options) == 1).only_enforce_if(flag)
+            core_model.model.add_assumption(flag)
+            flags[flag.index] = entry.index
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1  # assumptions run on one worker anyway
+    status = solver.solve(core_model.model)
+    if status != cp_model.INFEASIBLE:
+        return [
+            "the mandatory cases could not all be scheduled together within the search time; "
+            "try a longer time limit or fewer mandatory cases"
+        ]
+    core = [flags[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in flags]
+    names = ", ".join(_describe(sm, i) for i in sorted(core))
+    minutes = sum(scenario.cases[i].duration for i in core)
+    sessions = sorted(
+        {scenario.sessions[o.session].id for i in core for o in sm.case_options[i].options}
+    )
+    return [
+        f"these {len(core)} mandatory cases cannot all be scheduled together: {names}",
+        f"together they need {minutes} operating minutes (plus turnover) in the sessions open to "
+        f"them ({', '.join(sessions)}), with their surgeons' hours and daily maxima",
+        "to fix: open more or longer sessions for them, add eligible surgeons, or make one of "
+        "them non-mandatory",
+    ]
+
+
+def unscheduled_reasons(sm: SurgeryModel, chosen: dict[int, int]) -> dict[str, str]:
+    """Reason for each unscheduled case.
+
+    Parameters
+    ----------
+    sm
+        The built model.
+    chosen
+        Case index -> session index of every scheduled case.
+
+    Returns
+    -------
+    dict
+        Case id -> reason, for every case not in ``chosen``.
+    """
+    scenario = sm.scenario
+    in_session: dict[int, list[int]] = defaultdict(list)
+    for ci, si in chosen.items():
+        in_session[si].append(ci)
+    reasons: dict[str, str] = {}
+    for entry in sm.case_options:
+        if entry.index in chosen:
+            continue
+        if not entry.options:
+            reasons[entry.case.id] = entry.reason()
+            continue
+        rivals = sorted(
+            {
+                ci
+                for o in entry.options
+                for ci in in_session.get(o.session, [])
+                if scenario.cases[ci].priority <= entry.case.priority
+            },
+            key=lambda ci: (scenario.cases[ci].priority, scenario.cases[ci].id),
+        )
+        n = len({o.session for o in entry.options})
+        if rivals:
+            named = ", ".join(scenario.cases[ci].id for ci in rivals[:5])
+            more = f" and {len(rivals) - 5} more" if len(rivals) > 5 else ""
+            reasons[entry.case.id] = (
+                f"capacity: its {n} possible session(s) are filled by cases of equal or higher "
+                f"priority ({named}{more})"
+            )
+        else:
+            reasons[entry.case.id] = (
+                f"capacity: its {n} possible session(s) or its surgeon's time are used by "
+                "cases that cost less to schedule there (overtime, waiting or deadlines)"
+            )
+    return reasons

@@ -1,0 +1,83 @@
+"""The objective: minimise the weighted cost of docs/rules.md (a term only when its weight > 0)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from orplan.scenario.model import Scenario
+from orplan.solver.variables import Variables
+
+
+def _late_days_if_unscheduled(scenario: Scenario, due_day: int) -> int:
+    """Days past the deadline charged to an unscheduled case whose deadline is in the horizon."""
+    return scenario.horizon.days - 1 - due_day + 1
+
+
+def add_objective(model: cp_model.CpModel, scenario: Scenario, v: Variables) -> None:
+    r"""Set the objective, in cost units (lower is better).
+
+    For case :math:`c` with unscheduled cost :math:`U_c` (priority weight, plus deadline breach
+    and late days when its deadline is inside the horizon) and per-option cost :math:`k_{cs}`
+    (waiting days, late days and breach if the option's date is past the deadline):
+
+    .. math::
+        \min \sum_c U_c \Big(1 - \sum_s x_{cs}\Big) + \sum_{c,s} k_{cs} x_{cs}
+        + w_o \sum_s o_s + w_i \sum_s i_s + w_t \sum_{g,d} (\#\text{theatres}_{gd} - 1)
+    """
+    w = scenario.weights
+    horizon = scenario.horizon
+    last_day = horizon.days - 1
+    terms: list[cp_model.LinearExprT] = []
+    constant = 0
+    for case, options in zip(scenario.cases, v.by_case, strict=True):
+        release = max(0, horizon.day_index(case.release)) if case.release else 0
+        due = horizon.day_index(case.due) if case.due else None
+        unscheduled = w.unscheduled_cost(case.priority)
+        if due is not None and due <= last_day:
+            unscheduled += w.deadline_breach + w.late_day * _late_days_if_unscheduled(scenario, due)
+        constant += unscheduled
+        for ov in options:
+            day = ov.option.day
+            cost = w.waiting_day * (day - release) - unscheduled
+            if due is not None and day > due:
+                cost += w.deadline_breach + w.late_day * (day - due)
+            if cost:
+                terms.append(cost * ov.scheduled)
+    if w.overtime_minute:
+        terms.extend(w.overtime_minute * s.overtime for s in v.sessions)
+    if w.idle_minute:
+        terms.extend(w.idle_minute * s.idle for s in v.sessions)
+    if w.theatre_change:
+        terms.extend(w.theatre_change * t for t in _theatre_changes(model, v))
+    model.minimize(sum(terms) + constant)
+
+
+def _theatre_changes(model: cp_model.CpModel, v: Variables) -> list[cp_model.LinearExprT]:
+    r"""Expressions that sum to the number of extra theatres each surgeon works in per day.
+
+    :math:`u_{gdt} \ge y` for each option of surgeon g in theatre t on day d, and
+    :math:`w_{gd} \le \sum_t u_{gdt}` with :math:`w_{gd} \le 1`; minimising
+    :math:`\sum u - \sum w` counts distinct theatres minus one on days the surgeon works.
+    """
+    lits: dict[tuple[str, int], dict[str, list[cp_model.IntVar]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for ov in v.options:
+        for name, lit in ov.by_surgeon.items():
+            lits[(name, ov.option.day)][ov.option.theatre].append(lit)
+    exprs: list[cp_model.LinearExprT] = []
+    for (name, day), theatres in lits.items():
+        if len(theatres) < 2:
+            continue  # cannot change theatre on a day with only one possible theatre
+        used = []
+        for theatre, in_theatre in theatres.items():
+            u = model.new_bool_var(f"works[{name}|{day}|{theatre}]")
+            for lit in in_theatre:
+                model.add_implication(lit, u)
+            used.append(u)
+        works = model.new_bool_var(f"works[{name}|{day}]")
+        model.add(works <= sum(used))
+        exprs.append(sum(used) - works)
+    return exprs

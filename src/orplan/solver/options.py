@@ -1,0 +1,151 @@
+"""Where each case could go: the eligible (case, session, surgeon) options.
+
+Building options before the model keeps the CP-SAT model small (intervals only for pairs
+that can really happen, see docs/cpsat-notes) and gives, for a case with no option at all,
+the rule that ruled out each session, which becomes the case's "why not scheduled".
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from orplan.scenario.model import Case, Scenario, Session, Theatre
+
+
+@dataclass(frozen=True)
+class SurgeonChoice:
+    """A surgeon who can operate the case in one session, and the start window it allows."""
+
+    surgeon: str
+    earliest: int
+    latest: int
+
+
+@dataclass
+class Option:
+    """One session a case may be scheduled in.
+
+    Times are minutes after midnight; ``earliest``/``latest`` bound the start so that the
+    case starts after opening and ends by close + allowed overtime, for some surgeon.
+    """
+
+    case: int
+    session: int
+    day: int
+    theatre: str
+    earliest: int
+    latest: int
+    surgeons: list[SurgeonChoice] = field(default_factory=list)
+
+
+@dataclass
+class CaseOptions:
+    """All options of one case, or the reasons none exist."""
+
+    case: Case
+    index: int
+    options: list[Option]
+    excluded: Counter[str]
+
+    def reason(self) -> str:
+        """A planner-readable reason when the case has no option at all."""
+        if self.options:
+            return ""
+        if not self.excluded:
+            return "no sessions in the horizon"
+        rule, _ = self.excluded.most_common(1)[0]
+        return rule
+
+
+def _ceil_to(value: int, step: int) -> int:
+    return int(math.ceil(value / step) * step)
+
+
+def _session_filter(
+    scenario: Scenario, theatre: Theatre, case: Case, session: Session, day: int
+) -> str | None:
+    """Return why ``case`` cannot use ``session`` (None when it can, surgeons aside)."""
+    if theatre.specialties and case.specialty not in theatre.specialties:
+        return f"no theatre open to {case.specialty}"
+    if session.specialty is not None and session.specialty != case.specialty:
+        return f"no session of {case.specialty}"
+    missing = [c for c in case.requires if c not in theatre.capabilities]
+    if missing:
+        return f"no theatre with {', '.join(missing)}"
+    release = scenario.horizon.day_index(case.release) if case.release else -(10**6)
+    if day < release:
+        return "no suitable session on or after its release date"
+    if scenario.rules.deadlines_hard and case.due is not None:
+        due = scenario.horizon.day_index(case.due)
+        if due >= 0 and day > due:
+            return "no suitable session before its deadline"
+    if case.duration > session.close + session.overtime - session.open:
+        return "longer than any suitable session (including allowed overtime)"
+    return None
+
+
+def build_options(scenario: Scenario) -> list[CaseOptions]:
+    """Return the options of every case, in scenario order.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+
+    Returns
+    -------
+    list of CaseOptions
+    """
+    step = scenario.time_step
+    surgeons = {s.id: s for s in scenario.surgeons}
+    theatres = {t.id: t for t in scenario.theatres}
+    # Sessions owned by another specialty are ruled out in bulk: with thousands of cases and
+    # sessions, a Python loop over every pair is the slow part of model building.
+    by_specialty: dict[str | None, list[int]] = {}
+    for si, session in enumerate(scenario.sessions):
+        by_specialty.setdefault(session.specialty, []).append(si)
+    result: list[CaseOptions] = []
+    for ci, case in enumerate(scenario.cases):
+        options: list[Option] = []
+        excluded: Counter[str] = Counter()
+        eligible = scenario.surgeons_for(case)
+        candidates = sorted(by_specialty.get(None, []) + by_specialty.get(case.specialty, []))
+        others = len(scenario.sessions) - len(candidates)
+        if others:
+            excluded[f"no session of {case.specialty}"] += others
+        for si in candidates:
+            session = scenario.sessions[si]
+            day = scenario.horizon.day_index(session.date)
+            why = _session_filter(scenario, theatres[session.theatre], case, session, day)
+            if why is not None:
+                excluded[why] += 1
+                continue
+            earliest = _ceil_to(session.open, step)
+            latest = session.close + session.overtime - case.duration
+            choices = []
+            for name in eligible:
+                surgeon = surgeons[name]
+                window = surgeon.window(session.date)
+                if window is None:
+                    excluded[f"surgeon {name} not present on session dates"] += 1
+                    continue
+                if case.duration > surgeon.max_minutes_per_day:
+                    excluded[f"longer than surgeon {name}'s daily maximum"] += 1
+                    continue
+                lo = max(earliest, _ceil_to(window[0], step))
+                hi = min(latest, window[1] - case.duration)
+                if lo > hi:
+                    excluded[f"surgeon {name}'s hours do not fit the case"] += 1
+                    continue
+                choices.append(SurgeonChoice(name, lo, hi))
+            if not eligible:
+                excluded[f"no surgeon of {case.specialty}"] += 1
+            if not choices:
+                continue
+            lo = min(c.earliest for c in choices)
+            hi = max(c.latest for c in choices)
+            options.append(Option(ci, si, day, session.theatre, lo, hi, choices))
+        result.append(CaseOptions(case, ci, options, excluded))
+    return result

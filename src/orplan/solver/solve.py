@@ -1,0 +1,269 @@
+"""Run the search and read the plan back: ``solve(scenario) -> Result``."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import ortools
+from ortools.sat.python import cp_model
+
+import orplan
+from orplan.errors import PlanInvalidError
+from orplan.plan.model import CaseAssignment, Plan, PlanStatus, SolverRun
+from orplan.scenario.io import scenario_digest
+from orplan.scenario.model import Scenario
+from orplan.solver.build import SurgeryModel, build_model
+from orplan.solver.explain import explain_infeasible, unscheduled_reasons
+
+if TYPE_CHECKING:
+    from orplan.check import CheckReport, Kpis
+
+
+@dataclass(frozen=True)
+class SolveSettings:
+    """Search settings; recorded in every plan.
+
+    Parameters
+    ----------
+    time_limit
+        Wall-clock seconds for the search.
+    workers
+        CP-SAT worker threads (2 suits this 2-core machine: it adds LNS to the main search).
+    seed
+        Random seed.
+    deterministic_time
+        Optional limit in CP-SAT's deterministic time units. With ``workers=1`` it makes a
+        run repeat exactly, which a wall-clock limit cannot.
+    """
+
+    time_limit: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    deterministic_time: float | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report: a new incumbent plan or a better bound."""
+
+    elapsed: float
+    objective: float | None
+    bound: float
+    gap: float | None
+
+
+@dataclass
+class Result:
+    """What a solve returns.
+
+    ``plan`` is None only when no plan exists (infeasible, or none found in time); then
+    ``explanation`` says why in the hospital's terms.
+    """
+
+    status: PlanStatus
+    plan: Plan | None
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    wall_time: float
+    explanation: list[str] = field(default_factory=list)
+    check: CheckReport | None = None
+
+    @property
+    def kpis(self) -> Kpis | None:
+        """KPIs recomputed by the independent checker (None without a plan)."""
+        return self.check.kpis if self.check is not None else None
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """(objective - bound) / max(1, |objective|); None when either is missing."""
+    if objective is None or bound is None:
+        return None
+    return max(0.0, objective - bound) / max(1.0, abs(objective))
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Reports incumbents; keeps the time of the first one."""
+
+    def __init__(self, report: Callable[[Progress], None] | None) -> None:
+        super().__init__()
+        self._report = report
+        self.first_time: float | None = None
+
+    def on_solution_callback(self) -> None:
+        if self.first_time is None:
+            self.first_time = self.wall_time
+        if self._report is not None:
+            obj, bound = self.objective_value, self.best_objective_bound
+            self._report(Progress(self.wall_time, obj, bound, relative_gap(obj, bound)))
+
+
+def _parameters(solver: cp_model.CpSolver, settings: SolveSettings) -> None:
+    params = solver.parameters
+    params.max_time_in_seconds = settings.time_limit
+    params.num_workers = settings.workers
+    params.random_seed = settings.seed
+    if settings.deterministic_time is not None:
+        params.max_deterministic_time = settings.deterministic_time
+    # Ctrl-C is handled in Python (see _run) so the run can be marked as interrupted.
+    params.catch_sigint_signal = False
+
+
+def _run(solver: cp_model.CpSolver, sm: SurgeryModel, watcher: _Watcher) -> tuple[int, bool]:
+    """Solve in a worker thread so Ctrl-C in the main thread can stop the search cleanly."""
+    outcome: dict[str, int] = {}
+
+    def work() -> None:
+        outcome["status"] = solver.solve(sm.model, watcher)
+
+    thread = threading.Thread(target=work, name="orplan-cpsat", daemon=True)
+    thread.start()
+    interrupted = False
+    while thread.is_alive():
+        try:
+            thread.join(timeout=0.2)
+        except KeyboardInterrupt:
+            interrupted = True
+            # A stop sent before the search starts can be lost (or-tools #3621): repeat it.
+            while thread.is_alive():
+                solver.stop_search()
+                thread.join(timeout=0.2)
+    return outcome.get("status", cp_model.UNKNOWN), interrupted
+
+
+def _read_plan(sm: SurgeryModel, solver: cp_model.CpSolver) -> list[CaseAssignment]:
+    scenario = sm.scenario
+    step = scenario.time_step
+    picks = [
+        next((o for o in options if solver.boolean_value(o.scheduled)), None)
+        for options in sm.variables.by_case
+    ]
+    reasons = unscheduled_reasons(
+        sm, {ci: o.option.session for ci, o in enumerate(picks) if o is not None}
+    )
+    entries: list[CaseAssignment] = []
+    for case, chosen in zip(scenario.cases, picks, strict=True):
+        if chosen is None:
+            entries.append(
+                CaseAssignment(case=case.id, scheduled=False, reason=reasons.get(case.id))
+            )
+            continue
+        session = scenario.sessions[chosen.option.session]
+        surgeon = next(n for n, lit in chosen.by_surgeon.items() if solver.boolean_value(lit))
+        start = solver.value(chosen.start) * step
+        entries.append(
+            CaseAssignment(
+                case=case.id,
+                scheduled=True,
+                session=session.id,
+                theatre=session.theatre,
+                date=session.date,
+                start=start,
+                end=start + case.duration,
+                surgeon=surgeon,
+            )
+        )
+    return entries
+
+
+_STATUS: dict[int, PlanStatus] = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+    cp_model.UNKNOWN: "UNKNOWN",
+}
+
+
+def solve(
+    scenario: Scenario,
+    settings: SolveSettings | None = None,
+    *,
+    progress: Callable[[Progress], None] | None = None,
+) -> Result:
+    """Plan the scenario with CP-SAT and verify the plan with the independent checker.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    settings
+        Search settings (defaults: 30 s, 2 workers, seed 0).
+    progress
+        Called with each new incumbent (objective, bound, gap, elapsed seconds).
+
+    Returns
+    -------
+    Result
+        Status, plan (best found; marked by ``run.stopped_by`` when the time limit or Ctrl-C
+        ended the search), objective, bound, gap, KPIs, and an explanation when no plan exists.
+
+    Raises
+    ------
+    PlanInvalidError
+        If the checker finds a broken hard rule or a different cost: a bug, never a result.
+    """
+    from orplan.check import check  # the second opinion; imported here to keep it separate
+
+    settings = settings or SolveSettings()
+    began = time.perf_counter()
+    sm = build_model(scenario)
+    precheck = explain_infeasible(sm, solve_core=False)
+    if precheck:
+        return Result("INFEASIBLE", None, None, None, None, time.perf_counter() - began, precheck)
+    solver = cp_model.CpSolver()
+    _parameters(solver, settings)
+    watcher = _Watcher(progress)
+    code, interrupted = _run(solver, sm, watcher)
+    wall = time.perf_counter() - began
+    status = _STATUS.get(code, "UNKNOWN")
+    if status == "INFEASIBLE":
+        return Result(status, None, None, None, None, wall, explain_infeasible(sm))
+    if status in ("UNKNOWN", "MODEL_INVALID"):
+        why = "stopped by Ctrl-C" if interrupted else f"time limit {settings.time_limit:g} s"
+        text = [f"no plan found before the search ended ({why})"]
+        if status == "MODEL_INVALID":
+            text = [f"internal model error: {sm.model.validate()}"]
+        return Result(status, None, None, None, None, wall, text)
+    objective = solver.objective_value
+    bound = solver.best_objective_bound
+    gap = relative_gap(objective, bound)
+    if status == "OPTIMAL":
+        stopped_by = "optimal"
+    elif interrupted:
+        stopped_by = "interrupted"
+    else:
+        stopped_by = "time_limit"
+    run = SolverRun(
+        orplan_version=orplan.__version__,
+        ortools_version=ortools.__version__,
+        scenario=scenario.name,
+        scenario_sha256=scenario_digest(scenario),
+        seed=settings.seed,
+        time_limit=settings.time_limit,
+        workers=settings.workers,
+        status=status,
+        stopped_by=stopped_by,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        wall_time=round(wall, 3),
+        time_to_first=None if watcher.first_time is None else round(watcher.first_time, 3),
+    )
+    plan = Plan(run=run, cases=_read_plan(sm, solver))
+    report = check(scenario, plan)
+    if not report.ok:
+        raise PlanInvalidError(
+            "the independent checker rejected the solver's plan (a bug in orplan):\n"
+            + report.summary()
+        )
+    if abs(report.cost.total - objective) > 0.5:
+        raise PlanInvalidError(
+            f"the checker's cost {report.cost.total} differs from the solver's objective "
+            f"{objective:g} (a bug in orplan): {report.cost}"
+        )
+    return Result(status, plan, objective, bound, gap, wall, check=report)
