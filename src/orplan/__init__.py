@@ -15,13 +15,15 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING, Any
 
+# ``check`` and ``generate`` are both a subpackage and a function; importing the functions
+# here, after their subpackages, makes ``orplan.check(...)`` always the function.
+from orplan.check import CheckReport, check
 from orplan.errors import OrplanError, PlanInvalidError, ScenarioError
 from orplan.plan.io import load_plan, save_plan
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario import Scenario, load_scenario, save_scenario
 
 if TYPE_CHECKING:
-    from orplan.check import CheckReport
     from orplan.solver.solve import Progress, Result, SolveSettings
 
 
@@ -59,13 +61,6 @@ def solve(
     return _solve(scenario, replace(base, **overrides), progress=progress)
 
 
-def check(scenario: Scenario, plan: Plan) -> CheckReport:
-    """Verify every hard rule of ``plan`` and recompute KPIs and cost (independent checker)."""
-    from orplan.check import check as _check
-
-    return _check(scenario, plan)
-
-
 def generate(profile: str, seed: int = 1, **overrides: Any) -> Scenario:
     """Generate a scenario from a calibrated profile ('demo', 'pilot-week', 'hospital-month')."""
     from orplan.generate import generate as _generate
@@ -75,6 +70,7 @@ def generate(profile: str, seed: int = 1, **overrides: Any) -> Scenario:
 
 __all__ = [
     "CaseAssignment",
+    "CheckReport",
     "OrplanError",
     "Plan",
     "PlanInvalidError",

@@ -70,9 +70,9 @@ def gantt_figure(scenario: Scenario, plan: Plan, max_days: int = 10) -> Figure:
                 continue
             assert entry.start is not None and entry.end is not None and entry.theatre
             case = cases[entry.case]
-            y = row.get(entry.theatre)
-            if y is None:
+            if entry.theatre not in row:
                 continue
+            y = row[entry.theatre]
             width = entry.end - entry.start
             ax.barh(y, width, left=entry.start, height=0.62, color=colour[case.specialty],
                     edgecolor="black", linewidth=0.5)  # fmt: skip

@@ -20,9 +20,7 @@ from orplan.scenario.model import Case, Scenario
 
 #: Case fields that hold lists; in CSV cells they are separated by ';'.
 _LIST_FIELDS = ("eligible_surgeons", "requires")
-_REQUIRED_COLUMNS = tuple(
-    name for name, field in Case.model_fields.items() if field.is_required()
-)
+_REQUIRED_COLUMNS = tuple(name for name, field in Case.model_fields.items() if field.is_required())
 
 
 def format_location(loc: tuple[int | str, ...], data: Any = None) -> str:
@@ -55,7 +53,7 @@ def format_location(loc: tuple[int | str, ...], data: Any = None) -> str:
 
 def validation_problems(error: ValidationError, data: Any = None) -> list[str]:
     """One readable line per pydantic error."""
-    problems = []
+    problems: list[str] = []
     for err in error.errors():
         message = err["msg"].removeprefix("Value error, ")
         loc = format_location(tuple(err["loc"]), data)
@@ -63,7 +61,12 @@ def validation_problems(error: ValidationError, data: Any = None) -> list[str]:
             # Cross-reference errors already start with their field path; split joined ones.
             problems.extend(part.strip() for part in message.split("; "))
         else:
-            problems.append(f"{loc}: {message}")
+            # Model validators name their field first ("close: must be after open").
+            field, sep, rest = message.partition(": ")
+            if sep and field.isidentifier():
+                problems.append(f"{loc}.{field}: {rest}")
+            else:
+                problems.append(f"{loc}: {message}")
     return problems
 
 
@@ -187,7 +190,9 @@ def read_cases_table(path: Path) -> list[Case]:
             for err in exc.errors():
                 field = ".".join(str(p) for p in err["loc"]) or "row"
                 label = f"row {number}" + (f" (id={record['id']})" if "id" in record else "")
-                problems.append(f"{label}, column {field}: {err['msg'].removeprefix('Value error, ')}")
+                problems.append(
+                    f"{label}, column {field}: {err['msg'].removeprefix('Value error, ')}"
+                )
     if problems:
         raise ScenarioError(str(path), problems)
     return cases
@@ -216,7 +221,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if cases_file is not None:
         if not isinstance(cases_file, str):
             raise ScenarioError(str(path), ["cases_file: must be a file name"])
-        table = (path.parent / cases_file).resolve()
+        table = path.parent / cases_file
         extra = read_cases_table(table)
         listed = data.get("cases") or []
         if not isinstance(listed, list):

@@ -8,7 +8,7 @@ calendar dates and clock times are ``"HH:MM"`` in files; inside orplan, times ar
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+import itertools
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -221,27 +221,38 @@ class Weights(_Strict):
         description="Cost of leaving a case of each priority class unscheduled.",
     )
     waiting_day: int = Field(
-        default=5, ge=0, le=10_000,
+        default=5,
+        ge=0,
+        le=10_000,
         description="Cost per day a scheduled case waits after its earliest possible date "
         "in the horizon (max of release and horizon start).",
     )
     deadline_breach: int = Field(
-        default=500, ge=0, le=100_000,
+        default=500,
+        ge=0,
+        le=100_000,
         description="Cost per case whose deadline falls in the horizon and is missed "
         "(scheduled after it, or not scheduled).",
     )
     late_day: int = Field(
-        default=20, ge=0, le=10_000, description="Cost per day a scheduled case is past its deadline."
+        default=20,
+        ge=0,
+        le=10_000,
+        description="Cost per day a scheduled case is past its deadline.",
     )
     overtime_minute: int = Field(
         default=2, ge=0, le=1000, description="Cost per minute of overtime in a session."
     )
     idle_minute: int = Field(
-        default=1, ge=0, le=1000,
+        default=1,
+        ge=0,
+        le=1000,
         description="Cost per open session minute not booked with surgery or turnover.",
     )
     theatre_change: int = Field(
-        default=30, ge=0, le=10_000,
+        default=30,
+        ge=0,
+        le=10_000,
         description="Cost each time a surgeon works in one more theatre on the same day.",
     )
 
@@ -279,17 +290,22 @@ class Scenario(_Strict):
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
         errors: list[str] = []
-        for label, items in (
-            ("theatres", self.theatres),
-            ("sessions", self.sessions),
-            ("surgeons", self.surgeons),
-            ("cases", self.cases),
-        ):
-            counts = Counter(item.id for item in items)
-            for index, item in enumerate(items):
-                if counts[item.id] > 1:
-                    errors.append(f"{label}[{index}].id: duplicate id {item.id!r}")
-                    counts[item.id] = 0  # report each duplicate once
+        id_lists: list[tuple[str, list[str | None]]] = [
+            ("theatres", [t.id for t in self.theatres]),
+            ("sessions", [s.id for s in self.sessions]),
+            ("surgeons", [s.id for s in self.surgeons]),
+            ("cases", [c.id for c in self.cases]),
+        ]
+        for label, ids in id_lists:
+            first: dict[str | None, int] = {}
+            for index, item_id in enumerate(ids):
+                if item_id in first:
+                    errors.append(
+                        f"{label}[{index}].id: duplicate id {item_id!r} "
+                        f"(first used at {label}[{first[item_id]}])"
+                    )
+                else:
+                    first[item_id] = index
         theatres = {t.id for t in self.theatres}
         surgeons = {s.id: s for s in self.surgeons}
         for i, session in enumerate(self.sessions):
@@ -306,7 +322,7 @@ class Scenario(_Strict):
             by_theatre_day.setdefault((session.theatre, session.date), []).append(session)
         for (theatre, date), group in by_theatre_day.items():
             group.sort(key=lambda s: s.open)
-            for a, b in zip(group, group[1:], strict=False):
+            for a, b in itertools.pairwise(group):
                 if b.open < a.close + a.overtime:
                     errors.append(
                         f"sessions (id={b.id}).open: overlaps session {a.id} in theatre "
@@ -328,8 +344,7 @@ class Scenario(_Strict):
                     errors.append(f"{where}.eligible_surgeons: unknown surgeon {name!r}")
             if case.priority not in self.weights.unscheduled:
                 errors.append(
-                    f"{where}.priority: class {case.priority} has no weight in "
-                    "weights.unscheduled"
+                    f"{where}.priority: class {case.priority} has no weight in weights.unscheduled"
                 )
         if errors:
             raise ValueError("; ".join(errors))

@@ -104,7 +104,8 @@ def session_overtime(model: cp_model.CpModel, scenario: Scenario, v: Variables) 
         end_latest = ov.option.latest + case.duration
         if end_latest > session.close:
             model.add(
-                v.sessions[ov.option.session].overtime >= ov.start * step + case.duration - session.close
+                v.sessions[ov.option.session].overtime
+                >= ov.start * step + case.duration - session.close
             ).only_enforce_if(ov.scheduled)
         turn = scenario.turnover_of(case)
         per_session[ov.option.session].append((case.duration + turn, ov.scheduled))

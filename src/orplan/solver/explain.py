@@ -30,7 +30,9 @@ def _describe(sm: SurgeryModel, case_index: int) -> str:
     return f"{case.id} ({case.specialty}, {case.procedure}, {case.duration} min)"
 
 
-def explain_infeasible(sm: SurgeryModel, *, solve_core: bool = True, time_limit: float = 20.0) -> list[str]:
+def explain_infeasible(
+    sm: SurgeryModel, *, solve_core: bool = True, time_limit: float = 20.0
+) -> list[str]:
     """Return readable reasons why the mandatory cases cannot all be scheduled.
 
     Parameters
@@ -84,7 +86,7 @@ def explain_infeasible(sm: SurgeryModel, *, solve_core: bool = True, time_limit:
     names = ", ".join(_describe(sm, i) for i in sorted(core))
     minutes = sum(scenario.cases[i].duration for i in core)
     sessions = sorted(
-        {scenario.sessions[o.session].id for i in core for o in sm.case_options[i].options}
+        {str(scenario.sessions[o.session].id) for i in core for o in sm.case_options[i].options}
     )
     return [
         f"these {len(core)} mandatory cases cannot all be scheduled together: {names}",

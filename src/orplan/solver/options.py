@@ -47,16 +47,24 @@ class CaseOptions:
     case: Case
     index: int
     options: list[Option]
-    excluded: Counter[str]
+    excluded: Counter[tuple[int, str]]
 
     def reason(self) -> str:
-        """A planner-readable reason when the case has no option at all."""
+        """A planner-readable reason when the case has no option at all.
+
+        Each session was ruled out at some stage of the checks (specialty, capability,
+        dates, length, surgeon); the reason given is from the sessions that came closest to
+        fitting (the latest stage), the most frequent among them.
+        """
         if self.options:
             return ""
         if not self.excluded:
             return "no sessions in the horizon"
-        rule, _ = self.excluded.most_common(1)[0]
-        return rule
+        deepest = max(stage for stage, _ in self.excluded)
+        counts = Counter(
+            {text: n for (stage, text), n in self.excluded.items() if stage == deepest}
+        )
+        return counts.most_common(1)[0][0]
 
 
 def _ceil_to(value: int, step: int) -> int:
@@ -65,24 +73,24 @@ def _ceil_to(value: int, step: int) -> int:
 
 def _session_filter(
     scenario: Scenario, theatre: Theatre, case: Case, session: Session, day: int
-) -> str | None:
-    """Return why ``case`` cannot use ``session`` (None when it can, surgeons aside)."""
+) -> tuple[int, str] | None:
+    """Return (stage, why) ``case`` cannot use ``session``; None when it can, surgeons aside."""
     if theatre.specialties and case.specialty not in theatre.specialties:
-        return f"no theatre open to {case.specialty}"
+        return (1, f"no theatre open to {case.specialty}")
     if session.specialty is not None and session.specialty != case.specialty:
-        return f"no session of {case.specialty}"
+        return (1, f"no session of {case.specialty}")
     missing = [c for c in case.requires if c not in theatre.capabilities]
     if missing:
-        return f"no theatre with {', '.join(missing)}"
+        return (2, f"no theatre with {', '.join(missing)}")
     release = scenario.horizon.day_index(case.release) if case.release else -(10**6)
     if day < release:
-        return "no suitable session on or after its release date"
+        return (3, "no suitable session on or after its release date")
     if scenario.rules.deadlines_hard and case.due is not None:
         due = scenario.horizon.day_index(case.due)
         if due >= 0 and day > due:
-            return "no suitable session before its deadline"
+            return (4, "no suitable session before its deadline")
     if case.duration > session.close + session.overtime - session.open:
-        return "longer than any suitable session (including allowed overtime)"
+        return (5, "longer than any suitable session (including allowed overtime)")
     return None
 
 
@@ -109,12 +117,12 @@ def build_options(scenario: Scenario) -> list[CaseOptions]:
     result: list[CaseOptions] = []
     for ci, case in enumerate(scenario.cases):
         options: list[Option] = []
-        excluded: Counter[str] = Counter()
+        excluded: Counter[tuple[int, str]] = Counter()
         eligible = scenario.surgeons_for(case)
         candidates = sorted(by_specialty.get(None, []) + by_specialty.get(case.specialty, []))
         others = len(scenario.sessions) - len(candidates)
         if others:
-            excluded[f"no session of {case.specialty}"] += others
+            excluded[(1, f"no session of {case.specialty}")] += others
         for si in candidates:
             session = scenario.sessions[si]
             day = scenario.horizon.day_index(session.date)
@@ -129,19 +137,19 @@ def build_options(scenario: Scenario) -> list[CaseOptions]:
                 surgeon = surgeons[name]
                 window = surgeon.window(session.date)
                 if window is None:
-                    excluded[f"surgeon {name} not present on session dates"] += 1
+                    excluded[(6, f"surgeon {name} not present on session dates")] += 1
                     continue
                 if case.duration > surgeon.max_minutes_per_day:
-                    excluded[f"longer than surgeon {name}'s daily maximum"] += 1
+                    excluded[(7, f"longer than surgeon {name}'s daily maximum")] += 1
                     continue
                 lo = max(earliest, _ceil_to(window[0], step))
                 hi = min(latest, window[1] - case.duration)
                 if lo > hi:
-                    excluded[f"surgeon {name}'s hours do not fit the case"] += 1
+                    excluded[(8, f"surgeon {name}'s hours do not fit the case")] += 1
                     continue
                 choices.append(SurgeonChoice(name, lo, hi))
             if not eligible:
-                excluded[f"no surgeon of {case.specialty}"] += 1
+                excluded[(6, f"no surgeon of {case.specialty}")] += 1
             if not choices:
                 continue
             lo = min(c.earliest for c in choices)

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ortools
 from ortools.sat.python import cp_model
@@ -113,9 +113,9 @@ def _parameters(solver: cp_model.CpSolver, settings: SolveSettings) -> None:
     params.catch_sigint_signal = False
 
 
-def _run(solver: cp_model.CpSolver, sm: SurgeryModel, watcher: _Watcher) -> tuple[int, bool]:
+def _run(solver: cp_model.CpSolver, sm: SurgeryModel, watcher: _Watcher) -> tuple[Any, bool]:
     """Solve in a worker thread so Ctrl-C in the main thread can stop the search cleanly."""
-    outcome: dict[str, int] = {}
+    outcome: dict[str, Any] = {}
 
     def work() -> None:
         outcome["status"] = solver.solve(sm.model, watcher)
@@ -170,7 +170,7 @@ def _read_plan(sm: SurgeryModel, solver: cp_model.CpSolver) -> list[CaseAssignme
     return entries
 
 
-_STATUS: dict[int, PlanStatus] = {
+_STATUS: dict[Any, PlanStatus] = {
     cp_model.OPTIMAL: "OPTIMAL",
     cp_model.FEASIBLE: "FEASIBLE",
     cp_model.INFEASIBLE: "INFEASIBLE",
@@ -240,7 +240,7 @@ def solve(
         stopped_by = "time_limit"
     run = SolverRun(
         orplan_version=orplan.__version__,
-        ortools_version=ortools.__version__,
+        ortools_version=getattr(ortools, "__version__", "unknown"),
         scenario=scenario.name,
         scenario_sha256=scenario_digest(scenario),
         seed=settings.seed,

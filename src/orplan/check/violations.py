@@ -1,0 +1,655 @@
+"""The hard rules of ``docs/rules.md``, one function per rule id.
+
+Every rule function takes a :class:`~orplan.check.context.CheckContext` and returns a list of
+:class:`Violation` (empty when the plan keeps the rule). :func:`find_violations` runs them all.
+Rules that need a resolved session, theatre or surgeon skip entries where that reference is
+unknown; the unknown reference itself is reported once, by ``session-exists`` or
+``surgeon-eligible``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from pydantic import BaseModel, Field
+
+from orplan.check.context import CheckContext, Placed, hhmm, session_key
+from orplan.plan.model import Plan
+from orplan.scenario.model import Scenario
+
+__all__ = [
+    "RULES",
+    "RULE_IDS",
+    "Violation",
+    "deadline_hard",
+    "find_violations",
+    "mandatory_scheduled",
+    "plan_covers_cases",
+    "release_date",
+    "session_allows_specialty",
+    "session_exists",
+    "session_hours",
+    "surgeon_available",
+    "surgeon_daily_max",
+    "surgeon_eligible",
+    "surgeon_no_overlap",
+    "theatre_allows_specialty",
+    "theatre_capabilities",
+    "theatre_no_overlap",
+]
+
+
+class Violation(BaseModel):
+    """One broken hard rule.
+
+    Attributes
+    ----------
+    rule
+        Rule id from ``docs/rules.md``, e.g. ``"session-hours"``.
+    case
+        The case at fault, when the violation concerns one case.
+    surgeon
+        The surgeon concerned, when there is one.
+    session
+        The session concerned, when there is one.
+    message
+        Human-readable explanation with the numbers.
+    """
+
+    rule: str = Field(description="Rule id from docs/rules.md.")
+    case: str | None = Field(default=None, description="Case id at fault.")
+    surgeon: str | None = Field(default=None, description="Surgeon id concerned.")
+    session: str | None = Field(default=None, description="Session id concerned.")
+    message: str = Field(description="What is wrong, with the numbers.")
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+def _sid(p: Placed) -> str | None:
+    return session_key(p.session) if p.session is not None else p.entry.session
+
+
+def plan_covers_cases(ctx: CheckContext) -> list[Violation]:
+    """``plan-covers-cases``: every case exactly once, no unknown case ids.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per missing case, duplicated case and unknown plan entry.
+    """
+    rule = "plan-covers-cases"
+    out: list[Violation] = []
+    for entry in ctx.unknown_entries:
+        out.append(
+            Violation(
+                rule=rule,
+                case=entry.case,
+                message=f"plan entry {entry.case} names no case of the scenario",
+            )
+        )
+    for case in ctx.scenario.cases:
+        n = ctx.entry_counts.get(case.id, 0)
+        if n == 0:
+            out.append(Violation(rule=rule, case=case.id, message=f"{case.id} is not in the plan"))
+        elif n > 1:
+            out.append(
+                Violation(
+                    rule=rule,
+                    case=case.id,
+                    message=f"{case.id} appears {n} times in the plan (only the first is used)",
+                )
+            )
+    return out
+
+
+def session_exists(ctx: CheckContext) -> list[Violation]:
+    """``session-exists``: the named session exists and its theatre and date match.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per unknown session, theatre mismatch or date mismatch.
+    """
+    rule = "session-exists"
+    out: list[Violation] = []
+    for p in ctx.placed:
+        e = p.entry
+        s = p.session
+        if s is None:
+            out.append(
+                Violation(
+                    rule=rule,
+                    case=e.case,
+                    session=e.session,
+                    message=f"{e.case} names session {e.session}, which is not in the scenario",
+                )
+            )
+            continue
+        sid = session_key(s)
+        if e.theatre != s.theatre:
+            out.append(
+                Violation(
+                    rule=rule,
+                    case=e.case,
+                    session=sid,
+                    message=f"{e.case} is placed in theatre {e.theatre} but session {sid} "
+                    f"is in theatre {s.theatre}",
+                )
+            )
+        if e.date != s.date:
+            out.append(
+                Violation(
+                    rule=rule,
+                    case=e.case,
+                    session=sid,
+                    message=f"{e.case} is dated {e.date} but session {sid} is on {s.date}",
+                )
+            )
+    return out
+
+
+def theatre_allows_specialty(ctx: CheckContext) -> list[Violation]:
+    """``theatre-allows-specialty``: the theatre's specialties are empty or include the case's.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per case in a theatre closed to its specialty.
+    """
+    out: list[Violation] = []
+    for p in ctx.placed:
+        theatre = ctx.theatres.get(p.theatre)
+        if theatre is None or not theatre.specialties:
+            continue
+        if p.case.specialty not in theatre.specialties:
+            allowed = ", ".join(theatre.specialties)
+            out.append(
+                Violation(
+                    rule="theatre-allows-specialty",
+                    case=p.case.id,
+                    session=_sid(p),
+                    message=f"{p.case.id} ({p.case.specialty}) is in theatre {theatre.id}, "
+                    f"which allows only {allowed}",
+                )
+            )
+    return out
+
+
+def session_allows_specialty(ctx: CheckContext) -> list[Violation]:
+    """``session-allows-specialty``: the session's specialty is null or the case's.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per case in a session owned by another specialty.
+    """
+    out: list[Violation] = []
+    for p in ctx.placed:
+        s = p.session
+        if s is None or s.specialty is None or s.specialty == p.case.specialty:
+            continue
+        sid = session_key(s)
+        out.append(
+            Violation(
+                rule="session-allows-specialty",
+                case=p.case.id,
+                session=sid,
+                message=f"{p.case.id} ({p.case.specialty}) is in session {sid}, "
+                f"which belongs to {s.specialty}",
+            )
+        )
+    return out
+
+
+def theatre_capabilities(ctx: CheckContext) -> list[Violation]:
+    """``theatre-capabilities``: the theatre has every capability the case requires.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per case placed in a theatre lacking a required capability.
+    """
+    out: list[Violation] = []
+    for p in ctx.placed:
+        theatre = ctx.theatres.get(p.theatre)
+        if theatre is None or not p.case.requires:
+            continue
+        missing = [r for r in p.case.requires if r not in theatre.capabilities]
+        if missing:
+            out.append(
+                Violation(
+                    rule="theatre-capabilities",
+                    case=p.case.id,
+                    session=_sid(p),
+                    message=f"{p.case.id} requires {', '.join(missing)}, which theatre "
+                    f"{theatre.id} lacks",
+                )
+            )
+    return out
+
+
+def release_date(ctx: CheckContext) -> list[Violation]:
+    """``release-date``: a case is not operated before its release date.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per case scheduled before its release.
+    """
+    out: list[Violation] = []
+    for p in ctx.placed:
+        release = p.case.release
+        if release is not None and p.date < release:
+            out.append(
+                Violation(
+                    rule="release-date",
+                    case=p.case.id,
+                    session=_sid(p),
+                    message=f"{p.case.id} is scheduled on {p.date}, before its release "
+                    f"{release} ({(release - p.date).days} d early)",
+                )
+            )
+    return out
+
+
+def deadline_hard(ctx: CheckContext) -> list[Violation]:
+    """``deadline-hard``: with ``rules.deadlines_hard``, no case after a due date ≥ H0.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per case scheduled after its deadline (none when deadlines are soft).
+    """
+    if not ctx.scenario.rules.deadlines_hard:
+        return []
+    out: list[Violation] = []
+    for p in ctx.placed:
+        due = p.case.due
+        if due is None or due < ctx.h0:
+            continue
+        if p.date > due:
+            out.append(
+                Violation(
+                    rule="deadline-hard",
+                    case=p.case.id,
+                    session=_sid(p),
+                    message=f"{p.case.id} is scheduled on {p.date}, {(p.date - due).days} d "
+                    f"after its deadline {due} (deadlines are hard)",
+                )
+            )
+    return out
+
+
+def session_hours(ctx: CheckContext) -> list[Violation]:
+    """``session-hours``: start ≥ open, end = start + dur, end ≤ close + allowed overtime.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per broken condition per case (cases in unknown sessions are skipped).
+    """
+    rule = "session-hours"
+    out: list[Violation] = []
+    for p in ctx.placed:
+        s = p.session
+        if s is None:
+            continue
+        sid = session_key(s)
+        cid = p.case.id
+        if p.start < s.open:
+            out.append(
+                Violation(
+                    rule=rule,
+                    case=cid,
+                    session=sid,
+                    message=f"{cid} starts {hhmm(p.start)} but session {sid} opens {hhmm(s.open)}",
+                )
+            )
+        if p.entry.end != p.end:
+            written = "none" if p.entry.end is None else hhmm(p.entry.end)
+            out.append(
+                Violation(
+                    rule=rule,
+                    case=cid,
+                    session=sid,
+                    message=f"{cid} is written to end {written} but starts {hhmm(p.start)} "
+                    f"and lasts {p.case.duration} min, so ends {hhmm(p.end)}",
+                )
+            )
+        if p.end > s.close + s.overtime:
+            out.append(
+                Violation(
+                    rule=rule,
+                    case=cid,
+                    session=sid,
+                    message=f"{cid} ends {hhmm(p.end)} but session {sid} closes "
+                    f"{hhmm(s.close)} + {s.overtime} min overtime",
+                )
+            )
+    return out
+
+
+def _sweep(
+    groups: Iterable[tuple[tuple[str, dt.date], list[Placed]]],
+    free_at: Callable[[Placed], int],
+) -> Iterable[tuple[str, dt.date, Placed, Placed, int]]:
+    """Yield ``(key, date, earlier, later, free)`` where ``later`` starts before ``free``.
+
+    Each group is sorted by start; each case is compared with the earlier case that keeps the
+    resource busy longest (``free_at``), so a long case overlapping several later ones is
+    caught without pairwise comparison.
+    """
+    for (key, date), items in groups:
+        if len(items) < 2:
+            continue
+        items.sort(key=lambda q: (q.start, q.end, q.case.id))
+        blocker = items[0]
+        frontier = free_at(blocker)
+        for q in items[1:]:
+            if q.start < frontier:
+                yield key, date, blocker, q, frontier
+            f = free_at(q)
+            if f > frontier:
+                frontier, blocker = f, q
+
+
+def theatre_no_overlap(ctx: CheckContext) -> list[Violation]:
+    """``theatre-no-overlap``: a theatre's cases on one date, with turnover, do not overlap.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per case that starts before an earlier case's end plus turnover.
+    """
+    groups: dict[tuple[str, dt.date], list[Placed]] = defaultdict(list)
+    for p in ctx.placed:
+        groups[(p.theatre, p.date)].append(p)
+    out: list[Violation] = []
+    for theatre, date, a, b, free in _sweep(groups.items(), lambda q: q.end + q.turnover):
+        out.append(
+            Violation(
+                rule="theatre-no-overlap",
+                case=b.case.id,
+                session=_sid(b),
+                message=f"{b.case.id} starts {hhmm(b.start)} in {theatre} on {date} but "
+                f"{a.case.id} ends {hhmm(a.end)} + {a.turnover} min turnover "
+                f"(free at {hhmm(free)})",
+            )
+        )
+    return out
+
+
+def surgeon_eligible(ctx: CheckContext) -> list[Violation]:
+    """``surgeon-eligible``: the fixed surgeon, a listed one, or one of the case's specialty.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per case operated by a surgeon who may not (including unknown surgeon ids).
+    """
+    out: list[Violation] = []
+    for p in ctx.placed:
+        c = p.case
+        sid = p.surgeon
+        if c.surgeon is not None:
+            ok = sid == c.surgeon
+            why = f"its surgeon is {c.surgeon}"
+        elif c.eligible_surgeons:
+            ok = sid in c.eligible_surgeons
+            why = f"eligible surgeons are {', '.join(c.eligible_surgeons)}"
+        else:
+            surgeon = ctx.surgeons.get(sid)
+            ok = surgeon is not None and surgeon.specialty == c.specialty
+            why = f"it needs a {c.specialty} surgeon"
+        if ok and sid not in ctx.surgeons:
+            ok, why = False, "that surgeon is not in the scenario"
+        if not ok:
+            out.append(
+                Violation(
+                    rule="surgeon-eligible",
+                    case=c.id,
+                    surgeon=sid,
+                    session=_sid(p),
+                    message=f"{c.id} is operated by {sid} but {why}",
+                )
+            )
+    return out
+
+
+def surgeon_available(ctx: CheckContext) -> list[Violation]:
+    """``surgeon-available``: the surgeon is present on the date for the whole case.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per case whose surgeon is absent, has no availability that date, or is
+        present only part of the case (unknown surgeons are skipped).
+    """
+    out: list[Violation] = []
+    for p in ctx.placed:
+        surgeon = ctx.surgeons.get(p.surgeon)
+        if surgeon is None:
+            continue
+        cid = p.case.id
+        problem: str | None = None
+        if p.date in surgeon.absent:
+            problem = f"{surgeon.id} is absent on {p.date}"
+        elif surgeon.available is not None:
+            slots = [a for a in surgeon.available if a.date == p.date]
+            if not slots:
+                problem = f"{surgeon.id} has no availability on {p.date}"
+            elif not any(a.start <= p.start and p.end <= a.end for a in slots):
+                hours = ", ".join(f"{hhmm(a.start)}-{hhmm(a.end)}" for a in slots)
+                problem = f"{surgeon.id} is present only {hours} on {p.date}"
+        if problem is not None:
+            out.append(
+                Violation(
+                    rule="surgeon-available",
+                    case=cid,
+                    surgeon=surgeon.id,
+                    session=_sid(p),
+                    message=f"{cid} runs {hhmm(p.start)}-{hhmm(p.end)} but {problem}",
+                )
+            )
+    return out
+
+
+def _by_surgeon_date(ctx: CheckContext) -> dict[tuple[str, dt.date], list[Placed]]:
+    groups: dict[tuple[str, dt.date], list[Placed]] = defaultdict(list)
+    for p in ctx.placed:
+        groups[(p.surgeon, p.date)].append(p)
+    return groups
+
+
+def surgeon_no_overlap(ctx: CheckContext) -> list[Violation]:
+    """``surgeon-no-overlap``: a surgeon's cases on one date do not overlap in time.
+
+    Turnover does not bind the surgeon: a case may start exactly when another ends.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per case that starts before an earlier case of the same surgeon ends.
+    """
+    out: list[Violation] = []
+    for surgeon, date, a, b, _ in _sweep(_by_surgeon_date(ctx).items(), lambda q: q.end):
+        out.append(
+            Violation(
+                rule="surgeon-no-overlap",
+                case=b.case.id,
+                surgeon=surgeon,
+                session=_sid(b),
+                message=f"{surgeon} starts {b.case.id} at {hhmm(b.start)} on {date} "
+                f"({b.theatre}) but is operating {a.case.id} until {hhmm(a.end)} "
+                f"({a.theatre})",
+            )
+        )
+    return out
+
+
+def surgeon_daily_max(ctx: CheckContext) -> list[Violation]:
+    """``surgeon-daily-max``: a surgeon's operating minutes per date ≤ the daily maximum.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per surgeon-date over the limit (unknown surgeons are skipped).
+    """
+    out: list[Violation] = []
+    for (sid, date), items in sorted(_by_surgeon_date(ctx).items()):
+        surgeon = ctx.surgeons.get(sid)
+        if surgeon is None:
+            continue
+        total = sum(p.case.duration for p in items)
+        if total > surgeon.max_minutes_per_day:
+            names = ", ".join(p.case.id for p in items)
+            out.append(
+                Violation(
+                    rule="surgeon-daily-max",
+                    surgeon=sid,
+                    message=f"{sid} operates {total} min on {date} ({names}) but may "
+                    f"operate at most {surgeon.max_minutes_per_day} min a day",
+                )
+            )
+    return out
+
+
+def mandatory_scheduled(ctx: CheckContext) -> list[Violation]:
+    """``mandatory-scheduled``: every mandatory case is scheduled.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per mandatory case left out.
+    """
+    scheduled = {p.case.id for p in ctx.placed}
+    return [
+        Violation(
+            rule="mandatory-scheduled",
+            case=c.id,
+            message=f"{c.id} is mandatory (priority {c.priority}) but not scheduled",
+        )
+        for c in ctx.scenario.cases
+        if c.mandatory and c.id not in scheduled
+    ]
+
+
+RULES: dict[str, Callable[[CheckContext], list[Violation]]] = {
+    "plan-covers-cases": plan_covers_cases,
+    "session-exists": session_exists,
+    "theatre-allows-specialty": theatre_allows_specialty,
+    "session-allows-specialty": session_allows_specialty,
+    "theatre-capabilities": theatre_capabilities,
+    "release-date": release_date,
+    "deadline-hard": deadline_hard,
+    "session-hours": session_hours,
+    "theatre-no-overlap": theatre_no_overlap,
+    "surgeon-eligible": surgeon_eligible,
+    "surgeon-available": surgeon_available,
+    "surgeon-no-overlap": surgeon_no_overlap,
+    "surgeon-daily-max": surgeon_daily_max,
+    "mandatory-scheduled": mandatory_scheduled,
+}
+"""Rule id → rule function, in the order of ``docs/rules.md``."""
+
+RULE_IDS: tuple[str, ...] = tuple(RULES)
+"""All hard-rule ids, in the order of ``docs/rules.md``."""
+
+
+def find_violations(
+    scenario: Scenario, plan: Plan, *, context: CheckContext | None = None
+) -> list[Violation]:
+    """Run every hard rule on ``plan``.
+
+    Parameters
+    ----------
+    scenario
+        The scenario the plan claims to solve.
+    plan
+        The plan to check.
+    context
+        Indexes built by :meth:`CheckContext.build` (built here when omitted).
+
+    Returns
+    -------
+    list of Violation
+        All violations, grouped by rule in the order of :data:`RULE_IDS`.
+    """
+    ctx = context if context is not None else CheckContext.build(scenario, plan)
+    out: list[Violation] = []
+    for rule in RULES.values():
+        out.extend(rule(ctx))
+    return out

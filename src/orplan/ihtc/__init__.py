@@ -1,0 +1,56 @@
+"""IHTC-2024 Integrated Healthcare Timetabling Problem: data model and evaluator.
+
+The problem and the official validator's scoring are specified in
+``docs/ihtc2024.md``. Typical use::
+
+    from orplan.ihtc import evaluate, load_instance, load_solution
+
+    inst = load_instance("i01.json")
+    result = evaluate(inst, load_solution("sol_i01.json"))
+    print(result.total_violations, result.total_cost)
+"""
+
+from orplan.ihtc.evaluate import (
+    HARD_RULES,
+    SOFT_RULES,
+    CostComponent,
+    Evaluation,
+    Violation,
+    evaluate,
+)
+from orplan.ihtc.instance import Instance, InstanceFormatError, load_instance, parse_instance
+from orplan.ihtc.solution import (
+    NurseRoster,
+    PatientDecision,
+    ShiftAssignment,
+    Solution,
+    SolutionArrays,
+    SolutionFormatError,
+    encode_solution,
+    load_solution,
+    parse_solution,
+    write_solution,
+)
+
+__all__ = [
+    "HARD_RULES",
+    "SOFT_RULES",
+    "CostComponent",
+    "Evaluation",
+    "Instance",
+    "InstanceFormatError",
+    "NurseRoster",
+    "PatientDecision",
+    "ShiftAssignment",
+    "Solution",
+    "SolutionArrays",
+    "SolutionFormatError",
+    "Violation",
+    "encode_solution",
+    "evaluate",
+    "load_instance",
+    "load_solution",
+    "parse_instance",
+    "parse_solution",
+    "write_solution",
+]

@@ -1,0 +1,96 @@
+"""The command line end to end: validate, solve, check, schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from orplan.plan.io import load_plan, save_plan
+from tests.builders import DATA
+from tests.cli.test_bad_input import orplan
+
+
+def test_validate_ok() -> None:
+    """A valid scenario: exit 0 and a one-line summary with counts."""
+    proc = orplan("validate", str(DATA / "tiny.yaml"))
+    assert proc.returncode == 0
+    assert "6 cases" in proc.stdout and "2 theatres" in proc.stdout
+
+
+def test_solve_writes_checked_outputs(tmp_path: Path) -> None:
+    """``solve`` writes plan.json, plan.csv, kpis.json, gantt.png; ``check`` accepts the plan."""
+    out = tmp_path / "out"
+    proc = orplan(
+        "solve", str(DATA / "tiny.yaml"), "--out", str(out), "--workers", "1", "--time-limit", "10"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "OPTIMAL" in proc.stdout
+    for name in ("plan.json", "plan.csv", "kpis.json", "gantt.png"):
+        assert (out / name).stat().st_size > 0
+    plan = load_plan(out / "plan.json")
+    assert plan.run is not None and plan.run.seed == 0 and plan.run.workers == 1
+    assert plan.run.ortools_version.startswith("9.")
+    kpis = json.loads((out / "kpis.json").read_text())
+    assert kpis["kpis"]["scheduled"] == 6
+    assert (out / "gantt.png").read_bytes()[:4] == b"\x89PNG"
+    csv_lines = (out / "plan.csv").read_text().splitlines()
+    assert csv_lines[0].startswith("case,scheduled,session") and len(csv_lines) == 7
+    proc = orplan("check", str(DATA / "tiny.yaml"), str(out / "plan.json"))
+    assert proc.returncode == 0 and "valid" in proc.stdout
+
+
+def test_solve_json_output(tmp_path: Path) -> None:
+    """``--json`` prints one JSON object with status and KPIs (for scripts)."""
+    proc = orplan(
+        "solve", str(DATA / "tiny.yaml"), "--out", str(tmp_path), "--json", "--workers", "1"
+    )
+    assert proc.returncode == 0
+    data = json.loads(proc.stdout)
+    assert data["status"] == "OPTIMAL" and data["kpis"]["scheduled"] == 6
+
+
+def test_check_rejects_tampered_plan(tmp_path: Path) -> None:
+    """A plan edited by hand so two cases overlap is rejected with exit 1 and the rule named."""
+    out = tmp_path / "out"
+    assert (
+        orplan(
+            "solve", str(DATA / "tiny.yaml"), "--out", str(out), "--workers", "1", "--quiet"
+        ).returncode
+        == 0
+    )
+    plan = load_plan(out / "plan.json")
+    ortho = [c for c in plan.cases if c.theatre == "OR1" and str(c.date) == "2027-03-01"]
+    first, second = sorted(ortho, key=lambda c: c.start or 0)[:2]
+    assert first.start is not None and second.end is not None and second.start is not None
+    shift = second.start - first.start
+    second.start -= shift
+    second.end -= shift
+    save_plan(plan, tmp_path / "tampered.json")
+    proc = orplan("check", str(DATA / "tiny.yaml"), str(tmp_path / "tampered.json"))
+    assert proc.returncode == 1
+    assert "theatre-no-overlap" in proc.stdout
+
+
+def test_infeasible_explained(tmp_path: Path) -> None:
+    """An infeasible scenario exits 1 with the mandatory cases named, and writes nothing."""
+    text = (
+        (DATA / "tiny.yaml")
+        .read_text()
+        .replace("duration: 90, priority: 1", "duration: 600, priority: 1")
+    )
+    path = tmp_path / "infeasible.yaml"
+    path.write_text(text)
+    proc = orplan("solve", str(path), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 1
+    assert "INFEASIBLE" in proc.stderr and "C3" in proc.stderr
+    assert "longer than any suitable session" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_schema_is_json_schema() -> None:
+    """``orplan schema`` prints a JSON Schema that documents every scenario field."""
+    proc = orplan("schema")
+    schema = json.loads(proc.stdout)
+    assert schema["title"] == "Scenario"
+    case = schema["$defs"]["Case"]["properties"]
+    assert all("description" in field for field in case.values())

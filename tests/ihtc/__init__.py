@@ -1,0 +1,1 @@
+"""Tests for the IHTC-2024 data model and evaluator (``orplan.ihtc``)."""
