@@ -165,6 +165,12 @@ class Case(_Strict):
         "of the case's specialty.",
     )
     duration: PositiveMinutes = Field(description="Expected operating minutes (knife to close).")
+    duration_sd: Annotated[float, Field(ge=0, le=24 * 60)] | None = Field(
+        default=None,
+        description="Standard deviation of the operating minutes. With 'duration' as the mean "
+        "it defines a lognormal duration distribution (used by robust planning and "
+        "simulation); null means the procedure family's or a fitted model's spread.",
+    )
     turnover: Minutes | None = Field(
         default=None,
         description="Cleaning and set-up minutes after the case; null means the scenario's "
