@@ -133,6 +133,13 @@ class Surgeon(_Strict):
     absent: list[dt.date] = Field(
         default_factory=list, description="Dates the surgeon is away (leave, on call, ...)."
     )
+    preferred_weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
+        default_factory=list,
+        description="Weekdays the surgeon prefers to operate (0 = Monday); empty = no preference.",
+    )
+    preferred_theatres: list[Id] = Field(
+        default_factory=list, description="Theatres the surgeon prefers; empty = no preference."
+    )
 
     def window(self, date: dt.date) -> tuple[int, int] | None:
         """Return the (start, end) minutes present on ``date``, or None when absent."""
@@ -194,6 +201,29 @@ class Case(_Strict):
     cancer_pathway: bool = Field(
         default=False, description="Case is on a cancer patient pathway ('pakkeforløp')."
     )
+    equipment: list[Id] = Field(
+        default_factory=list,
+        description="Shared mobile equipment the case needs during surgery (ids of "
+        "scenario.equipment), e.g. 'c-arm', 'robot', 'microscope'.",
+    )
+    recovery_minutes: Minutes = Field(
+        default=0,
+        description="Minutes in a recovery (PACU) bed at the theatre's site after the case ends.",
+    )
+    icu_days: Annotated[int, Field(ge=0, le=365)] = Field(
+        default=0,
+        description="Days in an ICU bed at the theatre's site, counting the surgery day.",
+    )
+    ward_days: Annotated[int, Field(ge=0, le=365)] = Field(
+        default=0,
+        description="Days in a ward bed at the theatre's site, counting the surgery day "
+        "(after any ICU days).",
+    )
+    flags: list[Id] = Field(
+        default_factory=list,
+        description="Patient flags used by sequencing rules, e.g. 'child', 'latex-allergy', "
+        "'infected', 'diabetic'.",
+    )
 
     @model_validator(mode="after")
     def _due_after_release(self) -> Case:
@@ -202,6 +232,120 @@ class Case(_Strict):
         if self.surgeon is not None and self.eligible_surgeons:
             raise ValueError("eligible_surgeons: give either 'surgeon' or 'eligible_surgeons'")
         return self
+
+
+class Equipment(_Strict):
+    """Shared mobile equipment: ``count`` units; a unit is busy during a case and its set-up."""
+
+    id: Id = Field(description="Equipment id, e.g. 'c-arm'.")
+    count: Annotated[int, Field(ge=0, le=1000)] = Field(description="Units available.")
+    site: Id | None = Field(
+        default=None,
+        description="Site that owns the units; null means they can move between all sites.",
+    )
+    setup: Minutes = Field(
+        default=0,
+        description="Minutes a unit is unavailable after each use (transport, sterilisation).",
+    )
+
+
+class CapacityPeriod(_Strict):
+    """A number of beds between two clock times of every day."""
+
+    start: ClockTime = Field(description="From 'HH:MM'.")
+    end: ClockTime = Field(description="Until 'HH:MM'.")
+    beds: Annotated[int, Field(ge=0, le=10_000)] = Field(description="Beds staffed then.")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> CapacityPeriod:
+        if self.end <= self.start:
+            raise ValueError("end: must be after start")
+        return self
+
+
+class RecoveryUnit(_Strict):
+    """Post-anaesthesia care unit (PACU) of a site."""
+
+    site: Id = Field(description="Site served; every case operated there recovers here.")
+    beds: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        description="Beds at any time of day not covered by 'periods'."
+    )
+    periods: list[CapacityPeriod] = Field(
+        default_factory=list,
+        description="Beds by time of day (e.g. fewer in the evening); periods must not overlap.",
+    )
+
+    @model_validator(mode="after")
+    def _periods_disjoint(self) -> RecoveryUnit:
+        ordered = sorted(self.periods, key=lambda p: p.start)
+        for a, b in itertools.pairwise(ordered):
+            if b.start < a.end:
+                raise ValueError("periods: periods overlap")
+        return self
+
+    def beds_at(self, minute: int) -> int:
+        """Beds staffed at ``minute`` after midnight."""
+        for period in self.periods:
+            if period.start <= minute < period.end:
+                return period.beds
+        return self.beds
+
+
+class BedUnit(_Strict):
+    """ICU or ward beds of a site, counted per day."""
+
+    site: Id = Field(description="Site of the beds.")
+    kind: Literal["icu", "ward"] = Field(description="'icu' or 'ward'.")
+    beds: Annotated[int, Field(ge=0, le=100_000)] = Field(description="Beds per day.")
+    occupied: dict[dt.date, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Beds already taken on a date by patients in hospital at the start.",
+    )
+
+
+class StaffPool(_Strict):
+    """Anaesthesia (or theatre nurse) teams of a site: one team per running theatre."""
+
+    site: Id = Field(description="Site the teams work at.")
+    kind: Id = Field(default="anaesthesia", description="Team type, e.g. 'anaesthesia'.")
+    teams: Annotated[int, Field(ge=0, le=1000)] = Field(
+        description="Teams available on each date not listed in 'by_date'."
+    )
+    by_date: dict[dt.date, Annotated[int, Field(ge=0, le=1000)]] = Field(
+        default_factory=dict, description="Teams available on specific dates."
+    )
+
+    def teams_on(self, date: dt.date) -> int:
+        """Teams available on ``date``."""
+        return self.by_date.get(date, self.teams)
+
+
+class SequencingRule(_Strict):
+    """Where in its session a flagged patient goes (a row of the scenario's rule table)."""
+
+    flag: Id = Field(description="Case flag the rule applies to, e.g. 'child'.")
+    position: Literal["first", "last", "early"] = Field(
+        description="'first': before every case without a 'first' flag in its session; 'last': "
+        "after every case without a 'last' flag; 'early': as early as possible (soft)."
+    )
+    cleaning_after: Minutes = Field(
+        default=0, description="Extra cleaning minutes added to the turnover after such a case."
+    )
+    weight: Annotated[int, Field(ge=0, le=1000)] = Field(
+        default=1,
+        description="For 'early': cost per 10 minutes the case starts after session opening.",
+    )
+
+
+def _default_sequencing() -> list[SequencingRule]:
+    # Usual theatre practice (domain.md): children and latex-allergic patients first in the
+    # day, infected cases last with extra cleaning, diabetic patients early.
+    return [
+        SequencingRule(flag="child", position="first"),
+        SequencingRule(flag="latex-allergy", position="first"),
+        SequencingRule(flag="infected", position="last", cleaning_after=30),
+        SequencingRule(flag="diabetic", position="early", weight=1),
+    ]
 
 
 class Rules(_Strict):
@@ -255,6 +399,20 @@ class Weights(_Strict):
         le=1000,
         description="Cost per open session minute not booked with surgery or turnover.",
     )
+    surgeon_preference: int = Field(
+        default=10,
+        ge=0,
+        le=10_000,
+        description="Cost per case scheduled on a weekday or in a theatre its surgeon does not "
+        "prefer (each unmet preference counts).",
+    )
+    bed_peak: int = Field(
+        default=20,
+        ge=0,
+        le=10_000,
+        description="Cost per bed of the highest daily ICU + ward occupancy of each site "
+        "(levels bed use over the week).",
+    )
     theatre_change: int = Field(
         default=30,
         ge=0,
@@ -289,6 +447,24 @@ class Scenario(_Strict):
         default=None,
         description="CSV or XLSX waiting list, relative to the scenario file; its rows are "
         "added to 'cases'. Columns are Case fields; list fields separated by ';'.",
+    )
+    equipment: list[Equipment] = Field(default_factory=list, description="Shared mobile equipment.")
+    recovery: list[RecoveryUnit] = Field(
+        default_factory=list,
+        description="Recovery (PACU) units, one per site; a site without one has no PACU limit.",
+    )
+    beds: list[BedUnit] = Field(
+        default_factory=list,
+        description="ICU and ward beds per site; a site/kind not listed has no bed limit.",
+    )
+    staff: list[StaffPool] = Field(
+        default_factory=list,
+        description="Teams per site; a site/kind not listed has no team limit.",
+    )
+    sequencing: list[SequencingRule] = Field(
+        default_factory=_default_sequencing,
+        description="Patient sequencing rules by case flag (default: child and latex-allergy "
+        "first, infected last with 30 min extra cleaning, diabetic early).",
     )
     rules: Rules = Field(default_factory=Rules, description="Rule switches.")
     weights: Weights = Field(default_factory=Weights, description="Objective weights.")
@@ -352,14 +528,60 @@ class Scenario(_Strict):
                 errors.append(
                     f"{where}.priority: class {case.priority} has no weight in weights.unscheduled"
                 )
+        for i, unit in enumerate(self.beds):
+            for date, taken in unit.occupied.items():
+                if taken > unit.beds:
+                    errors.append(
+                        f"beds[{i}].occupied: {taken} beds taken on {date} but only "
+                        f"{unit.beds} exist"
+                    )
+        equipment = {e.id for e in self.equipment}
+        for i, item in enumerate(self.equipment):
+            if item.id in {e.id for e in self.equipment[:i]}:
+                errors.append(f"equipment[{i}].id: duplicate id {item.id!r}")
+        sites = {t.site for t in self.theatres}
+        site_lists: list[tuple[str, list[str | None]]] = [
+            ("recovery", [u.site for u in self.recovery]),
+            ("beds", [u.site for u in self.beds]),
+            ("staff", [u.site for u in self.staff]),
+            ("equipment", [u.site for u in self.equipment]),
+        ]
+        for label, unit_sites in site_lists:
+            for i, site in enumerate(unit_sites):
+                if site is not None and site not in sites:
+                    errors.append(f"{label}[{i}].site: no theatre at site {site!r}")
+        for i, case in enumerate(self.cases):
+            for name in case.equipment:
+                if name not in equipment:
+                    errors.append(
+                        f"cases[{i}] (id={case.id}).equipment: unknown equipment {name!r}"
+                    )
+        theatre_ids = {t.id for t in self.theatres}
+        for i, surgeon in enumerate(self.surgeons):
+            for name in surgeon.preferred_theatres:
+                if name not in theatre_ids:
+                    errors.append(
+                        f"surgeons[{i}] (id={surgeon.id}).preferred_theatres: unknown theatre "
+                        f"{name!r}"
+                    )
+        seen: set[tuple[str, str]] = set()
+        for label, keyed in (("recovery", [(u.site, "pacu") for u in self.recovery]),
+                             ("beds", [(u.site, u.kind) for u in self.beds]),
+                             ("staff", [(u.site, u.kind) for u in self.staff])):  # fmt: skip
+            seen.clear()
+            for i, key in enumerate(keyed):
+                if key in seen:
+                    errors.append(f"{label}[{i}]: a second entry for site {key[0]!r} ({key[1]})")
+                seen.add(key)
         if errors:
             raise ValueError("; ".join(errors))
         return self
 
     # -- convenience look-ups used by solver, checker and reports ------------------------
     def turnover_of(self, case: Case) -> int:
-        """Turnover minutes after ``case``."""
-        return self.default_turnover if case.turnover is None else case.turnover
+        """Turnover minutes after ``case``, with extra cleaning from sequencing rules."""
+        base = self.default_turnover if case.turnover is None else case.turnover
+        return base + sum(r.cleaning_after for r in self.sequencing if r.flag in case.flags)
 
     def surgeons_for(self, case: Case) -> list[str]:
         """Ids of the surgeons who may operate ``case``."""

@@ -7,6 +7,8 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from orplan.scenario.model import Scenario
+from orplan.solver.resources import bed_peaks
+from orplan.solver.sequencing import early_start_costs
 from orplan.solver.variables import Variables
 
 
@@ -51,7 +53,33 @@ def add_objective(model: cp_model.CpModel, scenario: Scenario, v: Variables) -> 
         terms.extend(w.idle_minute * s.idle for s in v.sessions)
     if w.theatre_change:
         terms.extend(w.theatre_change * t for t in _theatre_changes(model, v))
+    terms.extend(early_start_costs(model, scenario, v))
+    if w.surgeon_preference:
+        terms.extend(_preference_terms(scenario, v))
+    if w.bed_peak and scenario.beds:
+        terms.extend(w.bed_peak * peak for peak in bed_peaks(model, scenario, v))
     model.minimize(sum(terms) + constant)
+
+
+def _preference_terms(scenario: Scenario, v: Variables) -> list[cp_model.LinearExprT]:
+    """Cost of each surgeon-case pairing on a weekday or theatre the surgeon does not prefer."""
+    surgeons = {s.id: s for s in scenario.surgeons}
+    dates = scenario.dates()
+    terms: list[cp_model.LinearExprT] = []
+    for ov in v.options:
+        weekday = dates[ov.option.day].weekday()
+        for name, lit in ov.by_surgeon.items():
+            surgeon = surgeons[name]
+            misses = int(
+                bool(surgeon.preferred_weekdays) and weekday not in surgeon.preferred_weekdays
+            )
+            misses += int(
+                bool(surgeon.preferred_theatres)
+                and ov.option.theatre not in surgeon.preferred_theatres
+            )
+            if misses:
+                terms.append(scenario.weights.surgeon_preference * misses * lit)
+    return terms
 
 
 def _theatre_changes(model: cp_model.CpModel, v: Variables) -> list[cp_model.LinearExprT]:

@@ -11,7 +11,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from orplan.scenario.model import Case, Scenario, Session, Theatre
+from orplan.scenario.model import Case, Equipment, Scenario, Session, Theatre
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,12 @@ def _ceil_to(value: int, step: int) -> int:
 
 
 def _session_filter(
-    scenario: Scenario, theatre: Theatre, case: Case, session: Session, day: int
+    scenario: Scenario,
+    theatre: Theatre,
+    equipment: dict[str, Equipment],
+    case: Case,
+    session: Session,
+    day: int,
 ) -> tuple[int, str] | None:
     """Return (stage, why) ``case`` cannot use ``session``; None when it can, surgeons aside."""
     if theatre.specialties and case.specialty not in theatre.specialties:
@@ -82,6 +87,12 @@ def _session_filter(
     missing = [c for c in case.requires if c not in theatre.capabilities]
     if missing:
         return (2, f"no theatre with {', '.join(missing)}")
+    for name in case.equipment:
+        item = equipment[name]
+        if item.count == 0:
+            return (2, f"no {name} available (0 units)")
+        if item.site is not None and item.site != theatre.site:
+            return (2, f"{name} only at site {item.site}")
     release = scenario.horizon.day_index(case.release) if case.release else -(10**6)
     if day < release:
         return (3, "no suitable session on or after its release date")
@@ -109,6 +120,7 @@ def build_options(scenario: Scenario) -> list[CaseOptions]:
     step = scenario.time_step
     surgeons = {s.id: s for s in scenario.surgeons}
     theatres = {t.id: t for t in scenario.theatres}
+    equipment = {e.id: e for e in scenario.equipment}
     # Sessions owned by another specialty are ruled out in bulk: with thousands of cases and
     # sessions, a Python loop over every pair is the slow part of model building.
     by_specialty: dict[str | None, list[int]] = {}
@@ -126,7 +138,9 @@ def build_options(scenario: Scenario) -> list[CaseOptions]:
         for si in candidates:
             session = scenario.sessions[si]
             day = scenario.horizon.day_index(session.date)
-            why = _session_filter(scenario, theatres[session.theatre], case, session, day)
+            why = _session_filter(
+                scenario, theatres[session.theatre], equipment, case, session, day
+            )
             if why is not None:
                 excluded[why] += 1
                 continue

@@ -44,7 +44,7 @@ class Variables:
     sessions: list[SessionVars]
 
 
-def _steps(minutes: int, step: int) -> int:
+def steps_up(minutes: int, step: int) -> int:
     """Minutes rounded up to whole grid steps."""
     return -(-minutes // step)
 
@@ -62,13 +62,13 @@ def make_variables(
     by_case: list[list[OptionVars]] = []
     for entry in case_options:
         case = entry.case
-        theatre_steps = _steps(case.duration + scenario.turnover_of(case), step)
-        surgeon_steps = _steps(case.duration, step)
+        theatre_steps = steps_up(case.duration + scenario.turnover_of(case), step)
+        surgeon_steps = steps_up(case.duration, step)
         mine: list[OptionVars] = []
         for opt in entry.options:
             tag = f"{case.id}|{scenario.sessions[opt.session].id}"
             scheduled = model.new_bool_var(f"x[{tag}]")
-            lo, hi = _steps(opt.earliest, step), (opt.latest // step)
+            lo, hi = steps_up(opt.earliest, step), (opt.latest // step)
             start = model.new_int_var(lo, hi, f"start[{tag}]")
             in_theatre = model.new_optional_fixed_size_interval_var(
                 start, theatre_steps, scheduled, f"theatre[{tag}]"
