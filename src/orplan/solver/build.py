@@ -21,6 +21,7 @@ class SurgeryModel:
     model: cp_model.CpModel
     case_options: list[CaseOptions]
     variables: Variables
+    objective: cp_model.LinearExprT
 
 
 def build_model(scenario: Scenario, case_options: list[CaseOptions] | None = None) -> SurgeryModel:
@@ -39,5 +40,5 @@ def build_model(scenario: Scenario, case_options: list[CaseOptions] | None = Non
     variables = make_variables(model, scenario, case_options)
     for rule in (*constraints.RULES, *resources.RULES, *sequencing.RULES):
         rule(model, scenario, variables)
-    add_objective(model, scenario, variables)
-    return SurgeryModel(scenario, model, case_options, variables)
+    objective = add_objective(model, scenario, variables)
+    return SurgeryModel(scenario, model, case_options, variables, objective)

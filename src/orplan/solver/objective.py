@@ -17,7 +17,9 @@ def _late_days_if_unscheduled(scenario: Scenario, due_day: int) -> int:
     return scenario.horizon.days - 1 - due_day + 1
 
 
-def add_objective(model: cp_model.CpModel, scenario: Scenario, v: Variables) -> None:
+def add_objective(
+    model: cp_model.CpModel, scenario: Scenario, v: Variables
+) -> cp_model.LinearExprT:
     r"""Set the objective, in cost units (lower is better).
 
     For case :math:`c` with unscheduled cost :math:`U_c` (priority weight, plus deadline breach
@@ -27,6 +29,9 @@ def add_objective(model: cp_model.CpModel, scenario: Scenario, v: Variables) -> 
     .. math::
         \min \sum_c U_c \Big(1 - \sum_s x_{cs}\Big) + \sum_{c,s} k_{cs} x_{cs}
         + w_o \sum_s o_s + w_i \sum_s i_s + w_t \sum_{g,d} (\#\text{theatres}_{gd} - 1)
+
+    plus the clinical terms (early sequencing, surgeon preferences, bed peaks). Returns the
+    objective expression (used to hold the cost while the plan is compacted).
     """
     w = scenario.weights
     horizon = scenario.horizon
@@ -58,7 +63,9 @@ def add_objective(model: cp_model.CpModel, scenario: Scenario, v: Variables) -> 
         terms.extend(_preference_terms(scenario, v))
     if w.bed_peak and scenario.beds:
         terms.extend(w.bed_peak * peak for peak in bed_peaks(model, scenario, v))
-    model.minimize(sum(terms) + constant)
+    expression = sum(terms) + constant
+    model.minimize(expression)
+    return expression
 
 
 def _preference_terms(scenario: Scenario, v: Variables) -> list[cp_model.LinearExprT]:
