@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 # here, after their subpackages, makes ``orplan.check(...)`` always the function.
 from orplan.check import CheckReport, check
 from orplan.errors import OrplanError, PlanInvalidError, ScenarioError
+from orplan.generate import generate
 from orplan.plan.io import load_plan, save_plan
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario import Scenario, load_scenario, save_scenario
@@ -59,13 +60,6 @@ def solve(
         if v is not None
     }
     return _solve(scenario, replace(base, **overrides), progress=progress)
-
-
-def generate(profile: str, seed: int = 1, **overrides: Any) -> Scenario:
-    """Generate a scenario from a calibrated profile ('demo', 'pilot-week', 'hospital-month')."""
-    from orplan.generate import generate as _generate
-
-    return _generate(profile, seed, **overrides)
 
 
 __all__ = [

@@ -8,8 +8,10 @@ other rule.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,6 +44,34 @@ def _add_surgeons_and_restrict_c2(data: dict[str, Any]) -> None:
     """S3 and S4 added; C2 may be operated only by S1."""
     _add_surgeons(data)
     _case(data, "C2")["eligible_surgeons"] = ["S1"]
+
+
+def _robot_at_other_site(data: dict[str, Any]) -> None:
+    """A robot owned by site rh (theatre OR3, no sessions); C3 needs it in OR2 (ullevaal)."""
+    data["theatres"].append({"id": "OR3", "site": "rh"})
+    data["equipment"] = [{"id": "robot", "count": 1, "site": "rh"}]
+    _case(data, "C3")["equipment"] = ["robot"]
+
+
+def _one_c_arm_for_c1_and_c3(data: dict[str, Any]) -> None:
+    """One C-arm; C1 (OR1) and C3 (OR2) both need it from 08:00 on 2027-03-01."""
+    data["equipment"] = [{"id": "c-arm", "count": 1}]
+    _case(data, "C1")["equipment"] = ["c-arm"]
+    _case(data, "C3")["equipment"] = ["c-arm"]
+
+
+def _one_pacu_bed(data: dict[str, Any]) -> None:
+    """One PACU bed; C3 recovers 09:30-10:30 and C1 10:00-11:00 on 2027-03-01."""
+    data["recovery"] = [{"site": "ullevaal", "beds": 1}]
+    _case(data, "C3")["recovery_minutes"] = 60
+    _case(data, "C1")["recovery_minutes"] = 60
+
+
+def _one_icu_bed(data: dict[str, Any]) -> None:
+    """One ICU bed; C1 (03-01) stays 2 days and C5 (03-02) 1 day: both in ICU on 03-02."""
+    data["beds"] = [{"site": "ullevaal", "kind": "icu", "beds": 1}]
+    _case(data, "C1")["icu_days"] = 2
+    _case(data, "C5")["icu_days"] = 1
 
 
 @dataclass
@@ -250,13 +280,65 @@ BREACHES = [
         {"C3"},
         plan=lambda e, at, off: e.update(C3=off("C3")),
     ),
+    Breach(
+        "equipment-of-another-site",
+        "equipment-site",
+        {"C3"},
+        scenario=_robot_at_other_site,
+    ),
+    Breach(
+        "two-cases-one-c-arm",
+        "equipment-capacity",
+        {None},
+        scenario=_one_c_arm_for_c1_and_c3,
+    ),
+    Breach(
+        "two-patients-one-pacu-bed",
+        "recovery-capacity",
+        {None},
+        scenario=_one_pacu_bed,
+    ),
+    Breach(
+        "two-patients-one-icu-bed",
+        "bed-capacity",
+        {None},
+        scenario=_one_icu_bed,
+    ),
+    Breach(
+        "two-theatres-one-team",
+        "staff-capacity",
+        {None},
+        scenario=_set("staff", [{"site": "ullevaal", "teams": 1}]),
+    ),
+    Breach(
+        "child-after-adult",
+        "sequence-first",
+        {"C4"},
+        scenario=lambda d: _case(d, "C4").update(flags=["child"]),
+    ),
+    Breach(
+        "infected-before-clean",
+        "sequence-last",
+        {"C3"},
+        scenario=lambda d: _case(d, "C3").update(flags=["infected"]),
+        # C3 ends 09:30 + 15 turnover + 30 cleaning: C4 fits from 10:15.
+        plan=lambda e, at, off: e.update(C4=at("C4", "OR2@2027-03-01", "10:15", "S2")),
+    ),
 ]
 
 
 def test_every_rule_has_a_breach() -> None:
     """The breach table covers every rule id of docs/rules.md."""
     assert {b.rule for b in BREACHES} == set(RULE_IDS)
-    assert len(RULE_IDS) == 14
+    assert len(RULE_IDS) == 21
+
+
+def test_rule_ids_follow_the_contract() -> None:
+    """RULE_IDS lists the rule ids of docs/rules.md's hard-rule table, in its order."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text("utf-8")
+    table = text.split("## Hard rules", 1)[1].split("## Costs", 1)[0]
+    ids = re.findall(r"^\| `([a-z-]+)` \|", table, flags=re.MULTILINE)
+    assert tuple(ids) == RULE_IDS
 
 
 def test_valid_plan_has_no_violations(run: Run, valid_entries: Entries) -> None:
@@ -284,6 +366,8 @@ def test_breach_reports_exactly_that_rule(
     assert {v.rule for v in report.violations} == {breach.rule}
     assert {v.case for v in report.violations} == breach.cases
     assert all(v.message for v in report.violations)
+    if breach.cases == {None} and breach.rule != "surgeon-daily-max":
+        assert all(v.cases for v in report.violations)  # capacity rules list their cases
 
 
 def test_session_hours_message_has_the_numbers(

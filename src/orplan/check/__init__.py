@@ -22,6 +22,8 @@ from orplan.check.kpis import (
     compute_cost,
     compute_kpis,
     evaluate,
+    occupancy_table,
+    recovery_profile,
     session_table,
 )
 from orplan.check.violations import RULE_IDS, RULES, Violation, find_violations
@@ -40,6 +42,8 @@ __all__ = [
     "compute_cost",
     "compute_kpis",
     "find_violations",
+    "occupancy_table",
+    "recovery_profile",
     "session_table",
 ]
 
@@ -105,6 +109,20 @@ class CheckReport(BaseModel):
             f"utilisation {k.utilisation:.1%}, overtime {k.overtime_minutes} min, "
             f"idle {k.idle_minutes} min"
         )
+        clinical = [
+            f"{label} {', '.join(f'{key} {n}' for key, n in sorted(peaks.items()))}"
+            for label, peaks in (
+                ("peak PACU", k.peak_recovery),
+                ("peak ICU", k.peak_icu),
+                ("peak ward", k.peak_ward),
+                ("peak equipment", k.peak_equipment),
+            )
+            if peaks
+        ]
+        if k.preference_misses:
+            clinical.append(f"{k.preference_misses} surgeon preference(s) missed")
+        if clinical:
+            lines.append("; ".join(clinical))
         terms = ", ".join(
             f"{name} {value}" for name, value in c.model_dump().items() if name != "total"
         )

@@ -18,6 +18,7 @@ from orplan.scenario.model import Case, Scenario, Session, Surgeon, Theatre
 __all__ = [
     "CheckContext",
     "Placed",
+    "cleaning_minutes",
     "hhmm",
     "session_key",
     "turnover_minutes",
@@ -58,24 +59,45 @@ def session_key(session: Session) -> str:
     return f"{session.theatre}@{session.date.isoformat()}"
 
 
-def turnover_minutes(scenario: Scenario, case: Case) -> int:
-    """Return ``turn(c)``: the case's own turnover, else the scenario default.
+def cleaning_minutes(scenario: Scenario, case: Case) -> int:
+    """Return the extra cleaning minutes after ``case`` from the sequencing rules.
+
+    Every rule of ``scenario.sequencing`` whose flag the case has adds its
+    ``cleaning_after`` (each rule once, however often the flag is listed).
 
     Parameters
     ----------
     scenario
-        The scenario (for ``default_turnover``).
+        The scenario (for ``sequencing``).
     case
         The case.
 
     Returns
     -------
     int
-        Turnover minutes after the case.
+        Cleaning minutes added to the turnover.
     """
-    if case.turnover is not None:
-        return case.turnover
-    return scenario.default_turnover
+    flags = set(case.flags)
+    return sum(rule.cleaning_after for rule in scenario.sequencing if rule.flag in flags)
+
+
+def turnover_minutes(scenario: Scenario, case: Case) -> int:
+    """Return ``turn(c)``: own turnover (else the scenario default) plus rule cleaning.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (for ``default_turnover`` and ``sequencing``).
+    case
+        The case.
+
+    Returns
+    -------
+    int
+        Turnover minutes after the case, cleaning included.
+    """
+    base = case.turnover if case.turnover is not None else scenario.default_turnover
+    return base + cleaning_minutes(scenario, case)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +123,11 @@ class Placed:
     surgeon
         Operating surgeon id (from the entry; may be unknown to the scenario).
     turnover
-        ``turn(c)`` in minutes.
+        ``turn(c)`` in minutes, sequencing-rule cleaning included.
+    cleaning
+        The part of ``turnover`` that is sequencing-rule cleaning.
+    site
+        Site of the effective theatre, or None when the theatre is unknown.
     """
 
     entry: CaseAssignment
@@ -113,6 +139,8 @@ class Placed:
     end: int
     surgeon: str
     turnover: int
+    cleaning: int
+    site: str | None
 
 
 @dataclass(slots=True)
@@ -139,6 +167,8 @@ class CheckContext:
         Plan entries whose case id is not in the scenario.
     entry_counts
         How often each case id appears in the plan.
+    memo
+        Results shared between rule and KPI functions (e.g. bed occupancy), by name.
     """
 
     scenario: Scenario
@@ -153,6 +183,7 @@ class CheckContext:
     placed: list[Placed]
     unknown_entries: list[CaseAssignment]
     entry_counts: Counter[str] = field(default_factory=Counter)
+    memo: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def build(cls, scenario: Scenario, plan: Plan) -> CheckContext:
@@ -195,17 +226,23 @@ class CheckContext:
             if entry.start is None or entry.date is None or entry.theatre is None:
                 continue
             session = sessions.get(entry.session) if entry.session is not None else None
+            theatre_id = session.theatre if session is not None else entry.theatre
+            theatre = theatres.get(theatre_id)
+            cleaning = cleaning_minutes(scenario, case)
+            base = case.turnover if case.turnover is not None else scenario.default_turnover
             placed.append(
                 Placed(
                     entry=entry,
                     case=case,
                     session=session,
-                    theatre=session.theatre if session is not None else entry.theatre,
+                    theatre=theatre_id,
                     date=session.date if session is not None else entry.date,
                     start=entry.start,
                     end=entry.start + case.duration,
                     surgeon=entry.surgeon or "",
-                    turnover=turnover_minutes(scenario, case),
+                    turnover=base + cleaning,
+                    cleaning=cleaning,
+                    site=theatre.site if theatre is not None else None,
                 )
             )
         return cls(

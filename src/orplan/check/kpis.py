@@ -3,7 +3,18 @@
 Costs and KPIs are computed over the *valid* plan entries: the first entry of each known
 case. A case missing from the plan counts as unscheduled. A scheduled case in an unknown
 session still counts as scheduled (surgical minutes, waiting, lateness, theatre changes, on
-its entry's theatre and date) but belongs to no session, so adds no overtime or idle time.
+its entry's theatre and date) but belongs to no session, so adds no overtime or idle time,
+no early-sequencing cost and uses no staff team; it uses its entry's theatre's site for
+PACU, ICU, ward and equipment.
+
+Peak KPIs cover these keys (an empty dict when none apply):
+
+* ``peak_recovery``: sites with a ``recovery`` unit, plus sites where a scheduled case has
+  ``recovery_minutes > 0``;
+* ``peak_icu`` / ``peak_ward``: sites with a ``beds`` unit of that kind, plus sites where a
+  scheduled case spends a day of the horizon in such a bed (the same (site, kind) pairs as
+  :func:`occupancy_table`); ``occupied`` counts only where a unit lists it;
+* ``peak_equipment``: every equipment id of the scenario (0 when unused).
 """
 
 from __future__ import annotations
@@ -14,9 +25,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
+from orplan.check import resources as res
 from orplan.check.context import CheckContext, Placed, session_key
 from orplan.plan.model import Plan
-from orplan.scenario.model import Scenario
+from orplan.scenario.model import BedUnit, Scenario
 
 __all__ = [
     "CostBreakdown",
@@ -24,6 +36,8 @@ __all__ = [
     "compute_cost",
     "compute_kpis",
     "evaluate",
+    "occupancy_table",
+    "recovery_profile",
     "session_table",
 ]
 
@@ -51,6 +65,30 @@ class Kpis(BaseModel):
     theatre_changes: int = Field(description="Σ over surgeon-dates of distinct theatres − 1.")
     sessions_used: int = Field(description="Sessions with at least one case.")
     sessions_total: int = Field(description="Sessions in the scenario.")
+    peak_recovery: dict[str, int] = Field(
+        default_factory=dict, description="Site → most PACU beds in use at any minute."
+    )
+    peak_icu: dict[str, int] = Field(
+        default_factory=dict,
+        description="Site → highest daily ICU occupancy over the horizon, occupied included.",
+    )
+    peak_ward: dict[str, int] = Field(
+        default_factory=dict,
+        description="Site → highest daily ward occupancy over the horizon, occupied included.",
+    )
+    peak_equipment: dict[str, int] = Field(
+        default_factory=dict,
+        description="Equipment id → most units in use at any minute, set-up included.",
+    )
+    equipment_conflicts: int = Field(
+        default=0,
+        description="Number of equipment-capacity violations (stretches over the count).",
+    )
+    preference_misses: int = Field(
+        default=0,
+        description="Scheduled cases off their surgeon's preferred weekdays, plus those off "
+        "the preferred theatres (a case can miss both).",
+    )
 
 
 class CostBreakdown(BaseModel):
@@ -63,6 +101,16 @@ class CostBreakdown(BaseModel):
     overtime: int = Field(description="weights.overtime_minute × overtime minutes.")
     idle: int = Field(description="weights.idle_minute × idle minutes.")
     theatre_changes: int = Field(description="weights.theatre_change × theatre changes.")
+    early_sequencing: int = Field(
+        default=0, description="Σ rule.weight × (start − open) over cases with an early flag."
+    )
+    surgeon_preference: int = Field(
+        default=0, description="weights.surgeon_preference × preference misses."
+    )
+    bed_peak: int = Field(
+        default=0,
+        description="weights.bed_peak × Σ over sites with beds of the peak ICU + ward occupancy.",
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -76,6 +124,9 @@ class CostBreakdown(BaseModel):
             + self.overtime
             + self.idle
             + self.theatre_changes
+            + self.early_sequencing
+            + self.surgeon_preference
+            + self.bed_peak
         )
 
 
@@ -105,6 +156,7 @@ def _session_rows(ctx: CheckContext) -> list[dict[str, Any]]:
                 "case_ids": [p.case.id for p in items],
                 "surgical_minutes": surgical,
                 "turnover_minutes": turnover,
+                "cleaning_minutes": sum(p.cleaning for p in items),
                 "last_end": last_end,
                 "overtime": overtime,
                 "idle": idle,
@@ -129,7 +181,8 @@ def session_table(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
     list of dict
         Keys: ``session``, ``theatre``, ``date`` (date), ``open`` and ``close`` (minutes),
         ``specialty``, ``cases`` (count), ``case_ids`` (in start order),
-        ``surgical_minutes``, ``turnover_minutes``, ``last_end`` (minutes or None),
+        ``surgical_minutes``, ``turnover_minutes`` (cleaning included),
+        ``cleaning_minutes`` (the sequencing-rule part), ``last_end`` (minutes or None),
         ``overtime`` and ``idle`` (minutes, as in the cost definitions) and ``utilisation``
         (surgical / regular open minutes).
     """
@@ -138,6 +191,159 @@ def session_table(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
 
 def _days(later: dt.date, earlier: dt.date) -> int:
     return (later - earlier).days
+
+
+def _occupancy_rows(ctx: CheckContext) -> list[dict[str, Any]]:
+    patients = res.bed_occupancy(ctx)
+    units: dict[tuple[str, str], BedUnit] = {(u.site, u.kind): u for u in ctx.scenario.beds}
+    rows: list[dict[str, Any]] = []
+    for site, kind in sorted(set(units) | set(patients)):
+        unit = units.get((site, kind))
+        table = patients.get((site, kind))
+        for d in range(ctx.scenario.horizon.days):
+            date = ctx.h0 + dt.timedelta(days=d)
+            ids = list(table[d]) if table is not None else []
+            occupied = unit.occupied.get(date, 0) if unit is not None else 0
+            total = occupied + len(ids)
+            rows.append(
+                {
+                    "site": site,
+                    "kind": kind,
+                    "date": date,
+                    "occupied": occupied,
+                    "patients": len(ids),
+                    "total": total,
+                    "beds": unit.beds if unit is not None else None,
+                    "free": unit.beds - total if unit is not None else None,
+                    "case_ids": ids,
+                }
+            )
+    return rows
+
+
+def occupancy_table(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
+    """ICU and ward occupancy per site, kind and horizon date, against capacity.
+
+    Rows cover every (site, kind) with a ``beds`` unit and every (site, kind) where a
+    scheduled case spends a horizon day in such a bed (a case operated on date *s* is in ICU
+    on ``s ≤ d < s + icu_days`` and in a ward on ``s + icu_days ≤ d < s + icu_days +
+    ward_days``, at its theatre's site).
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    plan
+        The plan.
+
+    Returns
+    -------
+    list of dict
+        Sorted by site, kind and date. Keys: ``site``, ``kind`` (``"icu"`` or ``"ward"``),
+        ``date``, ``occupied`` (pre-existing patients, 0 without a unit), ``patients``
+        (cases of the plan), ``total``, ``beds`` (None without a unit: no limit), ``free``
+        (``beds − total``, negative when over capacity; None without a unit) and
+        ``case_ids``.
+    """
+    return _occupancy_rows(CheckContext.build(scenario, plan))
+
+
+def recovery_profile(
+    scenario: Scenario, plan: Plan, site: str, date: dt.date
+) -> list[tuple[int, int, int | None]]:
+    """PACU beds in use and staffed at ``site`` on ``date``, as change points (for plots).
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    plan
+        The plan.
+    site
+        Site of the recovery unit.
+    date
+        The date.
+
+    Returns
+    -------
+    list of (int, int, int or None)
+        ``(minute, in use, capacity)`` from ``minute`` until the next point, starting at
+        minute 0; the capacity changes at period bounds. Capacity is None when the site has
+        no recovery unit (no limit). Minutes may pass 1440 when recovery runs past midnight.
+    """
+    ctx = CheckContext.build(scenario, plan)
+    unit = next((u for u in scenario.recovery if u.site == site), None)
+    capacity, breaks = res.recovery_capacity(unit)
+    intervals = res.recovery_intervals(ctx, site).get(date, [])
+    return res.steps(intervals, capacity, breaks)
+
+
+def _recovery_peaks(ctx: CheckContext) -> dict[str, int]:
+    sites = {u.site for u in ctx.scenario.recovery}
+    sites |= {p.site for p in ctx.placed if p.site is not None and p.case.recovery_minutes > 0}
+    out: dict[str, int] = {}
+    for site in sorted(sites):
+        by_date = res.recovery_intervals(ctx, site)
+        profiles = (res.steps(intervals, res.constant(0)) for intervals in by_date.values())
+        out[site] = max((res.peak(profile) for profile in profiles), default=0)
+    return out
+
+
+def _equipment_peaks(ctx: CheckContext) -> tuple[dict[str, int], int]:
+    peaks: dict[str, int] = {}
+    conflicts = 0
+    for item in ctx.scenario.equipment:
+        top = 0
+        for intervals in res.equipment_intervals(ctx, item).values():
+            profile = res.steps(intervals, res.constant(item.count))
+            top = max(top, res.peak(profile))
+            conflicts += len(res.overloads(profile))
+        peaks[item.id] = top
+    return peaks, conflicts
+
+
+def _bed_peaks(
+    ctx: CheckContext, rows: list[dict[str, Any]]
+) -> tuple[dict[str, int], dict[str, int], int]:
+    """Peak ICU and ward occupancy per site, and Σ over bed sites of the peak ICU + ward."""
+    peaks: dict[str, dict[str, int]] = {kind: {} for kind in res.BED_KINDS}
+    combined: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for r in rows:
+        by_site = peaks[r["kind"]]
+        by_site[r["site"]] = max(by_site.get(r["site"], 0), r["total"])
+        combined[(r["site"], r["date"])] += r["total"]
+    bed_sites = {u.site for u in ctx.scenario.beds}
+    level = sum(
+        max((n for (site, _), n in combined.items() if site == s), default=0) for s in bed_sites
+    )
+    return peaks["icu"], peaks["ward"], level
+
+
+def _preference_misses(ctx: CheckContext) -> int:
+    misses = 0
+    for p in ctx.placed:
+        surgeon = ctx.surgeons.get(p.surgeon)
+        if surgeon is None:
+            continue
+        if surgeon.preferred_weekdays and p.date.weekday() not in surgeon.preferred_weekdays:
+            misses += 1
+        if surgeon.preferred_theatres and p.theatre not in surgeon.preferred_theatres:
+            misses += 1
+    return misses
+
+
+def _early_sequencing(ctx: CheckContext) -> int:
+    rules = [r for r in ctx.scenario.sequencing if r.position == "early"]
+    if not rules:
+        return 0
+    total = 0
+    for p in ctx.placed:
+        if p.session is None or not p.case.flags:
+            continue
+        flags = set(p.case.flags)
+        delay = max(0, p.start - p.session.open)
+        total += sum(r.weight * delay for r in rules if r.flag in flags)
+    return total
 
 
 def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any]]]:
@@ -186,6 +392,10 @@ def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any
     changes = sum(len(ts) - 1 for ts in theatres_used.values())
 
     rows = _session_rows(ctx)
+    bed_rows = _occupancy_rows(ctx)
+    peak_icu, peak_ward, bed_level = _bed_peaks(ctx, bed_rows)
+    peak_equipment, equipment_conflicts = _equipment_peaks(ctx)
+    misses = _preference_misses(ctx)
     open_minutes = sum(r["close"] - r["open"] for r in rows)
     overtime = sum(r["overtime"] for r in rows)
     idle = sum(r["idle"] for r in rows)
@@ -207,6 +417,12 @@ def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any
         theatre_changes=changes,
         sessions_used=sum(1 for r in rows if r["cases"] > 0),
         sessions_total=len(rows),
+        peak_recovery=_recovery_peaks(ctx),
+        peak_icu=peak_icu,
+        peak_ward=peak_ward,
+        peak_equipment=peak_equipment,
+        equipment_conflicts=equipment_conflicts,
+        preference_misses=misses,
     )
     cost = CostBreakdown(
         unscheduled=unscheduled_cost,
@@ -216,6 +432,9 @@ def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any
         overtime=w.overtime_minute * overtime,
         idle=w.idle_minute * idle,
         theatre_changes=w.theatre_change * changes,
+        early_sequencing=_early_sequencing(ctx),
+        surgeon_preference=w.surgeon_preference * misses,
+        bed_peak=w.bed_peak * bed_level,
     )
     return kpis, cost, rows
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel, Field
 
+from orplan.check import resources as res
 from orplan.check.context import CheckContext, Placed, hhmm, session_key
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
@@ -23,14 +24,21 @@ __all__ = [
     "RULES",
     "RULE_IDS",
     "Violation",
+    "bed_capacity",
     "deadline_hard",
+    "equipment_capacity",
+    "equipment_site",
     "find_violations",
     "mandatory_scheduled",
     "plan_covers_cases",
+    "recovery_capacity",
     "release_date",
+    "sequence_first",
+    "sequence_last",
     "session_allows_specialty",
     "session_exists",
     "session_hours",
+    "staff_capacity",
     "surgeon_available",
     "surgeon_daily_max",
     "surgeon_eligible",
@@ -54,6 +62,8 @@ class Violation(BaseModel):
         The surgeon concerned, when there is one.
     session
         The session concerned, when there is one.
+    cases
+        Every case involved, for capacity rules that no single case breaks.
     message
         Human-readable explanation with the numbers.
     """
@@ -62,6 +72,9 @@ class Violation(BaseModel):
     case: str | None = Field(default=None, description="Case id at fault.")
     surgeon: str | None = Field(default=None, description="Surgeon id concerned.")
     session: str | None = Field(default=None, description="Session id concerned.")
+    cases: list[str] = Field(
+        default_factory=list, description="All cases involved (capacity rules)."
+    )
     message: str = Field(description="What is wrong, with the numbers.")
 
     def __str__(self) -> str:
@@ -396,6 +409,10 @@ def _sweep(
                 frontier, blocker = f, q
 
 
+def _cleaning_note(p: Placed) -> str:
+    return f" (incl. {p.cleaning} min cleaning)" if p.cleaning else ""
+
+
 def theatre_no_overlap(ctx: CheckContext) -> list[Violation]:
     """``theatre-no-overlap``: a theatre's cases on one date, with turnover, do not overlap.
 
@@ -420,8 +437,8 @@ def theatre_no_overlap(ctx: CheckContext) -> list[Violation]:
                 case=b.case.id,
                 session=_sid(b),
                 message=f"{b.case.id} starts {hhmm(b.start)} in {theatre} on {date} but "
-                f"{a.case.id} ends {hhmm(a.end)} + {a.turnover} min turnover "
-                f"(free at {hhmm(free)})",
+                f"{a.case.id} ends {hhmm(a.end)} + {a.turnover} min turnover"
+                f"{_cleaning_note(a)} (free at {hhmm(free)})",
             )
         )
     return out
@@ -607,6 +624,280 @@ def mandatory_scheduled(ctx: CheckContext) -> list[Violation]:
     ]
 
 
+def equipment_site(ctx: CheckContext) -> list[Violation]:
+    """``equipment-site``: a case needing site-bound equipment is in a theatre at that site.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per (case, equipment) used away from the equipment's site (cases in unknown
+        theatres are skipped).
+    """
+    bound = {e.id: e.site for e in ctx.scenario.equipment if e.site is not None}
+    out: list[Violation] = []
+    for p in ctx.placed:
+        if p.site is None:
+            continue
+        for name in dict.fromkeys(p.case.equipment):
+            site = bound.get(name)
+            if site is not None and p.site != site:
+                out.append(
+                    Violation(
+                        rule="equipment-site",
+                        case=p.case.id,
+                        session=_sid(p),
+                        message=f"{p.case.id} needs {name}, which belongs to site {site}, "
+                        f"but is in theatre {p.theatre} at site {p.site}",
+                    )
+                )
+    return out
+
+
+def _ids(labels: list[str]) -> str:
+    return ", ".join(labels)
+
+
+def equipment_capacity(ctx: CheckContext) -> list[Violation]:
+    """``equipment-capacity``: units in use (case plus set-up) never exceed ``count``.
+
+    A case uses a unit of *e* over ``[start, end + e.setup)``; site-bound equipment counts
+    only the cases at its site.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per equipment, date and maximal stretch of minutes over the count, naming the
+        worst minute and the cases in use then.
+    """
+    out: list[Violation] = []
+    for item in ctx.scenario.equipment:
+        for date, intervals in sorted(res.equipment_intervals(ctx, item).items()):
+            for o in res.overloads(res.steps(intervals, res.constant(item.count))):
+                cases = res.active_labels(intervals, o.minute)
+                out.append(
+                    Violation(
+                        rule="equipment-capacity",
+                        cases=cases,
+                        message=f"{item.id}: {o.load} in use at {hhmm(o.minute)} on {date} "
+                        f"but {o.capacity} exist ({_ids(cases)}); over from "
+                        f"{hhmm(o.since)} to {hhmm(o.until)}"
+                        + (f" (set-up {item.setup} min)" if item.setup else ""),
+                    )
+                )
+    return out
+
+
+def recovery_capacity(ctx: CheckContext) -> list[Violation]:
+    """``recovery-capacity``: PACU beds in use never exceed the beds staffed at that minute.
+
+    A case with ``recovery_minutes > 0`` holds a bed at its site over
+    ``[end, end + recovery_minutes)``.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per site, date and maximal stretch of minutes over capacity.
+    """
+    out: list[Violation] = []
+    for unit in ctx.scenario.recovery:
+        capacity, breaks = res.recovery_capacity(unit)
+        for date, intervals in sorted(res.recovery_intervals(ctx, unit.site).items()):
+            for o in res.overloads(res.steps(intervals, capacity, breaks)):
+                cases = res.active_labels(intervals, o.minute)
+                out.append(
+                    Violation(
+                        rule="recovery-capacity",
+                        cases=cases,
+                        message=f"PACU at {unit.site}: {o.load} beds in use at "
+                        f"{hhmm(o.minute)} on {date} but {o.capacity} staffed "
+                        f"({_ids(cases)}); over from {hhmm(o.since)} to {hhmm(o.until)}",
+                    )
+                )
+    return out
+
+
+def bed_capacity(ctx: CheckContext) -> list[Violation]:
+    """``bed-capacity``: per site, kind and horizon date, occupied + patients ≤ beds.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per bed unit and date over capacity.
+    """
+    occupancy = res.bed_occupancy(ctx)
+    days = ctx.scenario.horizon.days
+    out: list[Violation] = []
+    for unit in ctx.scenario.beds:
+        table = occupancy.get((unit.site, unit.kind))
+        for d in range(days):
+            date = ctx.h0 + dt.timedelta(days=d)
+            cases = table[d] if table is not None else []
+            before = unit.occupied.get(date, 0)
+            total = before + len(cases)
+            if total > unit.beds:
+                out.append(
+                    Violation(
+                        rule="bed-capacity",
+                        cases=list(cases),
+                        message=f"{res.bed_label(unit.kind)} at {unit.site} on {date}: "
+                        f"{before} occupied + {len(cases)} patient(s) "
+                        f"({_ids(cases) or 'none'}) = {total} beds but {unit.beds} exist",
+                    )
+                )
+    return out
+
+
+def staff_capacity(ctx: CheckContext) -> list[Violation]:
+    """``staff-capacity``: running used sessions of a site never exceed its teams that date.
+
+    A used session runs over ``[open, close + overtime)``; the teams of a date are
+    ``by_date[date]``, else ``teams``.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per pool, date and maximal stretch of minutes over capacity; ``cases`` lists
+        the cases of the sessions running at the worst minute.
+    """
+    by_session: dict[str, list[str]] = defaultdict(list)
+    for p in ctx.placed:
+        if p.session is not None:
+            by_session[session_key(p.session)].append(p.case.id)
+    out: list[Violation] = []
+    for pool in ctx.scenario.staff:
+        for date, intervals in sorted(res.staff_intervals(ctx, pool.site).items()):
+            teams = pool.by_date.get(date, pool.teams)
+            for o in res.overloads(res.steps(intervals, res.constant(teams))):
+                sessions = res.active_labels(intervals, o.minute)
+                out.append(
+                    Violation(
+                        rule="staff-capacity",
+                        cases=[c for s in sessions for c in by_session[s]],
+                        message=f"{pool.kind} teams at {pool.site}: {o.load} sessions "
+                        f"running at {hhmm(o.minute)} on {date} but {o.capacity} team(s) "
+                        f"({_ids(sessions)}); over from {hhmm(o.since)} to {hhmm(o.until)}",
+                    )
+                )
+    return out
+
+
+def _by_session(ctx: CheckContext) -> dict[str, list[Placed]]:
+    groups: dict[str, list[Placed]] = defaultdict(list)
+    for p in ctx.placed:
+        if p.session is not None:
+            groups[session_key(p.session)].append(p)
+    return groups
+
+
+def _position_flags(ctx: CheckContext, position: str) -> set[str]:
+    return {r.flag for r in ctx.scenario.sequencing if r.position == position}
+
+
+def sequence_first(ctx: CheckContext) -> list[Violation]:
+    """``sequence-first``: cases with a ``first`` flag start before every other case.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per flagged case that does not start before the earliest case of its session
+        without a ``first`` flag.
+    """
+    flags = _position_flags(ctx, "first")
+    if not flags:
+        return []
+    out: list[Violation] = []
+    for sid, items in _by_session(ctx).items():
+        marked = [p for p in items if flags.intersection(p.case.flags)]
+        others = [p for p in items if not flags.intersection(p.case.flags)]
+        if not marked or not others:
+            continue
+        earliest = min(others, key=lambda q: (q.start, q.case.id))
+        for p in sorted(marked, key=lambda q: (q.start, q.case.id)):
+            if p.start >= earliest.start:
+                why = ", ".join(f for f in p.case.flags if f in flags)
+                out.append(
+                    Violation(
+                        rule="sequence-first",
+                        case=p.case.id,
+                        session=sid,
+                        message=f"{p.case.id} ({why}: first) starts {hhmm(p.start)} in "
+                        f"session {sid} but {earliest.case.id}, without a first flag, "
+                        f"starts {hhmm(earliest.start)}",
+                    )
+                )
+    return out
+
+
+def sequence_last(ctx: CheckContext) -> list[Violation]:
+    """``sequence-last``: cases with a ``last`` flag start after every other case.
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per flagged case that does not start after the latest case of its session
+        without a ``last`` flag.
+    """
+    flags = _position_flags(ctx, "last")
+    if not flags:
+        return []
+    out: list[Violation] = []
+    for sid, items in _by_session(ctx).items():
+        marked = [p for p in items if flags.intersection(p.case.flags)]
+        others = [p for p in items if not flags.intersection(p.case.flags)]
+        if not marked or not others:
+            continue
+        latest = max(others, key=lambda q: (q.start, q.case.id))
+        for p in sorted(marked, key=lambda q: (q.start, q.case.id)):
+            if p.start <= latest.start:
+                why = ", ".join(f for f in p.case.flags if f in flags)
+                out.append(
+                    Violation(
+                        rule="sequence-last",
+                        case=p.case.id,
+                        session=sid,
+                        message=f"{p.case.id} ({why}: last) starts {hhmm(p.start)} in "
+                        f"session {sid} but {latest.case.id}, without a last flag, "
+                        f"starts {hhmm(latest.start)}",
+                    )
+                )
+    return out
+
+
 RULES: dict[str, Callable[[CheckContext], list[Violation]]] = {
     "plan-covers-cases": plan_covers_cases,
     "session-exists": session_exists,
@@ -622,6 +913,13 @@ RULES: dict[str, Callable[[CheckContext], list[Violation]]] = {
     "surgeon-no-overlap": surgeon_no_overlap,
     "surgeon-daily-max": surgeon_daily_max,
     "mandatory-scheduled": mandatory_scheduled,
+    "equipment-site": equipment_site,
+    "equipment-capacity": equipment_capacity,
+    "recovery-capacity": recovery_capacity,
+    "bed-capacity": bed_capacity,
+    "staff-capacity": staff_capacity,
+    "sequence-first": sequence_first,
+    "sequence-last": sequence_last,
 }
 """Rule id → rule function, in the order of ``docs/rules.md``."""
 

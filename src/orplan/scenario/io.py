@@ -19,7 +19,11 @@ from orplan.errors import ScenarioError
 from orplan.scenario.model import Case, Scenario
 
 #: Case fields that hold lists; in CSV cells they are separated by ';'.
-_LIST_FIELDS = ("eligible_surgeons", "requires")
+_LIST_FIELDS = tuple(
+    name
+    for name, field in Case.model_fields.items()
+    if getattr(field.annotation, "__origin__", None) is list
+)
 _REQUIRED_COLUMNS = tuple(name for name, field in Case.model_fields.items() if field.is_required())
 
 

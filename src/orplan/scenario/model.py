@@ -333,7 +333,7 @@ class SequencingRule(_Strict):
     )
     weight: Annotated[int, Field(ge=0, le=1000)] = Field(
         default=1,
-        description="For 'early': cost per 10 minutes the case starts after session opening.",
+        description="For 'early': cost per minute the case starts after session opening.",
     )
 
 
