@@ -1,4 +1,5 @@
-"""Command line: ``orplan validate | solve | check | schema | generate | ihtc``.
+"""Command line: ``orplan validate | solve | check | report | schema | generate | simulate |
+durations | ihtc``.
 
 Exit codes: 0 success; 1 no valid plan (infeasible, none found in time) or, for ``check``,
 rule violations; 2 bad input (unreadable or invalid file, wrong option); 3 internal error
@@ -8,6 +9,7 @@ rule violations; 2 bad input (unreadable or invalid file, wrong option); 3 inter
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -221,18 +223,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", action="store_true", help="print the plan schema instead")
     p.set_defaults(func=cmd_schema)
 
-    try:
-        from orplan.generate.cli import add_generate_parser
-    except ImportError:  # pragma: no cover - generator not installed in a partial checkout
-        pass
-    else:
-        add_generate_parser(sub)
-    try:
-        from orplan.ihtc.cli import add_ihtc_parser
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        add_ihtc_parser(sub)
+    from orplan.generate.cli import add_generate_parser
+
+    add_generate_parser(sub)
+    for module, hook in (
+        ("orplan.ihtc.cli", "add_ihtc_parser"),
+        ("orplan.report.cli", "add_report_parser"),
+        ("orplan.simulate.cli", "add_simulate_parser"),
+        ("orplan.durations.cli", "add_durations_parser"),
+    ):
+        getattr(importlib.import_module(module), hook)(sub)
     return parser
 
 

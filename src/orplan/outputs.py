@@ -5,13 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from orplan.plan.io import save_plan, save_plan_csv, write_json
+from orplan.excel import export_plan_xlsx
 from orplan.report.gantt import save_gantt
+from orplan.report.html import write_report
 from orplan.scenario.model import Scenario
 from orplan.solver.solve import Result
 
 
 def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[Path]:
-    """Write ``plan.json``, ``plan.csv``, ``kpis.json`` and ``gantt.png`` into ``out``.
+    """Write the plan files into ``out``.
+
+    ``plan.json`` (the record), ``plan.csv``, ``kpis.json``, ``gantt.png``, ``report.html``
+    (self-contained planner report) and ``plan.xlsx`` (one sheet per day).
 
     Parameters
     ----------
@@ -32,7 +37,14 @@ def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[P
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     plan = result.plan
-    paths = [folder / "plan.json", folder / "plan.csv", folder / "kpis.json", folder / "gantt.png"]
+    paths = [
+        folder / "plan.json",
+        folder / "plan.csv",
+        folder / "kpis.json",
+        folder / "gantt.png",
+        folder / "report.html",
+        folder / "plan.xlsx",
+    ]
     save_plan(plan, paths[0])
     save_plan_csv(plan, paths[1])
     run = plan.run.model_dump(mode="json") if plan.run else {}
@@ -50,4 +62,6 @@ def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[P
         },
     )
     save_gantt(scenario, plan, paths[3])
+    write_report(scenario, plan, paths[4], result.check)
+    export_plan_xlsx(scenario, plan, result.check, paths[5])
     return paths
