@@ -67,9 +67,9 @@ def _progress_printer(quiet: bool) -> Any:
 
     def show(p: Any) -> None:
         gap = "   -  " if p.gap is None else f"{100 * p.gap:6.2f}%"
+        bound = "-" if p.bound is None else f"{p.bound:,.0f}"
         print(
-            f"  {p.elapsed:7.1f}s  plan cost {p.objective:>12,.0f}  bound {p.bound:>12,.0f}  "
-            f"gap {gap}",
+            f"  {p.elapsed:7.1f}s  plan cost {p.objective:>12,.0f}  bound {bound:>12}  gap {gap}",
             file=sys.stderr,
             flush=True,
         )
@@ -89,6 +89,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         workers=args.workers,
         seed=args.seed,
         deterministic_time=args.deterministic_time,
+        strategy=args.strategy,
     )
     if not args.quiet:
         print(
@@ -128,6 +129,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         )
     elif not args.quiet:
         gap = "-" if result.gap is None else f"{100 * result.gap:.2f}%"
+        bound = "-" if result.bound is None else f"{result.bound:,.0f}"
         note = {
             "optimal": "proven optimal",
             "time_limit": "time limit reached: best plan found so far",
@@ -135,7 +137,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         }.get(run.stopped_by, run.stopped_by)
         print(
             f"{result.status} ({note}) in {run.wall_time:.1f} s: cost {result.objective:,.0f}, "
-            f"bound {result.bound:,.0f}, gap {gap}\n"
+            f"bound {bound}, gap {gap}\n"
             f"scheduled {k.scheduled}/{k.scheduled + k.unscheduled} cases, utilisation "
             f"{100 * k.utilisation:.1f}%, overtime {k.overtime_minutes} min, idle "
             f"{k.idle_minutes} min, deadline breaches {k.deadline_breaches}\n"
@@ -205,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
     p.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--strategy", choices=["auto", "whole", "days"], default="auto",
+                   help="'whole': one model, proven bound; 'days': day-window search for very "
+                        "large scenarios; 'auto' (default) picks by size")  # fmt: skip
     p.add_argument("--deterministic-time", type=float, default=None,
                    help="limit in CP-SAT deterministic time; with --workers 1 a run repeats "
                         "exactly")  # fmt: skip

@@ -69,6 +69,11 @@ class SolverRun(BaseModel):
     time_to_first: float | None = Field(
         default=None, description="Seconds until the first feasible plan was found."
     )
+    strategy: str = Field(
+        default="whole",
+        description="'whole' (one model over the horizon, with a proven bound) or 'days' "
+        "(day-window search for large scenarios, no bound).",
+    )
 
 
 class Plan(BaseModel):

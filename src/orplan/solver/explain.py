@@ -22,12 +22,24 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
+    from orplan.scenario.model import Scenario
     from orplan.solver.build import SurgeryModel
+    from orplan.solver.options import CaseOptions
 
 
 def _describe(sm: SurgeryModel, case_index: int) -> str:
     case = sm.scenario.cases[case_index]
     return f"{case.id} ({case.specialty}, {case.procedure}, {case.duration} min)"
+
+
+def unplaceable_mandatory(scenario: Scenario, case_options: list[CaseOptions]) -> list[str]:
+    """Mandatory cases with no eligible session at all, each with the rule that excluded it."""
+    return [
+        f"mandatory case {e.case.id} ({e.case.specialty}, {e.case.procedure}, "
+        f"{e.case.duration} min) has no possible session: {e.reason()}"
+        for e in case_options
+        if e.case.mandatory and not e.options
+    ]
 
 
 def explain_infeasible(
@@ -49,13 +61,7 @@ def explain_infeasible(
     list of str
         Empty when no reason was found.
     """
-    reasons = []
-    for entry in sm.case_options:
-        if entry.case.mandatory and not entry.options:
-            reasons.append(
-                f"mandatory case {_describe(sm, entry.index)} has no possible session: "
-                f"{entry.reason()}"
-            )
+    reasons = unplaceable_mandatory(sm.scenario, sm.case_options)
     if reasons or not solve_core:
         return reasons
     from orplan.solver.build import build_model
@@ -97,13 +103,17 @@ def explain_infeasible(
     ]
 
 
-def unscheduled_reasons(sm: SurgeryModel, chosen: dict[int, int]) -> dict[str, str]:
+def unscheduled_reasons(
+    scenario: Scenario, case_options: list[CaseOptions], chosen: dict[int, int]
+) -> dict[str, str]:
     """Reason for each unscheduled case.
 
     Parameters
     ----------
-    sm
-        The built model.
+    scenario
+        The scenario.
+    case_options
+        Eligible options of every case.
     chosen
         Case index -> session index of every scheduled case.
 
@@ -112,12 +122,11 @@ def unscheduled_reasons(sm: SurgeryModel, chosen: dict[int, int]) -> dict[str, s
     dict
         Case id -> reason, for every case not in ``chosen``.
     """
-    scenario = sm.scenario
     in_session: dict[int, list[int]] = defaultdict(list)
     for ci, si in chosen.items():
         in_session[si].append(ci)
     reasons: dict[str, str] = {}
-    for entry in sm.case_options:
+    for entry in case_options:
         if entry.index in chosen:
             continue
         if not entry.options:

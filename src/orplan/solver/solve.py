@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
 
 import ortools
 from ortools.sat.python import cp_model
@@ -17,7 +17,13 @@ from orplan.plan.model import CaseAssignment, Plan, PlanStatus, SolverRun
 from orplan.scenario.io import scenario_digest
 from orplan.scenario.model import Scenario
 from orplan.solver.build import SurgeryModel, build_model
-from orplan.solver.explain import explain_infeasible, unscheduled_reasons
+from orplan.solver.explain import (
+    explain_infeasible,
+    unplaceable_mandatory,
+    unscheduled_reasons,
+)
+from orplan.solver.lns import NoStartPlanError, lns_solve
+from orplan.solver.options import CaseOptions, build_options
 
 if TYPE_CHECKING:
     from orplan.check import CheckReport, Kpis
@@ -42,6 +48,10 @@ class SolveSettings:
         After the search, spend a short extra solve (at most 10 % of the limit, ≤ 10 s)
         moving cases as early as possible without raising the cost: a plan with idle gaps
         before cases costs the same, but a planner would not accept it.
+    strategy
+        ``"whole"``: one model over the horizon (gives a proven bound); ``"days"``: rolling
+        horizon and day-window search for scenarios too big for one model; ``"auto"``
+        picks ``"days"`` above ``WHOLE_MODEL_MAX_OPTIONS`` options.
     """
 
     time_limit: float = 30.0
@@ -49,6 +59,7 @@ class SolveSettings:
     seed: int = 0
     deterministic_time: float | None = None
     compact: bool = True
+    strategy: Literal["auto", "whole", "days"] = "auto"
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ class Progress:
 
     elapsed: float
     objective: float | None
-    bound: float
+    bound: float | None
     gap: float | None
 
 
@@ -163,7 +174,7 @@ def _compact(
     )
     offset = objective.offset
     model.clear_objective()
-    model.add(expr + int(round(offset)) <= int(round(cost)))
+    model.add(expr + round(offset) <= round(cost))
     model.minimize(sum(ov.start for ov in sm.variables.options))
     second = cp_model.CpSolver()
     params = second.parameters
@@ -187,7 +198,9 @@ def _read_plan(sm: SurgeryModel, solver: cp_model.CpSolver) -> list[CaseAssignme
         for options in sm.variables.by_case
     ]
     reasons = unscheduled_reasons(
-        sm, {ci: o.option.session for ci, o in enumerate(picks) if o is not None}
+        scenario,
+        sm.case_options,
+        {ci: o.option.session for ci, o in enumerate(picks) if o is not None},
     )
     entries: list[CaseAssignment] = []
     for case, chosen in zip(scenario.cases, picks, strict=True):
@@ -223,6 +236,93 @@ _STATUS: dict[Any, PlanStatus] = {
 }
 
 
+#: Above this many (case, session) options the whole-horizon model is too big for two cores
+#: (model size and memory grow with options; see docs/cpsat-notes.md) and the plan is built
+#: day window by day window instead.
+WHOLE_MODEL_MAX_OPTIONS = 60_000
+
+_Outcome = tuple[list[CaseAssignment], PlanStatus, str, float | None, float | None, float | None]
+
+
+def _solve_whole(
+    scenario: Scenario,
+    case_options: list[CaseOptions],
+    settings: SolveSettings,
+    progress: Callable[[Progress], None] | None,
+    began: float,
+) -> Result | _Outcome:
+    """One CP-SAT model over the whole horizon, then the compaction stage."""
+    sm = build_model(scenario, case_options)
+    solver = cp_model.CpSolver()
+    # Keep a tenth of the time (at most 10 s) for compaction, so the limit is honoured.
+    reserve = min(10.0, 0.1 * settings.time_limit) if settings.compact else 0.0
+    _parameters(solver, replace(settings, time_limit=max(0.5, settings.time_limit - reserve)))
+    watcher = _Watcher(progress)
+    code, interrupted = _run(solver, sm, watcher)
+    wall = time.perf_counter() - began
+    status = _STATUS.get(code, "UNKNOWN")
+    if status == "INFEASIBLE":
+        return Result(status, None, None, None, None, wall, explain_infeasible(sm))
+    if status in ("UNKNOWN", "MODEL_INVALID"):
+        why = "stopped by Ctrl-C" if interrupted else f"time limit {settings.time_limit:g} s"
+        text = [f"no plan found before the search ended ({why})"]
+        if status == "MODEL_INVALID":
+            text = [f"internal model error: {sm.model.validate()}"]
+        return Result(status, None, None, None, None, wall, text)
+    objective = solver.objective_value
+    bound = solver.best_objective_bound
+    final = solver
+    if settings.compact and not interrupted:
+        compacted = _compact(sm, solver, settings, objective)
+        if compacted is not None:
+            final = compacted
+            objective = float(compacted.value(sm.objective))
+    if status == "OPTIMAL":
+        stopped_by = "optimal"
+    elif interrupted:
+        stopped_by = "interrupted"
+    else:
+        stopped_by = "time_limit"
+    return _read_plan(sm, final), status, stopped_by, bound, objective, watcher.first_time
+
+
+def _solve_by_days(
+    scenario: Scenario,
+    case_options: list[CaseOptions],
+    settings: SolveSettings,
+    progress: Callable[[Progress], None] | None,
+    began: float,
+) -> Result | _Outcome:
+    """Rolling horizon then day-window search (see solver/lns.py); no global bound."""
+
+    def improved(elapsed: float, cost: float) -> None:
+        if progress is not None:
+            progress(Progress(elapsed, cost, None, None))
+
+    try:
+        placed, _windows, first_time, interrupted = lns_solve(
+            scenario, settings.time_limit, settings.workers, settings.seed, on_improve=improved
+        )
+    except NoStartPlanError as exc:
+        return Result("UNKNOWN", None, None, None, None, time.perf_counter() - began, [str(exc)])
+    if first_time is None:
+        why = "stopped by Ctrl-C" if interrupted else f"time limit {settings.time_limit:g} s"
+        return Result(
+            "UNKNOWN", None, None, None, None, time.perf_counter() - began,
+            [f"no complete plan before the search ended ({why})"],
+        )  # fmt: skip
+    index = {case.id: i for i, case in enumerate(scenario.cases)}
+    session_index = {s.id: i for i, s in enumerate(scenario.sessions)}
+    chosen = {index[cid]: session_index[str(e.session)] for cid, e in placed.items()}
+    reasons = unscheduled_reasons(scenario, case_options, chosen)
+    entries = [
+        placed.get(c.id) or CaseAssignment(case=c.id, scheduled=False, reason=reasons.get(c.id))
+        for c in scenario.cases
+    ]
+    stopped_by = "interrupted" if interrupted else "time_limit"
+    return entries, "FEASIBLE", stopped_by, None, None, first_time
+
+
 def solve(
     scenario: Scenario,
     settings: SolveSettings | None = None,
@@ -255,41 +355,23 @@ def solve(
 
     settings = settings or SolveSettings()
     began = time.perf_counter()
-    sm = build_model(scenario)
-    precheck = explain_infeasible(sm, solve_core=False)
-    if precheck:
-        return Result("INFEASIBLE", None, None, None, None, time.perf_counter() - began, precheck)
-    solver = cp_model.CpSolver()
-    _parameters(solver, settings)
-    watcher = _Watcher(progress)
-    code, interrupted = _run(solver, sm, watcher)
-    wall = time.perf_counter() - began
-    status = _STATUS.get(code, "UNKNOWN")
-    if status == "INFEASIBLE":
-        return Result(status, None, None, None, None, wall, explain_infeasible(sm))
-    if status in ("UNKNOWN", "MODEL_INVALID"):
-        why = "stopped by Ctrl-C" if interrupted else f"time limit {settings.time_limit:g} s"
-        text = [f"no plan found before the search ended ({why})"]
-        if status == "MODEL_INVALID":
-            text = [f"internal model error: {sm.model.validate()}"]
-        return Result(status, None, None, None, None, wall, text)
-    objective = solver.objective_value
-    bound = solver.best_objective_bound
-    gap = relative_gap(objective, bound)
-    final = solver
-    if settings.compact and not interrupted:
-        compacted = _compact(sm, solver, settings, objective)
-        if compacted is not None:
-            final = compacted
-            objective = float(compacted.value(sm.objective))
-            gap = relative_gap(objective, bound)
-            wall = time.perf_counter() - began
-    if status == "OPTIMAL":
-        stopped_by = "optimal"
-    elif interrupted:
-        stopped_by = "interrupted"
+    case_options = build_options(scenario)
+    missing = unplaceable_mandatory(scenario, case_options)
+    if missing:
+        return Result("INFEASIBLE", None, None, None, None, time.perf_counter() - began, missing)
+    size = sum(len(entry.options) for entry in case_options)
+    strategy = settings.strategy
+    if strategy == "auto":
+        strategy = "days" if size > WHOLE_MODEL_MAX_OPTIONS else "whole"
+    if strategy == "days":
+        outcome = _solve_by_days(scenario, case_options, settings, progress, began)
     else:
-        stopped_by = "time_limit"
+        outcome = _solve_whole(scenario, case_options, settings, progress, began)
+    if isinstance(outcome, Result):
+        return outcome
+    entries, status, stopped_by, bound, objective, first_time = outcome
+    wall = time.perf_counter() - began
+    gap = relative_gap(objective, bound)
     run = SolverRun(
         orplan_version=orplan.__version__,
         ortools_version=getattr(ortools, "__version__", "unknown"),
@@ -304,9 +386,10 @@ def solve(
         bound=bound,
         gap=gap,
         wall_time=round(wall, 3),
-        time_to_first=None if watcher.first_time is None else round(watcher.first_time, 3),
+        time_to_first=None if first_time is None else round(first_time, 3),
+        strategy=strategy,
     )
-    plan = Plan(run=run, cases=_read_plan(sm, final))
+    plan = Plan(run=run, cases=entries)
     report = check(scenario, plan)
     if not report.ok:
         raise PlanInvalidError(
@@ -316,12 +399,13 @@ def solve(
     # Before optimality, helper variables (overtime, idle, theatre changes) may sit above
     # their true values, so the model's objective can only over-state the plan's cost; the
     # checker's cost is the plan's true cost and is what orplan reports.
-    if report.cost.total > objective + 0.5 or (
-        status == "OPTIMAL" and abs(report.cost.total - objective) > 0.5
+    if objective is not None and (
+        report.cost.total > objective + 0.5
+        or (status == "OPTIMAL" and abs(report.cost.total - objective) > 0.5)
     ):
         raise PlanInvalidError(
             f"the checker's cost {report.cost.total} does not match the solver's objective "
-            f"{objective:g} (a bug in orplan): {report.cost}"
+            f"{objective} (a bug in orplan): {report.cost}"
         )
     objective = float(report.cost.total)
     gap = relative_gap(objective, bound)

@@ -1,0 +1,291 @@
+"""Large scenarios: rolling-horizon start and large-neighbourhood search over days.
+
+A hospital month has hundreds of thousands of (case, session) options: too many for one
+CP-SAT model on two cores. Days are almost independent in this problem — theatres, surgeons,
+equipment, recovery and staff are all per date — so a *window* of a few days can be
+re-planned exactly while the plan of every other day stays fixed:
+
+* the window's sub-scenario keeps the window's sessions and every case not fixed elsewhere;
+* ICU and ward beds, the one resource that spans days, see the fixed cases as beds already
+  occupied, so bed limits and the bed-peak cost stay exact;
+* every cost term of a fixed case is unchanged, so a better sub-plan is a better plan.
+
+Start: days in order (rolling horizon), each solved with the cases still waiting. A mandatory
+case is mandatory in a window only when no later window could take it. Then: windows of 1-3
+random days are re-solved, hinted with the current plan, and kept when the cost drops.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from orplan.plan.model import CaseAssignment
+from orplan.scenario.model import BedUnit, Scenario
+from orplan.solver.build import SurgeryModel, build_model
+from orplan.solver.options import build_options
+
+
+class NoStartPlanError(Exception):
+    """A day of the rolling-horizon start had no plan (its mandatory cases do not fit)."""
+
+
+@dataclass
+class Window:
+    """One sub-problem: the dates re-planned and its solve result."""
+
+    days: tuple[int, ...]
+    cost_before: float | None
+    cost_after: float | None
+    seconds: float
+
+
+def _bed_use(
+    scenario: Scenario, placed: dict[str, CaseAssignment]
+) -> dict[tuple[str, str], dict[int, int]]:
+    """(site, kind) -> day -> beds taken by the placed cases."""
+    site_of = {t.id: t.site for t in scenario.theatres}
+    cases = {c.id: c for c in scenario.cases}
+    use: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for case_id, entry in placed.items():
+        case = cases[case_id]
+        if entry.date is None or entry.theatre is None:
+            continue
+        day = scenario.horizon.day_index(entry.date)
+        site = site_of[entry.theatre]
+        for d in range(day, day + case.icu_days):
+            use[(site, "icu")][d] += 1
+        for d in range(day + case.icu_days, day + case.icu_days + case.ward_days):
+            use[(site, "ward")][d] += 1
+    return use
+
+
+def sub_scenario(
+    scenario: Scenario,
+    days: set[int],
+    placed: dict[str, CaseAssignment],
+    *,
+    last_chance: dict[str, int] | None = None,
+) -> Scenario:
+    """The scenario restricted to the sessions on ``days``, everything else held fixed.
+
+    Parameters
+    ----------
+    scenario
+        Full scenario.
+    days
+        Day indices re-planned.
+    placed
+        Current plan: case id -> scheduled entry (any day).
+    last_chance
+        Case id -> last day index with an eligible session; a mandatory case that is not
+        yet placed is mandatory here only if its last chance lies in ``days`` (start phase).
+    """
+    horizon = scenario.horizon
+    sessions = [s for s in scenario.sessions if horizon.day_index(s.date) in days]
+    fixed = {
+        cid: e
+        for cid, e in placed.items()
+        if e.date is not None and horizon.day_index(e.date) not in days
+    }
+    cases = []
+    for case in scenario.cases:
+        if case.id in fixed:
+            continue
+        if case.mandatory:
+            keep = case.id in placed
+            if not keep and last_chance is not None:
+                keep = last_chance.get(case.id, -1) in days
+            if not keep:
+                case = case.model_copy(update={"mandatory": False})
+        cases.append(case)
+    use = _bed_use(scenario, fixed)
+    dates = scenario.dates()
+    beds = []
+    for unit in scenario.beds:
+        occupied = dict(unit.occupied)
+        for day, n in use.get((unit.site, unit.kind), {}).items():
+            if 0 <= day < len(dates):
+                occupied[dates[day]] = occupied.get(dates[day], 0) + n
+        beds.append(BedUnit(site=unit.site, kind=unit.kind, beds=unit.beds, occupied=occupied))
+    # model_construct skips re-validation: the parts are already valid and this runs often.
+    return Scenario.model_construct(
+        **{**dict(scenario), "sessions": sessions, "cases": cases, "beds": beds}
+    )
+
+
+def _hint(sm: SurgeryModel, placed: dict[str, CaseAssignment]) -> None:
+    """Hint the sub-model with the current plan of its cases (a complete assignment)."""
+    session_ids = [s.id for s in sm.scenario.sessions]
+    step = sm.scenario.time_step
+    for case, options in zip(sm.scenario.cases, sm.variables.by_case, strict=True):
+        entry = placed.get(case.id)
+        for ov in options:
+            here = entry is not None and session_ids[ov.option.session] == entry.session
+            sm.model.add_hint(ov.scheduled, here)
+            if here and entry is not None and entry.start is not None:
+                sm.model.add_hint(ov.start, entry.start // step)
+            for name, lit in ov.by_surgeon.items():
+                if lit is not ov.scheduled:
+                    sm.model.add_hint(lit, here and entry is not None and entry.surgeon == name)
+
+
+def _read(sm: SurgeryModel, solver: cp_model.CpSolver) -> dict[str, CaseAssignment]:
+    step = sm.scenario.time_step
+    placed: dict[str, CaseAssignment] = {}
+    for case, options in zip(sm.scenario.cases, sm.variables.by_case, strict=True):
+        for ov in options:
+            if not solver.boolean_value(ov.scheduled):
+                continue
+            session = sm.scenario.sessions[ov.option.session]
+            surgeon = next(n for n, lit in ov.by_surgeon.items() if solver.boolean_value(lit))
+            start = solver.value(ov.start) * step
+            placed[case.id] = CaseAssignment(
+                case=case.id, scheduled=True, session=session.id, theatre=session.theatre,
+                date=session.date, start=start, end=start + case.duration, surgeon=surgeon,
+            )  # fmt: skip
+            break
+    return placed
+
+
+def _solve_window(
+    sub: Scenario,
+    placed: dict[str, CaseAssignment],
+    seconds: float,
+    workers: int,
+    seed: int,
+    cost_of: Callable[[Scenario, dict[str, CaseAssignment]], float],
+) -> tuple[dict[str, CaseAssignment] | None, float | None, float | None]:
+    """Solve one window; returns (new placements in it, cost before, cost after)."""
+    sm = build_model(sub, build_options(sub))
+    mine = {cid: e for cid, e in placed.items() if cid in {c.id for c in sub.cases}}
+    before = cost_of(sub, mine) if mine else None
+    _hint(sm, mine)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.5, seconds)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.catch_sigint_signal = False
+    status = solver.solve(sm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, before, None
+    found = _read(sm, solver)
+    return found, before, cost_of(sub, found)
+
+
+def lns_solve(
+    scenario: Scenario,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    *,
+    on_improve: Callable[[float, float], None] | None = None,
+) -> tuple[dict[str, CaseAssignment], list[Window], float | None, bool]:
+    """Plan a large scenario by rolling horizon then day-window LNS.
+
+    Parameters
+    ----------
+    on_improve
+        Called with (elapsed seconds, plan cost) after the start and each improvement.
+
+    Returns
+    -------
+    placed
+        Case id -> scheduled entry (cases not in it are unscheduled).
+    windows
+        The sub-problems solved, for reporting.
+    first_time
+        Seconds until every day had a plan (None if the start was not completed).
+    interrupted
+        Whether Ctrl-C ended the search.
+
+    Raises
+    ------
+    NoStartPlanError
+        If a day of the start phase has no plan at all.
+    """
+    from orplan.check import check  # the sub-plan's exact cost, independent of the model
+    from orplan.plan.model import Plan
+
+    def cost_of(sub: Scenario, found: dict[str, CaseAssignment]) -> float:
+        entries = [found.get(c.id) or CaseAssignment(case=c.id, scheduled=False) for c in sub.cases]
+        return float(check(sub, Plan(cases=entries)).cost.total)
+
+    began = time.perf_counter()
+    rng = random.Random(seed)
+    horizon = scenario.horizon
+    session_days = sorted({horizon.day_index(s.date) for s in scenario.sessions})
+    last_chance: dict[str, int] = {}
+    for entry in build_options(scenario):
+        if entry.options:
+            last_chance[entry.case.id] = max(o.day for o in entry.options)
+    placed: dict[str, CaseAssignment] = {}
+    windows: list[Window] = []
+    n_days = max(1, len(session_days))
+    # Start: one pass over the days in order, with an equal share of a third of the time.
+    share = max(1.0, time_limit / 3 / n_days)
+    try:
+        for day in session_days:
+            t0 = time.perf_counter()
+            sub = sub_scenario(scenario, {day}, placed, last_chance=last_chance)
+            found, before, after = _solve_window(sub, placed, share, workers, seed, cost_of)
+            if found is None:
+                raise NoStartPlanError(
+                    f"no plan for {scenario.dates()[day]} in the rolling-horizon start: its "
+                    "mandatory cases may not fit; try the whole-horizon model (--strategy whole)"
+                )
+            placed = {k: v for k, v in placed.items() if k not in {c.id for c in sub.cases}}
+            placed.update(found)
+            windows.append(Window((day,), before, after, time.perf_counter() - t0))
+    except KeyboardInterrupt:
+        return placed, windows, None, True
+    first_time = time.perf_counter() - began
+    total = cost_of(scenario, placed)
+    if on_improve is not None:
+        on_improve(first_time, total)
+    try:
+        _improve(
+            scenario, placed, windows, began, time_limit, workers, rng, cost_of, total, on_improve
+        )
+    except KeyboardInterrupt:
+        return placed, windows, first_time, True
+    return placed, windows, first_time, False
+
+
+def _improve(
+    scenario: Scenario,
+    placed: dict[str, CaseAssignment],
+    windows: list[Window],
+    began: float,
+    time_limit: float,
+    workers: int,
+    rng: random.Random,
+    cost_of: Callable[[Scenario, dict[str, CaseAssignment]], float],
+    total: float,
+    on_improve: Callable[[float, float], None] | None,
+) -> None:
+    """Random windows of up to three days, re-solved with the current plan as hint (in place)."""
+    horizon = scenario.horizon
+    session_days = sorted({horizon.day_index(s.date) for s in scenario.sessions})
+    while time.perf_counter() - began < time_limit - 1.0:
+        size = min(len(session_days), rng.choice((1, 2, 2, 3)))
+        days = set(rng.sample(session_days, size))
+        remaining = time_limit - (time.perf_counter() - began)
+        t0 = time.perf_counter()
+        sub = sub_scenario(scenario, days, placed)
+        found, before, after = _solve_window(
+            sub, placed, min(remaining - 0.5, 3.0 * size), workers, rng.randrange(1 << 30), cost_of
+        )
+        windows.append(Window(tuple(sorted(days)), before, after, time.perf_counter() - t0))
+        if found is not None and after is not None and (before is None or after < before):
+            for case in sub.cases:
+                placed.pop(case.id, None)
+            placed.update(found)
+            total += after - (before or 0.0)
+            if on_improve is not None:
+                on_improve(time.perf_counter() - began, total)
