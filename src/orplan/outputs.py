@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orplan.plan.io import save_plan, save_plan_csv, write_json
 from orplan.excel import export_plan_xlsx
+from orplan.plan.io import save_plan, save_plan_csv, write_json
 from orplan.report.gantt import save_gantt
 from orplan.report.html import write_report
+from orplan.report.occupancy import save_occupancy
 from orplan.scenario.model import Scenario
 from orplan.solver.solve import Result
 
@@ -64,4 +65,6 @@ def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[P
     save_gantt(scenario, plan, paths[3])
     write_report(scenario, plan, paths[4], result.check)
     export_plan_xlsx(scenario, plan, result.check, paths[5])
+    if save_occupancy(scenario, plan, folder / "occupancy.png"):
+        paths.append(folder / "occupancy.png")
     return paths

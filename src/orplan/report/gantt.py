@@ -22,6 +22,9 @@ _PALETTE = [
 ]  # fmt: skip
 
 
+_EQUIPMENT = ["#111111", "#8c564b", "#d62728", "#17becf", "#bcbd22", "#7f7f7f"]
+
+
 def gantt_figure(scenario: Scenario, plan: Plan, max_days: int = 10) -> Figure:
     """Draw the plan.
 
@@ -45,6 +48,8 @@ def gantt_figure(scenario: Scenario, plan: Plan, max_days: int = 10) -> Figure:
     row = {t: i for i, t in enumerate(theatres)}
     specialties = sorted({c.specialty for c in scenario.cases})
     colour = {sp: _PALETTE[i % len(_PALETTE)] for i, sp in enumerate(specialties)}
+    items = sorted({e for c in scenario.cases for e in c.equipment})
+    equipment_colour = {e: _EQUIPMENT[i % len(_EQUIPMENT)] for i, e in enumerate(items)}
     sessions = [s for s in scenario.sessions if s.date in dates]
     t0 = min((s.open for s in sessions), default=8 * 60) - 30
     t1 = max((s.close + s.overtime for s in sessions), default=16 * 60) + 30
@@ -77,6 +82,10 @@ def gantt_figure(scenario: Scenario, plan: Plan, max_days: int = 10) -> Figure:
             ax.barh(y, width, left=entry.start, height=0.62, color=colour[case.specialty],
                     edgecolor="black", linewidth=0.5)  # fmt: skip
             ax.barh(y, turnover[case.id], left=entry.end, height=0.3, color="#bbbbbb")
+            for k, item in enumerate(case.equipment):
+                # A coloured strip per equipment item along the bottom of the case bar.
+                ax.barh(y + 0.22 - 0.09 * k, width, left=entry.start, height=0.08,
+                        color=equipment_colour[item])  # fmt: skip
             text = f"{case.id}\n{entry.surgeon}" if width >= 50 else case.id
             if width >= 25:
                 ax.text(entry.start + width / 2, y, text, ha="center", va="center",
@@ -93,6 +102,7 @@ def gantt_figure(scenario: Scenario, plan: Plan, max_days: int = 10) -> Figure:
     handles.append(Patch(facecolor="white", edgecolor="#cccccc", hatch="///",
                          label="allowed overtime"))  # fmt: skip
     handles.append(Patch(color="#bbbbbb", label="turnover"))
+    handles.extend(Patch(color=equipment_colour[e], label=f"uses {e}") for e in items)
     fig.legend(handles=handles, loc="outside lower center", ncol=min(8, len(handles)),
                fontsize=8, frameon=False)  # fmt: skip
     run = plan.run

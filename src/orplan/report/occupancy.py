@@ -1,0 +1,98 @@
+"""Downstream load against capacity: recovery (PACU) beds by time of day, ICU and ward beds
+by date. Figures come from the independent checker, so they show what the plan really does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from orplan.check import occupancy_table, recovery_profile
+from orplan.plan.model import Plan
+from orplan.scenario.clock import format_clock
+from orplan.scenario.model import Scenario
+
+
+def _recovery_sites(scenario: Scenario, plan: Plan) -> list[str]:
+    site_of = {t.id: t.site for t in scenario.theatres}
+    needs = {c.id for c in scenario.cases if c.recovery_minutes > 0}
+    used = {site_of[e.theatre] for e in plan.cases if e.scheduled and e.case in needs and e.theatre}
+    return sorted(used | {u.site for u in scenario.recovery})
+
+
+def occupancy_figure(scenario: Scenario, plan: Plan) -> Figure | None:
+    """PACU and bed occupancy against capacity; None when the scenario has neither."""
+    pacu_sites = _recovery_sites(scenario, plan)
+    beds = occupancy_table(scenario, plan)
+    bed_keys = sorted({(r["site"], r["kind"]) for r in beds})
+    if not pacu_sites and not bed_keys:
+        return None
+    rows = len(pacu_sites) + len(bed_keys)
+    fig, axes = plt.subplots(rows, 1, figsize=(13, 2.6 * rows), squeeze=False, layout="constrained")
+    dates = sorted({s.date for s in scenario.sessions})
+    panel = 0
+    for site in pacu_sites:
+        ax = axes[panel, 0]
+        panel += 1
+        # Days side by side on one axis: each day shows 06:00-24:00.
+        offset = 0
+        ticks, labels = [], []
+        for date in dates:
+            points = recovery_profile(scenario, plan, site, date)
+            xs, used, cap = [], [], []
+            for minute, in_use, capacity in points:
+                m = min(max(minute, 6 * 60), 24 * 60)
+                xs.append(offset + m - 6 * 60)
+                used.append(in_use)
+                cap.append(capacity if capacity is not None else float("nan"))
+            xs.append(offset + 18 * 60)
+            used.append(used[-1] if used else 0)
+            cap.append(cap[-1] if cap else float("nan"))
+            ax.step(xs, used, where="post", color="#4e79a7", linewidth=1.2)
+            ax.fill_between(xs, used, step="post", color="#4e79a7", alpha=0.25)
+            ax.step(xs, cap, where="post", color="#e15759", linewidth=1.0, linestyle="--")
+            ticks.append(offset + 9 * 60)
+            labels.append(f"{date:%a %d.%m}")
+            ax.axvline(offset, color="#cccccc", linewidth=0.6)
+            offset += 18 * 60
+        ax.set_xticks(ticks, labels, fontsize=8)
+        ax.set_xlim(0, offset)
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("beds", fontsize=8)
+        ax.set_title(
+            f"Recovery (PACU) at {site}: beds in use (blue) vs staffed beds (red dashed), "
+            f"{format_clock(6 * 60)}-24:00 each day",
+            fontsize=9, loc="left",
+        )  # fmt: skip
+    for site, kind in bed_keys:
+        ax = axes[panel, 0]
+        panel += 1
+        mine = [r for r in beds if r["site"] == site and r["kind"] == kind]
+        x = list(range(len(mine)))
+        occupied = [r["occupied"] for r in mine]
+        patients = [r["patients"] for r in mine]
+        ax.bar(x, occupied, color="#bab0ac", label="already in bed")
+        ax.bar(x, patients, bottom=occupied, color="#59a14f", label="patients of this plan")
+        capacity = [r["beds"] if r["beds"] is not None else float("nan") for r in mine]
+        ax.step([i - 0.5 for i in x] + [len(x) - 0.5], capacity + capacity[-1:], where="post",
+                color="#e15759", linestyle="--", label="beds")  # fmt: skip
+        ax.set_xticks(x, [f"{r['date']:%a %d.%m}" for r in mine], fontsize=7, rotation=0)
+        ax.set_title(f"{kind.upper()} beds at {site} per day", fontsize=9, loc="left")
+        ax.legend(fontsize=7, loc="upper right", ncols=3)
+    fig.suptitle(f"{scenario.name}: downstream load against capacity", fontsize=11)
+    return fig
+
+
+def save_occupancy(scenario: Scenario, plan: Plan, path: str | Path) -> bool:
+    """Write the occupancy plot as PNG; returns False (and writes nothing) if not relevant."""
+    fig = occupancy_figure(scenario, plan)
+    if fig is None:
+        return False
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return True
