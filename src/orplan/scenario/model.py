@@ -351,6 +351,19 @@ def _default_sequencing() -> list[SequencingRule]:
 class Rules(_Strict):
     """Switches for rules that hospitals set differently."""
 
+    overtime_probability: Annotated[float, Field(gt=0, lt=0.5)] | None = Field(
+        default=None,
+        description="Robust planning: the highest accepted chance that a session runs past "
+        "its closing time (e.g. 0.2). Each session then keeps planned slack for the "
+        "uncertainty of its cases' durations (normal approximation of the sum, Hans et al. "
+        "2008). Null: plan on expected durations only.",
+    )
+    default_duration_cv: Annotated[float, Field(ge=0, le=2)] = Field(
+        default=0.3,
+        description="Coefficient of variation (sd / mean) of a case's duration when the case "
+        "gives no duration_sd (0.3 after Strum et al. 2000).",
+    )
+
     deadlines_hard: bool = Field(
         default=False,
         description="If true, a case whose deadline lies inside the horizon may not be "
