@@ -74,6 +74,12 @@ def _one_icu_bed(data: dict[str, Any]) -> None:
     _case(data, "C5")["icu_days"] = 1
 
 
+def _tight_session_at_5_percent(data: dict[str, Any]) -> None:
+    """α = 5 %; C1 (120 min, sd 0.3 × 120 = 36) alone in 08:00-10:30: 120 + 1.645 × 36 > 150."""
+    data["rules"] = {"overtime_probability": 0.05}
+    data["sessions"][0]["close"] = "10:30"
+
+
 @dataclass
 class Breach:
     """One way of breaking exactly one rule."""
@@ -324,13 +330,19 @@ BREACHES = [
         # C3 ends 09:30 + 15 turnover + 30 cleaning: C4 fits from 10:15.
         plan=lambda e, at, off: e.update(C4=at("C4", "OR2@2027-03-01", "10:15", "S2")),
     ),
+    Breach(
+        "no-slack-for-overrun-risk",
+        "session-overtime-risk",
+        {None},
+        scenario=_tight_session_at_5_percent,
+    ),
 ]
 
 
 def test_every_rule_has_a_breach() -> None:
     """The breach table covers every rule id of docs/rules.md."""
     assert {b.rule for b in BREACHES} == set(RULE_IDS)
-    assert len(RULE_IDS) == 21
+    assert len(RULE_IDS) == 22
 
 
 def test_rule_ids_follow_the_contract() -> None:

@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, Field, computed_field
 
 from orplan.check import resources as res
+from orplan.check import risk
 from orplan.check.context import CheckContext, Placed, session_key
 from orplan.plan.model import Plan
 from orplan.scenario.model import BedUnit, Scenario
@@ -89,6 +90,17 @@ class Kpis(BaseModel):
         description="Scheduled cases off their surgeon's preferred weekdays, plus those off "
         "the preferred theatres (a case can miss both).",
     )
+    sessions_at_risk: int = Field(
+        default=0,
+        description="Used sessions whose normal-approximation chance of running past close "
+        "exceeds rules.overtime_probability (α), i.e. session-overtime-risk violations; 0 "
+        "when α is not set.",
+    )
+    max_overtime_probability: float = Field(
+        default=0.0,
+        description="Highest normal-approximation chance of running past close over used "
+        "sessions (computed whether or not α is set; 0 when no session is used).",
+    )
 
 
 class CostBreakdown(BaseModel):
@@ -135,9 +147,11 @@ def _session_rows(ctx: CheckContext) -> list[dict[str, Any]]:
     for p in ctx.placed:
         if p.session is not None:
             by_session[session_key(p.session)].append(p)
+    risks = risk.session_risks(ctx)
     rows: list[dict[str, Any]] = []
     for s in sorted(ctx.scenario.sessions, key=lambda s: (s.date, s.theatre, s.open)):
         sid = session_key(s)
+        at_risk = risks.get(sid)
         items = sorted(by_session.get(sid, []), key=lambda p: (p.start, p.case.id))
         surgical = sum(p.case.duration for p in items)
         turnover = sum(p.turnover for p in items)
@@ -161,6 +175,7 @@ def _session_rows(ctx: CheckContext) -> list[dict[str, Any]]:
                 "overtime": overtime,
                 "idle": idle,
                 "utilisation": surgical / (s.close - s.open),
+                "overtime_probability": at_risk.probability if at_risk is not None else 0.0,
             }
         )
     return rows
@@ -183,8 +198,9 @@ def session_table(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
         ``specialty``, ``cases`` (count), ``case_ids`` (in start order),
         ``surgical_minutes``, ``turnover_minutes`` (cleaning included),
         ``cleaning_minutes`` (the sequencing-rule part), ``last_end`` (minutes or None),
-        ``overtime`` and ``idle`` (minutes, as in the cost definitions) and ``utilisation``
-        (surgical / regular open minutes).
+        ``overtime`` and ``idle`` (minutes, as in the cost definitions), ``utilisation``
+        (surgical / regular open minutes) and ``overtime_probability`` (normal-approximation
+        chance of running past close, as in ``session-overtime-risk``; 0.0 when unused).
     """
     return _session_rows(CheckContext.build(scenario, plan))
 
@@ -396,6 +412,8 @@ def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any
     peak_icu, peak_ward, bed_level = _bed_peaks(ctx, bed_rows)
     peak_equipment, equipment_conflicts = _equipment_peaks(ctx)
     misses = _preference_misses(ctx)
+    risks = risk.session_risks(ctx).values()
+    alpha = sc.rules.overtime_probability
     open_minutes = sum(r["close"] - r["open"] for r in rows)
     overtime = sum(r["overtime"] for r in rows)
     idle = sum(r["idle"] for r in rows)
@@ -423,6 +441,8 @@ def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any
         peak_equipment=peak_equipment,
         equipment_conflicts=equipment_conflicts,
         preference_misses=misses,
+        sessions_at_risk=0 if alpha is None else sum(1 for r in risks if r.breaks(alpha)),
+        max_overtime_probability=max((r.probability for r in risks), default=0.0),
     )
     cost = CostBreakdown(
         unscheduled=unscheduled_cost,

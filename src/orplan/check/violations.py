@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pydantic import BaseModel, Field
 
 from orplan.check import resources as res
+from orplan.check import risk
 from orplan.check.context import CheckContext, Placed, hhmm, session_key
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
@@ -38,6 +39,7 @@ __all__ = [
     "session_allows_specialty",
     "session_exists",
     "session_hours",
+    "session_overtime_risk",
     "staff_capacity",
     "surgeon_available",
     "surgeon_daily_max",
@@ -898,6 +900,48 @@ def sequence_last(ctx: CheckContext) -> list[Violation]:
     return out
 
 
+def session_overtime_risk(ctx: CheckContext) -> list[Violation]:
+    """``session-overtime-risk``: with ``rules.overtime_probability`` = α, slack for α.
+
+    Each used session needs ``Σ (dur + turn) − max turn + z_α · sqrt(Σ sd²) ≤ close − open``
+    (0.01 minute tolerance), i.e. a normal-approximation chance of running past close of at
+    most α (see :mod:`orplan.check.risk`).
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    list of Violation
+        One per used session without enough slack (none when α is not set); ``cases``
+        lists the session's cases.
+    """
+    alpha = ctx.scenario.rules.overtime_probability
+    if alpha is None:
+        return []
+    z = risk.z_value(alpha)
+    out: list[Violation] = []
+    for sid, r in risk.session_risks(ctx).items():
+        if not r.breaks(alpha):
+            continue
+        slack = r.slack(alpha)
+        s = r.session
+        out.append(
+            Violation(
+                rule="session-overtime-risk",
+                session=sid,
+                cases=[p.case.id for p in r.cases],
+                message=f"session {sid}: {r.planned} planned min + {slack:.2f} min slack "
+                f"(z {z:.3f} × sd {r.sd:.2f}) = {r.planned + slack:.2f} min but it is open "
+                f"{r.length} min ({hhmm(s.open)}-{hhmm(s.close)}); P(past close) = "
+                f"{r.probability:.2%} > α {alpha:.2%}",
+            )
+        )
+    return out
+
+
 RULES: dict[str, Callable[[CheckContext], list[Violation]]] = {
     "plan-covers-cases": plan_covers_cases,
     "session-exists": session_exists,
@@ -920,6 +964,7 @@ RULES: dict[str, Callable[[CheckContext], list[Violation]]] = {
     "staff-capacity": staff_capacity,
     "sequence-first": sequence_first,
     "sequence-last": sequence_last,
+    "session-overtime-risk": session_overtime_risk,
 }
 """Rule id → rule function, in the order of ``docs/rules.md``."""
 
