@@ -290,6 +290,16 @@ def lns_solve(
             )  # fmt: skip
             found, before, after = _solve_window(sub, placed, share, workers, seed, cost_of)
             if found is None:
+                # No plan in the time given: retry smaller (fewer waiting cases), then
+                # leave the day empty if nothing on it is mandatory.
+                sub = sub_scenario(
+                    scenario, {day}, placed, last_chance=last_chance,
+                    eligible_days=eligible_days, max_waiting=cap({day}) // 4,
+                )  # fmt: skip
+                found, before, after = _solve_window(sub, placed, 2 * share, workers, seed, cost_of)
+            if found is None and not any(c.mandatory for c in sub.cases):
+                found, before, after = {}, None, None
+            if found is None:
                 raise NoStartPlanError(
                     f"no plan for {scenario.dates()[day]} in the rolling-horizon start: its "
                     "mandatory cases may not fit; try the whole-horizon model (--strategy whole)"
