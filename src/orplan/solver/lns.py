@@ -278,25 +278,35 @@ def lns_solve(
 
     placed: dict[str, CaseAssignment] = {}
     windows: list[Window] = []
-    n_days = max(1, len(session_days))
-    # Start: one pass over the days in order, with an equal share of a third of the time.
-    share = max(4.0, time_limit / 3 / n_days)
+    # Start: one pass over the days in order. Each day gets an equal share of what is left
+    # of the first third of the time (at least 4 s). Mandatory cases are placed at their
+    # first chance when the day allows it (attempt 1), else only at their last (attempt 2);
+    # a smaller candidate list is the last resort.
+    start_budget = time_limit / 3
     try:
-        for day in session_days:
+        for position, day in enumerate(session_days):
             t0 = time.perf_counter()
-            sub = sub_scenario(
-                scenario, {day}, placed, last_chance=last_chance,
-                eligible_days=eligible_days, max_waiting=cap({day}),
-            )  # fmt: skip
-            found, before, after = _solve_window(sub, placed, share, workers, seed, cost_of)
-            if found is None:
-                # No plan in the time given: retry smaller (fewer waiting cases), then
-                # leave the day empty if nothing on it is mandatory.
+            left = start_budget - (t0 - began)
+            share = max(4.0, left / (len(session_days) - position))
+            found = None
+            attempts = (
+                (eligible_days, cap({day}), share),
+                (None, cap({day}), share),
+                (None, cap({day}) // 4, 2 * share),
+            )
+            for first_chance, waiting, seconds in attempts:
+                chance = (
+                    {cid: day for cid, days in first_chance.items() if day in days}
+                    if first_chance is not None
+                    else last_chance
+                )
                 sub = sub_scenario(
-                    scenario, {day}, placed, last_chance=last_chance,
-                    eligible_days=eligible_days, max_waiting=cap({day}) // 4,
+                    scenario, {day}, placed, last_chance=chance,
+                    eligible_days=eligible_days, max_waiting=waiting,
                 )  # fmt: skip
-                found, before, after = _solve_window(sub, placed, 2 * share, workers, seed, cost_of)
+                found, before, after = _solve_window(sub, placed, seconds, workers, seed, cost_of)
+                if found is not None:
+                    break
             if found is None and not any(c.mandatory for c in sub.cases):
                 found, before, after = {}, None, None
             if found is None:
