@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench bench-smoke clean
+.PHONY: demo test lint format bench bench-smoke clean notebooks notebooks-build
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,13 +20,22 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks notebooks
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks notebooks
+	$(BIN)/ruff check --fix src tests benchmarks notebooks
+
+# Notebooks run top to bottom on small settings (outputs stay stripped in git).
+notebooks: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,notebooks]"
+	$(BIN)/python notebooks/build_notebooks.py --check
+	ORPLAN_NB_SMALL=1 ORPLAN_NB_TIME=5 $(BIN)/python -m pytest --nbmake notebooks/ -q -p no:cacheprovider
+
+notebooks-build: $(STAMP)
+	$(BIN)/python notebooks/build_notebooks.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

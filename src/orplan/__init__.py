@@ -25,7 +25,7 @@ from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario import Scenario, load_scenario, save_scenario
 
 if TYPE_CHECKING:
-    from orplan.solver.solve import Progress, Result, SolveSettings
+    from orplan.solver.solve import Result, SolveSettings
 
 
 def solve(

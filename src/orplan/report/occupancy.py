@@ -44,7 +44,9 @@ def occupancy_figure(scenario: Scenario, plan: Plan) -> Figure | None:
         ticks, labels = [], []
         for date in dates:
             points = recovery_profile(scenario, plan, site, date)
-            xs, used, cap = [], [], []
+            xs: list[float] = []
+            used: list[float] = []
+            cap: list[float] = []
             for minute, in_use, capacity in points:
                 m = min(max(minute, 6 * 60), 24 * 60)
                 xs.append(offset + m - 6 * 60)
@@ -78,8 +80,8 @@ def occupancy_figure(scenario: Scenario, plan: Plan) -> Figure | None:
         patients = [r["patients"] for r in mine]
         ax.bar(x, occupied, color="#bab0ac", label="already in bed")
         ax.bar(x, patients, bottom=occupied, color="#59a14f", label="patients of this plan")
-        capacity = [r["beds"] if r["beds"] is not None else float("nan") for r in mine]
-        ax.step([i - 0.5 for i in x] + [len(x) - 0.5], capacity + capacity[-1:], where="post",
+        limits = [float(r["beds"]) if r["beds"] is not None else float("nan") for r in mine]
+        ax.step([i - 0.5 for i in x] + [len(x) - 0.5], limits + limits[-1:], where="post",
                 color="#e15759", linestyle="--", label="beds")  # fmt: skip
         ax.set_xticks(x, [f"{r['date']:%a %d.%m}" for r in mine], fontsize=7, rotation=0)
         ax.set_title(f"{kind.upper()} beds at {site} per day", fontsize=9, loc="left")
