@@ -22,5 +22,5 @@ def pilot_week() -> Scenario:
 
 @pytest.fixture(scope="session")
 def hospital_month() -> Scenario:
-    """The hospital-month profile, seed 1 (about 1 s to generate)."""
+    """The hospital-month profile, seed 1 (a few seconds to generate)."""
     return generate("hospital-month", 1)

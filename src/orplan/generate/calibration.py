@@ -33,6 +33,10 @@ SOURCES: dict[str, str] = {
     "HDIR": "Helsedirektoratet, Pakkeforløp for kreft, forløpstider (kirurgisk behandling)",
     "RR": "Riksrevisjonen Dok. 3:4 (2004-05): theatres idle on 30% of working days",
     "STRUM": "Strum, May & Vargas, Anesthesiology 2000 (lognormal durations)",
+    "AAGBI": "Whitaker et al., Immediate post-anaesthesia recovery 2013 (AAGBI guideline, "
+    "Anaesthesia 2013), citing NHS Health Building Note 26: at least 2 PACU beds per theatre",
+    "LATEX": "Tan et al., Contact Dermatitis 1997: latex allergy in about 1% of the general "
+    "population; Wu et al., J Occup Health 2016: 4.3% pooled (sensitisation included)",
 }
 
 
@@ -219,6 +223,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("gastro", "Laparoscopic sleeve gastrectomy", "JDF96", 95, 0.25, 1.0,
            source="U22 sleeve gastrectomy 96"),
     Family("gynaecology", "Laparoscopic hysterectomy", "LCD11", 110, 0.35, 2.0),
+    Family("gynaecology", "Robot-assisted hysterectomy", "LCD01", 120, 0.30, 1.0, _RB),
     Family("gynaecology", "Hysteroscopic resection", "LCB28", 30, 0.40, 2.0),
     Family("gynaecology", "Conisation of cervix", "LDC10", 25, 0.40, 1.5),
     Family("gynaecology", "Laparoscopic ovarian cystectomy", "LAC11", 70, 0.35, 1.5),
@@ -302,6 +307,7 @@ CAPABILITIES: dict[str, tuple[tuple[str, float], ...]] = {
     "sarcoma": (("laminar-flow", 0.5),),
     "vascular": (("hybrid", 1 / 3),),
     "urology": (("robot", 0.4),),
+    "gynaecology": (("robot", 0.34),),
     "gyn-oncology": (("robot", 0.34),),
 }
 
@@ -376,3 +382,220 @@ def expected_cancer_share(specialty: str) -> float:
     fams = families_of(specialty)
     total = sum(f.weight for f in fams)
     return sum(f.weight * f.cancer_share for f in fams) / total
+
+
+# --- Clinical resources (issue 4) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EquipmentKind:
+    """A kind of shared mobile equipment.
+
+    Attributes
+    ----------
+    id
+        Kind id; a site's units are the equipment item ``<site>-<id>`` (``ULL-c-arm``).
+    name
+        Name for people.
+    setup
+        Minutes a unit is busy after each case (transport, draping, cleaning). Every setup
+        is shorter than the turnover of the specialties that use the kind, so back-to-back
+        cases in one theatre never need two units; the count binds across theatres.
+    source
+        Source tag.
+    """
+
+    id: str
+    name: str
+    setup: int
+    source: str
+
+
+EQUIPMENT_KINDS: dict[str, EquipmentKind] = {
+    k.id: k
+    for k in (
+        EquipmentKind("c-arm", "Mobile C-arm (fluoroscopy)", 15, "A"),
+        EquipmentKind("robot", "Surgical robot (patient cart, console, vision tower)", 30, "A"),
+        EquipmentKind("microscope", "Operating microscope", 20, "A"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Clinical:
+    """What a procedure family needs around the operation (all values: assumption A).
+
+    Attributes
+    ----------
+    recovery
+        Minutes in a PACU bed after the case; 0 for cardiac surgery, whose patients go
+        straight to the ICU.
+    icu
+        ``(low, high)`` ICU days counting the surgery day, drawn uniformly per case.
+    ward
+        ``(low, high)`` ward days (nights in a ward bed) after the ICU days, drawn uniformly.
+    equipment
+        Equipment kinds (:data:`EQUIPMENT_KINDS`) the procedure needs.
+    child
+        Share of the family's patients who are children (flag ``child``).
+    diabetic, infected
+        Family-specific shares of the ``diabetic`` / ``infected`` flags, replacing
+        :data:`FLAG_SHARES` (e.g. diabetic foot ulcers before a toe amputation).
+    """
+
+    recovery: int
+    icu: tuple[int, int] = (0, 0)
+    ward: tuple[int, int] = (0, 0)
+    equipment: tuple[str, ...] = ()
+    child: float = 0.0
+    diabetic: float | None = None
+    infected: float | None = None
+
+
+_CA, _RO, _MI = ("c-arm",), ("robot",), ("microscope",)
+
+# Recovery: day surgery 45-60 min, intermediate 60-90, major surgery 120-180. Ward days are
+# nights in a ward bed: day surgery 0, fast-track joint replacement 2-4, colorectal and
+# other major cancer surgery 5-7 after one ICU (or high-dependency) night, cardiac surgery
+# 1-2 ICU days. C-arm: fracture fixation, spine level checks, stones, completion angiography
+# and endoprostheses; microscope: neurosurgery, middle ear, free-flap anastomoses; robot:
+# the robot-assisted families. EVAR has the hybrid theatre's fixed imaging (no C-arm).
+# fmt: off
+CLINICAL: dict[str, Clinical] = {
+    # orthopaedics
+    "NFB40": Clinical(90, ward=(2, 4)),                       # total hip replacement
+    "NGB40": Clinical(90, ward=(2, 4)),                       # total knee replacement
+    "NGA11": Clinical(45),                                    # knee arthroscopy
+    "NBH51": Clinical(60),                                    # shoulder decompression
+    "ABC56": Clinical(75, ward=(1, 3), equipment=_CA),        # lumbar decompression
+    "ACC51": Clinical(45),                                    # carpal tunnel release
+    "NHJ62": Clinical(60, ward=(1, 2), equipment=_CA),        # ankle fracture fixation
+    # gastro
+    "JKA21": Clinical(60, ward=(0, 1)),                       # lap. cholecystectomy
+    "JAB30": Clinical(45),                                    # inguinal hernia
+    "JFB43": Clinical(120, ward=(3, 5)),                      # right hemicolectomy
+    "JGB10": Clinical(150, icu=(1, 1), ward=(5, 7)),          # anterior resection
+    "JJB10": Clinical(150, icu=(1, 1), ward=(5, 7)),          # liver resection
+    "JLC30": Clinical(180, icu=(1, 2), ward=(6, 9)),          # pancreaticoduodenectomy
+    "JDF96": Clinical(90, ward=(1, 2)),                       # sleeve gastrectomy
+    # gynaecology
+    "LCD11": Clinical(90, ward=(1, 2)),                       # lap. hysterectomy
+    "LCD01": Clinical(90, ward=(1, 1), equipment=_RO),        # robot hysterectomy
+    "LCB28": Clinical(45),                                    # hysteroscopic resection
+    "LDC10": Clinical(45),                                    # conisation
+    "LAC11": Clinical(60, ward=(0, 1)),                       # ovarian cystectomy
+    "LEF13": Clinical(60, ward=(1, 2)),                       # prolapse repair
+    # gyn-oncology
+    "LCD04": Clinical(90, ward=(1, 2), equipment=_RO),        # robot hysterectomy, cancer
+    "LCD40": Clinical(150, ward=(3, 5)),                      # radical hysterectomy
+    "LAE20": Clinical(180, icu=(1, 1), ward=(5, 7)),          # ovarian debulking
+    "LAF11": Clinical(60, ward=(0, 1)),                       # salpingo-oophorectomy
+    # urology
+    "KEC01": Clinical(120, ward=(1, 2), equipment=_RO),       # robot prostatectomy
+    "KCD32": Clinical(60, ward=(0, 1)),                       # TURBT
+    "KED22": Clinical(60, ward=(1, 2)),                       # TURP
+    "KBJ20": Clinical(45, ward=(0, 1), equipment=_CA),        # ureteroscopic stones
+    "KAC21": Clinical(120, ward=(2, 3), equipment=_RO),       # robot partial nephrectomy
+    "KCA05": Clinical(45),                                    # cystoscopy
+    # vascular
+    "PDQ22": Clinical(120, ward=(2, 3)),                      # EVAR (hybrid theatre)
+    "PAF21": Clinical(120, ward=(1, 2)),                      # carotid endarterectomy
+    "PEH20": Clinical(120, ward=(4, 6), equipment=_CA, diabetic=0.3),  # fem-pop bypass
+    "PHB10": Clinical(45, diabetic=0.4),                      # AV fistula
+    "NHQ13": Clinical(45, ward=(1, 3), diabetic=0.6, infected=0.4),    # toe amputation
+    # ent
+    "EMB10": Clinical(60, ward=(0, 1), child=0.5),            # tonsillectomy
+    "DJD20": Clinical(45),                                    # septoplasty
+    "DHC22": Clinical(60),                                    # endoscopic sinus surgery
+    "DCA20": Clinical(45, child=0.9),                         # tympanostomy tubes
+    "DDA20": Clinical(60, ward=(0, 1), equipment=_MI),        # tympanoplasty
+    "PJD52": Clinical(150, icu=(0, 1), ward=(3, 5)),          # neck dissection
+    # plastic
+    "HAE20": Clinical(180, icu=(1, 1), ward=(4, 6), equipment=_MI),  # free-flap breast
+    "QBE10": Clinical(45),                                    # skin tumour excision
+    "HAD30": Clinical(90, ward=(1, 1)),                       # reduction mammoplasty
+    "NDL40": Clinical(45),                                    # flexor tendon repair
+    # cardiothoracic: straight to the ICU, no PACU
+    "FNC10": Clinical(0, icu=(1, 2), ward=(4, 6)),            # CABG
+    "FMD00": Clinical(0, icu=(1, 2), ward=(4, 6)),            # aortic valve replacement
+    "FKD10": Clinical(0, icu=(1, 2), ward=(4, 6)),            # mitral valve repair
+    "GDC01": Clinical(120, ward=(3, 4)),                      # thoracoscopic lobectomy
+    # neurosurgery
+    "AAB00": Clinical(120, icu=(1, 1), ward=(3, 5), equipment=_MI),  # craniotomy, tumour
+    "ABC16": Clinical(60, ward=(0, 1), equipment=_MI + _CA),  # microdiscectomy
+    "ABC26": Clinical(90, ward=(1, 2), equipment=_MI + _CA),  # ACDF
+    "AAF00": Clinical(90, ward=(2, 4)),                       # VP shunt
+    # paediatric surgery
+    "JAB00": Clinical(45, child=1.0),                         # inguinal hernia, child
+    "KFH00": Clinical(45, child=1.0),                         # orchidopexy
+    "KGH10": Clinical(60, ward=(1, 3), child=1.0),            # hypospadias repair
+    "JEA01": Clinical(60, ward=(1, 2), child=1.0),            # lap. appendicectomy
+    "JAF10": Clinical(45, child=1.0),                         # umbilical hernia, child
+    # breast-endocrine
+    "HAC20": Clinical(60, ward=(0, 1)),                       # mastectomy + SLNB
+    "HAB40": Clinical(60),                                    # breast-conserving surgery
+    "BAA60": Clinical(90, ward=(1, 1)),                       # thyroidectomy
+    "BBA00": Clinical(60, ward=(0, 1)),                       # parathyroidectomy
+    # sarcoma
+    "QDB10": Clinical(120, ward=(3, 6)),                      # soft-tissue sarcoma
+    "NGQ99": Clinical(150, icu=(0, 1), ward=(5, 8), equipment=_CA),  # endoprosthesis
+}
+# fmt: on
+
+#: Patient flags of adults, as shares of cases (children carry only ``child`` and
+#: ``latex-allergy``). ``latex-allergy`` 1.5%: LATEX (about 1% of the general population;
+#: 4.3% pooled when sensitisation counts) and the issue's 1-2%. ``infected`` 3%: patients
+#: under contact precautions (resistant bacteria, infected field), A. ``diabetic`` 10%: A
+#: (surgical patients are older than the population; some families override it).
+FLAG_SHARES: dict[str, float] = {"latex-allergy": 0.015, "infected": 0.03, "diabetic": 0.10}
+
+#: PACU beds per *running* theatre (mean sessions per working day at the site), and the
+#: share of them staffed from :data:`PACU_EVENING_START` to midnight. A (the issue: ~1.5;
+#: AAGBI asks for at least 2 per theatre, so this PACU is deliberately tight).
+PACU_BEDS_PER_THEATRE = 1.5
+PACU_EVENING_SHARE = 0.5
+PACU_EVENING_START = 17 * 60
+
+#: ICU and ward beds are the expected steady-state peak census of elective patients times
+#: this headroom (A): full theatres with the average case mix nearly fill them, so a plan
+#: that picks more long-stay cases than average runs into the bed limit.
+BED_HEADROOM = 1.1
+
+#: Anaesthesia teams short on Fridays at each site (A: the anaesthetist on call Thursday
+#: night has Friday off); other days every theatre of the site can be staffed.
+FRIDAY_TEAM_SHORTFALL = 1
+
+#: Share of surgeons who prefer two of their operating weekdays, and (drawn separately)
+#: share who prefer one of their specialty's dedicated theatres. A.
+PREFERENCE_SHARE = 0.25
+
+
+def clinical_of(family: Family) -> Clinical:
+    """Return the clinical needs of ``family`` (raises ``KeyError`` if it has none)."""
+    return CLINICAL[family.ncsp]
+
+
+def flag_share(family: Family, flag: str) -> float:
+    """Share of the family's adult patients with ``flag`` (diabetic, infected, latex)."""
+    clinical = clinical_of(family)
+    override = {"diabetic": clinical.diabetic, "infected": clinical.infected}.get(flag)
+    return FLAG_SHARES[flag] if override is None else override
+
+
+def stay_probability(family: Family, kind: str, lag: int) -> float:
+    """Probability that a patient of ``family`` is in a ``kind`` bed ``lag`` days after surgery.
+
+    ICU days ``i`` and ward days ``w`` are independent uniform integers; the patient is in
+    the ICU on lags ``0 <= lag < i`` and in a ward on ``i <= lag < i + w``.
+    """
+    clinical = clinical_of(family)
+    icus = range(clinical.icu[0], clinical.icu[1] + 1)
+    wards = range(clinical.ward[0], clinical.ward[1] + 1)
+    hits = 0
+    for i in icus:
+        for w in wards:
+            if kind == "icu":
+                hits += lag < i
+            else:
+                hits += i <= lag < i + w
+    return hits / (len(icus) * len(wards))

@@ -56,7 +56,7 @@ MAX_CASE_MINUTES = 480
 
 @dataclass
 class Draft:
-    """A case before ids, patients and the mandatory flag are settled."""
+    """A case before ids and patients are settled (mandatory is marked on the scenario)."""
 
     family: Family
     duration: int
@@ -68,7 +68,11 @@ class Draft:
     cancer: bool
     surgeon: str | None
     eligible: list[str] = field(default_factory=list)
-    mandatory: bool = False
+    equipment: list[str] = field(default_factory=list)
+    recovery: int = 0
+    icu_days: int = 0
+    ward_days: int = 0
+    flags: list[str] = field(default_factory=list)
 
     @property
     def specialty(self) -> str:

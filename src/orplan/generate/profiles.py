@@ -18,7 +18,15 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from orplan.generate.calibration import SPECIALTIES, families_of
+from orplan.generate.calibration import (
+    BED_HEADROOM,
+    EQUIPMENT_KINDS,
+    FRIDAY_TEAM_SHORTFALL,
+    PACU_BEDS_PER_THEATRE,
+    PREFERENCE_SHARE,
+    SPECIALTIES,
+    families_of,
+)
 
 
 @dataclass(frozen=True)
@@ -35,12 +43,17 @@ class SitePlan:
         ``(specialty, number of dedicated theatres)`` pairs, in theatre-numbering order.
     open_theatres
         Theatres open to every specialty (numbered after the dedicated ones).
+    equipment
+        ``(kind, units)`` of shared mobile equipment at the site (kinds of
+        :data:`~orplan.generate.calibration.EQUIPMENT_KINDS`). A case needs a kind only
+        where its specialty's site has units of it.
     """
 
     code: str
     name: str
     theatres: tuple[tuple[str, int], ...]
     open_theatres: int = 0
+    equipment: tuple[tuple[str, int], ...] = ()
 
     @property
     def size(self) -> int:
@@ -89,6 +102,20 @@ class Profile:
     min_mandatory
         At least this many mandatory cases: missing ones are made by promoting the
         cancer-pathway cases with the earliest deadline to priority 1.
+    pacu_beds_per_theatre
+        PACU beds per running theatre of a site (mean sessions per working day); 0 = no
+        recovery units. (A: 1.5)
+    bed_headroom
+        ICU and ward beds over the expected peak census of elective patients; 0 = no bed
+        units. (A: 1.1)
+    team_shortfall
+        Anaesthesia teams short on each Friday at each site; ``None`` = no staff pools.
+        (A: 1)
+    preference_share
+        Share of surgeons with preferred weekdays, and separately with a preferred
+        theatre. (A: 0.25)
+    flag_rate
+        Multiplier on every patient-flag share (children included); 0 = no flags. (1)
     """
 
     name: str
@@ -105,6 +132,11 @@ class Profile:
     past_due_share: float = 0.05
     future_release_share: float = 0.05
     min_mandatory: int = 0
+    pacu_beds_per_theatre: float = PACU_BEDS_PER_THEATRE
+    bed_headroom: float = BED_HEADROOM
+    team_shortfall: int | None = FRIDAY_TEAM_SHORTFALL
+    preference_share: float = PREFERENCE_SHARE
+    flag_rate: float = 1.0
 
     def __post_init__(self) -> None:
         problems = []
@@ -124,6 +156,7 @@ class Profile:
             "fixed_surgeon_share",
             "past_due_share",
             "future_release_share",
+            "preference_share",
         ):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 problems.append(f"{name}: must be in 0..1")
@@ -138,6 +171,17 @@ class Profile:
                     problems.append(f"sites.{site.code}: unknown specialty {specialty!r}")
                 if count < 1:
                     problems.append(f"sites.{site.code}.{specialty}: needs >= 1 theatre")
+            for kind, units in site.equipment:
+                if kind not in EQUIPMENT_KINDS or units < 1:
+                    problems.append(f"sites.{site.code}.equipment: bad entry {kind!r}")
+        if not 0.0 <= self.pacu_beds_per_theatre <= 10:
+            problems.append("pacu_beds_per_theatre: must be in 0..10")
+        if not 0.0 <= self.flag_rate <= 5:
+            problems.append("flag_rate: must be in 0..5")
+        if not 0.0 <= self.bed_headroom <= 10:
+            problems.append("bed_headroom: must be in 0..10")
+        if self.team_shortfall is not None and not 0 <= self.team_shortfall <= 100:
+            problems.append("team_shortfall: must be in 0..100 or None")
         if problems:
             raise ValueError(f"profile {self.name}: " + "; ".join(problems))
 
@@ -181,12 +225,27 @@ PROFILES: dict[str, Profile] = {
         Profile(
             name="demo",
             description="One site, 4 theatres, 2 working days, about 30 waiting-list cases.",
-            sites=(SitePlan("ULL", _ULL, (("orthopaedics", 1), ("gastro", 1), ("urology", 1)), 1),),
+            sites=(
+                SitePlan(
+                    "ULL",
+                    _ULL,
+                    (("orthopaedics", 1), ("gastro", 1), ("urology", 1)),
+                    1,
+                    equipment=(("c-arm", 1),),
+                ),
+            ),
             working_days=2,
             demand_ratio=1.1,
             session_rate=1.0,
             leave_share=0.0,
             min_mandatory=2,
+            # Only a C-arm: with a PACU or patient flags the demo no longer solves to
+            # proven optimality in about 15 s on two cores (make demo).
+            pacu_beds_per_theatre=0.0,
+            bed_headroom=0.0,
+            team_shortfall=None,
+            preference_share=0.0,
+            flag_rate=0.0,
         ),
         Profile(
             name="pilot-week",
@@ -205,6 +264,7 @@ PROFILES: dict[str, Profile] = {
                         ("plastic", 1),
                     ),
                     2,
+                    equipment=(("c-arm", 2), ("robot", 1), ("microscope", 1)),
                 ),
             ),
             working_days=5,
@@ -225,20 +285,25 @@ PROFILES: dict[str, Profile] = {
                         ("plastic", 3),
                     ),
                     2,
+                    equipment=(("c-arm", 2), ("microscope", 5)),
                 ),
                 SitePlan(
                     "ULL",
                     _ULL,
                     (("orthopaedics", 8), ("gastro", 6), ("gynaecology", 3), ("vascular", 3)),
                     2,
+                    equipment=(("c-arm", 3), ("robot", 1)),
                 ),
                 SitePlan(
                     "RAD",
                     "Radiumhospitalet",
                     (("gyn-oncology", 3), ("breast-endocrine", 3), ("sarcoma", 2)),
                     2,
+                    equipment=(("c-arm", 1), ("robot", 1)),
                 ),
-                SitePlan("AKE", "Aker", (("urology", 5),), 3),
+                SitePlan(
+                    "AKE", "Aker", (("urology", 5),), 3, equipment=(("c-arm", 1), ("robot", 2))
+                ),
             ),
             working_days=20,
             min_mandatory=20,

@@ -70,6 +70,25 @@ def yaml_text(scenario: Scenario, cases_file: str | None = None, header: str = "
         out.write(f"{label}:\n")
         for item in items:
             out.write(f"  - {_flow(_compact(item, drop_default_id=label == 'sessions'))}\n")
+    # Clinical resources only when present, and the sequencing table only when it is not
+    # orplan's default, so that scenarios without them keep their files unchanged.
+    resources: tuple[tuple[str, list[Any]], ...] = (
+        ("equipment", scenario.equipment),
+        ("recovery", scenario.recovery),
+        ("beds", scenario.beds),
+        ("staff", scenario.staff),
+    )
+    for label, items in resources:
+        if items:
+            out.write(f"{label}:\n")
+            for item in items:
+                out.write(f"  - {_flow(_compact(item))}\n")
+    if scenario.sequencing != Scenario.model_fields["sequencing"].get_default(
+        call_default_factory=True
+    ):
+        out.write("sequencing:\n")
+        for rule in scenario.sequencing:
+            out.write(f"  - {_flow(rule.model_dump(mode='python'))}\n")
     if cases_file is not None:
         out.write(f"cases_file: {_flow(cases_file)}\n")
     else:

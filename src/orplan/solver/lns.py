@@ -224,6 +224,7 @@ def lns_solve(
     seed: int,
     *,
     on_improve: Callable[[float, float], None] | None = None,
+    initial: dict[str, CaseAssignment] | None = None,
 ) -> tuple[dict[str, CaseAssignment], list[Window], float | None, bool]:
     """Plan a large scenario by rolling horizon then day-window LNS.
 
@@ -231,6 +232,9 @@ def lns_solve(
     ----------
     on_improve
         Called with (elapsed seconds, plan cost) after the start and each improvement.
+    initial
+        A valid starting plan (case id -> scheduled entry); when given, the rolling-horizon
+        start is skipped and the search only improves it.
 
     Returns
     -------
@@ -283,11 +287,16 @@ def lns_solve(
     # first chance when the day allows it (attempt 1), else only at their last (attempt 2);
     # a smaller candidate list is the last resort.
     start_budget = time_limit / 3
+    if initial is not None:
+        placed = dict(initial)
+        session_days_to_start: list[int] = []
+    else:
+        session_days_to_start = session_days
     try:
-        for position, day in enumerate(session_days):
+        for position, day in enumerate(session_days_to_start):
             t0 = time.perf_counter()
             left = start_budget - (t0 - began)
-            share = max(4.0, left / (len(session_days) - position))
+            share = max(4.0, left / (len(session_days_to_start) - position))
             found = None
             attempts = (
                 (eligible_days, cap({day}), share),

@@ -24,6 +24,7 @@ from orplan.solver.explain import (
 )
 from orplan.solver.lns import NoStartPlanError, lns_solve
 from orplan.solver.options import CaseOptions, build_options
+from orplan.solver.warmstart import complete_hint, hint_plan, start_plan
 
 if TYPE_CHECKING:
     from orplan.check import CheckReport, Kpis
@@ -48,6 +49,9 @@ class SolveSettings:
         After the search, spend a short extra solve (at most 10 % of the limit, ≤ 10 s)
         moving cases as early as possible without raising the cost: a plan with idle gaps
         before cases costs the same, but a planner would not accept it.
+    warm_start
+        Start the search from the planner's-rule plan (earliest deadline first, first fit),
+        so a plan exists from the first second; the search only keeps a better one.
     strategy
         ``"whole"``: one model over the horizon (gives a proven bound); ``"days"``: rolling
         horizon and day-window search for scenarios too big for one model; ``"auto"``
@@ -60,6 +64,7 @@ class SolveSettings:
     deterministic_time: float | None = None
     compact: bool = True
     strategy: Literal["auto", "whole", "days"] = "auto"
+    warm_start: bool = True
 
 
 @dataclass(frozen=True)
@@ -251,8 +256,12 @@ def _solve_whole(
     progress: Callable[[Progress], None] | None,
     began: float,
 ) -> Result | _Outcome:
-    """One CP-SAT model over the whole horizon, then the compaction stage."""
+    """One CP-SAT model over the whole horizon, warm-started, then the compaction stage."""
     sm = build_model(scenario, case_options)
+    start = start_plan(scenario) if settings.warm_start else None
+    if start is not None:
+        hint_plan(sm, start)
+        complete_hint(sm.model, min(5.0, max(0.5, 0.05 * settings.time_limit)))
     solver = cp_model.CpSolver()
     # Keep a tenth of the time (at most 10 s) for compaction, so the limit is honoured.
     reserve = min(10.0, 0.1 * settings.time_limit) if settings.compact else 0.0
@@ -263,6 +272,18 @@ def _solve_whole(
     status = _STATUS.get(code, "UNKNOWN")
     if status == "INFEASIBLE":
         return Result(status, None, None, None, None, wall, explain_infeasible(sm))
+    if status == "UNKNOWN" and start is not None:
+        # The search found nothing better in time: the warm start is the best plan known.
+        bound = solver.best_objective_bound if watcher.first_time is not None else None
+        stopped_by = "interrupted" if interrupted else "time_limit"
+        return (
+            _with_reasons(scenario, case_options, start),
+            "FEASIBLE",
+            stopped_by,
+            bound,
+            None,
+            wall,
+        )
     if status in ("UNKNOWN", "MODEL_INVALID"):
         why = "stopped by Ctrl-C" if interrupted else f"time limit {settings.time_limit:g} s"
         text = [f"no plan found before the search ended ({why})"]
@@ -299,10 +320,15 @@ def _solve_by_days(
         if progress is not None:
             progress(Progress(elapsed, cost, None, None))
 
+    start = start_plan(scenario) if settings.warm_start else None
+    initial = None
+    if start is not None:
+        initial = {e.case: e for e in start.cases if e.scheduled}
     try:
         placed, _windows, first_time, interrupted = lns_solve(
-            scenario, settings.time_limit, settings.workers, settings.seed, on_improve=improved
-        )
+            scenario, settings.time_limit, settings.workers, settings.seed,
+            on_improve=improved, initial=initial,
+        )  # fmt: skip
     except NoStartPlanError as exc:
         return Result("UNKNOWN", None, None, None, None, time.perf_counter() - began, [str(exc)])
     if first_time is None:
@@ -311,16 +337,24 @@ def _solve_by_days(
             "UNKNOWN", None, None, None, None, time.perf_counter() - began,
             [f"no complete plan before the search ended ({why})"],
         )  # fmt: skip
+    entries = _with_reasons(scenario, case_options, Plan(cases=list(placed.values())))
+    stopped_by = "interrupted" if interrupted else "time_limit"
+    return entries, "FEASIBLE", stopped_by, None, None, first_time
+
+
+def _with_reasons(
+    scenario: Scenario, case_options: list[CaseOptions], plan: Plan
+) -> list[CaseAssignment]:
+    """One entry per scenario case: the plan's scheduled entries, the rest with reasons."""
+    placed = {e.case: e for e in plan.cases if e.scheduled}
     index = {case.id: i for i, case in enumerate(scenario.cases)}
     session_index = {s.id: i for i, s in enumerate(scenario.sessions)}
     chosen = {index[cid]: session_index[str(e.session)] for cid, e in placed.items()}
     reasons = unscheduled_reasons(scenario, case_options, chosen)
-    entries = [
+    return [
         placed.get(c.id) or CaseAssignment(case=c.id, scheduled=False, reason=reasons.get(c.id))
         for c in scenario.cases
     ]
-    stopped_by = "interrupted" if interrupted else "time_limit"
-    return entries, "FEASIBLE", stopped_by, None, None, first_time
 
 
 def solve(
