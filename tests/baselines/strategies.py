@@ -1,0 +1,151 @@
+"""Hypothesis strategy: small valid scenarios that exercise every hard rule of docs/rules.md.
+
+Besides theatres, sessions, surgeons and cases, a drawn scenario may have site-bound and
+shared equipment with set-up times, PACU units with fewer beds at some hours, ICU and ward
+beds with patients already in them, anaesthesia teams, sequencing flags, surgeons present
+only part of a day, and hard deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import strategies as st
+
+START = dt.date(2027, 3, 1)
+SPECIALTIES = ("ortho", "gastro")
+FLAGS = ("child", "latex-allergy", "infected", "diabetic")
+
+
+def _day(d: int) -> str:
+    return (START + dt.timedelta(days=d)).isoformat()
+
+
+@st.composite
+def clinical_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """A scenario dict (for ``scenario_from_dict``) of 1-3 theatres, 1-3 days, 0-14 cases."""
+    days = draw(st.integers(1, 3))
+    theatres = []
+    for t in range(draw(st.integers(1, 3))):
+        theatres.append(
+            {
+                "id": f"T{t}",
+                "site": draw(st.sampled_from(["A", "B"])),
+                "specialties": draw(st.sampled_from([[], [], ["ortho"]])),
+                "capabilities": draw(st.sampled_from([["laminar-flow"], ["laminar-flow"], []])),
+            }
+        )
+    sites = sorted({t["site"] for t in theatres})
+    sessions = []
+    for theatre in theatres:
+        for d in range(days):
+            if draw(st.integers(0, 4)) == 0:
+                continue
+            opening = draw(st.sampled_from([450, 480, 487]))
+            sessions.append(
+                {
+                    "theatre": theatre["id"],
+                    "date": _day(d),
+                    "open": opening,
+                    "close": opening + draw(st.integers(90, 450)),
+                    "specialty": draw(st.sampled_from([None, None, *SPECIALTIES])),
+                    "overtime": draw(st.sampled_from([0, 30, 60])),
+                }
+            )
+    surgeons = []
+    for g in range(draw(st.integers(1, 3))):
+        entry: dict[str, Any] = {
+            "id": f"S{g}",
+            "specialty": draw(st.sampled_from(SPECIALTIES)),
+            "max_minutes_per_day": draw(st.integers(60, 480)),
+        }
+        if draw(st.booleans()):
+            entry["available"] = [
+                {"date": _day(d), "start": draw(st.sampled_from([420, 540])), "end": 960}
+                for d in range(days)
+                if draw(st.booleans())
+            ]
+        surgeons.append(entry)
+    equipment = [
+        {
+            "id": f"E{e}",
+            "count": draw(st.sampled_from([0, 1, 1, 2])),
+            "setup": draw(st.sampled_from([0, 15, 40])),
+            "site": draw(st.none() | st.sampled_from(sites)),
+        }
+        for e in range(draw(st.integers(0, 2)))
+    ]
+    recovery = []
+    for site in sites:
+        if draw(st.booleans()):
+            unit: dict[str, Any] = {"site": site, "beds": draw(st.integers(0, 3))}
+            if draw(st.booleans()):
+                unit["periods"] = [{"start": 600, "end": 720, "beds": draw(st.integers(0, 1))}]
+            recovery.append(unit)
+    beds = []
+    for site in sites:
+        for kind in ("icu", "ward"):
+            if draw(st.booleans()):
+                total = draw(st.integers(1, 4))
+                beds.append(
+                    {
+                        "site": site,
+                        "kind": kind,
+                        "beds": total,
+                        "occupied": {_day(0): min(1, total)},
+                    }
+                )
+    staff = [
+        {"site": site, "teams": draw(st.integers(1, 2))} for site in sites if draw(st.booleans())
+    ]
+    cases = []
+    for c in range(draw(st.integers(0, 14))):
+        case: dict[str, Any] = {
+            "id": f"C{c}",
+            "patient": f"P{c}",
+            "procedure": "procedure",
+            "specialty": draw(st.sampled_from(SPECIALTIES)),
+            "duration": draw(st.integers(10, 180)),
+            "priority": draw(st.integers(1, 4)),
+            "flags": draw(st.lists(st.sampled_from(FLAGS), max_size=2, unique=True)),
+            "recovery_minutes": draw(st.sampled_from([0, 0, 45, 120])),
+            "icu_days": draw(st.sampled_from([0, 0, 0, 1, 2])),
+            "ward_days": draw(st.sampled_from([0, 0, 1, 3])),
+            "requires": draw(st.sampled_from([[], [], ["laminar-flow"]])),
+        }
+        if equipment:
+            case["equipment"] = draw(
+                st.lists(st.sampled_from([e["id"] for e in equipment]), max_size=1)
+            )
+        mode = draw(st.sampled_from(["fixed", "list", "any"]))
+        if mode == "fixed":
+            case["surgeon"] = draw(st.sampled_from([s["id"] for s in surgeons]))
+        elif mode == "list":
+            case["eligible_surgeons"] = draw(
+                st.lists(st.sampled_from([s["id"] for s in surgeons]), min_size=1, unique=True)
+            )
+        if draw(st.booleans()):
+            case["release"] = _day(draw(st.integers(-3, days - 1)))
+        if draw(st.booleans()):
+            low = (
+                0
+                if "release" not in case
+                else (dt.date.fromisoformat(case["release"]) - START).days
+            )
+            case["due"] = _day(draw(st.integers(max(low, -2), days + 1)))
+        cases.append(case)
+    return {
+        "name": "random-clinical",
+        "horizon": {"start": START.isoformat(), "days": days},
+        "time_step": draw(st.sampled_from([1, 5, 15])),
+        "theatres": theatres,
+        "sessions": sessions,
+        "surgeons": surgeons,
+        "cases": cases,
+        "equipment": equipment,
+        "recovery": recovery,
+        "beds": beds,
+        "staff": staff,
+        "rules": {"deadlines_hard": draw(st.booleans())},
+    }

@@ -1,0 +1,57 @@
+"""The benchmark runner: one child run, the CSV writer, the table and the targets."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from benchmarks.run import (
+    COLUMNS,
+    add_best_bounds,
+    markdown_table,
+    run_suite,
+    targets,
+    write_csv,
+)
+from benchmarks.suite import Instance, instances, smoke_instances
+
+
+def test_csv_writer_on_a_one_instance_list(tmp_path: Path) -> None:
+    one = [Instance("demo-s1", "small", "demo", 1)]
+    rows = run_suite(one, methods=["rule"], default_limit=5, echo=False)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["valid"] is True and row["status"] == "FEASIBLE"
+    assert row["peak_mb"] > 10  # read from the child's resource usage
+    path = write_csv(rows, tmp_path / "out" / "bench.csv")
+    with path.open() as handle:
+        read = list(csv.DictReader(handle))
+    assert list(read[0]) == list(COLUMNS)
+    assert read[0]["instance"] == "demo-s1" and read[0]["method"] == "rule"
+    assert float(read[0]["objective"]) == row["objective"]
+    assert "demo-s1" in markdown_table(rows)
+
+
+def test_targets_report_misses() -> None:
+    rows = [
+        {"instance": "w", "family": "pilot-week", "method": "cpsat", "valid": True,
+         "objective": 110.0, "bound": 100.0, "gap": 10 / 110, "time_limit": 60, "workers": 2},
+        {"instance": "w", "family": "pilot-week", "method": "rule", "valid": True,
+         "objective": 105.0, "bound": None},
+    ]  # fmt: skip
+    add_best_bounds(rows)
+    text = "\n".join(targets(rows))
+    assert "missed by 8.1 points" in text
+    assert "CP-SAT 110 vs rule 105" in text
+    assert rows[1]["gap_to_best_bound"] == 5 / 105
+
+
+def test_suite_families() -> None:
+    ids = [i.id for i in instances(scaling_steps=3)]
+    assert ids[:6] == [
+        "demo-s1", "demo-s2", "demo-s3", "pilot-week-s1", "pilot-week-s2", "hospital-month-s1",
+    ]  # fmt: skip
+    assert ids[6:] == ["scale-t2-s1", "scale-t4-s1", "scale-t8-s1"]
+    scenario = instances(["scaling"], scaling_steps=2)[1].build()
+    assert len(scenario.theatres) == 4 and len(scenario.cases) == 80
+    assert all(i.family in ("small", "scaling") for i in smoke_instances())
