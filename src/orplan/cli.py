@@ -207,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
     p.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--strategy", choices=["auto", "whole", "days"], default="auto",
+    p.add_argument("--strategy", choices=["auto", "whole", "days", "both"], default="auto",
                    help="'whole': one model, proven bound; 'days': day-window search for very "
                         "large scenarios; 'auto' (default) picks by size")  # fmt: skip
     p.add_argument("--deterministic-time", type=float, default=None,

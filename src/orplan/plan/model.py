@@ -71,8 +71,9 @@ class SolverRun(BaseModel):
     )
     strategy: str = Field(
         default="whole",
-        description="'whole' (one model over the horizon, with a proven bound) or 'days' "
-        "(day-window search for large scenarios, no bound).",
+        description="'whole' (one model over the horizon, with a proven bound), 'days' "
+        "(day-window search for large scenarios, no bound) or 'both' (day windows, then the "
+        "whole model from their plan).",
     )
 
 
