@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench bench-smoke clean notebooks notebooks-build
+.PHONY: demo test lint format bench bench-smoke bench-ihtc bench-simulate clean notebooks notebooks-build
+IHTC_TIME ?= 600
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +37,20 @@ notebooks: $(STAMP)
 
 notebooks-build: $(STAMP)
 	$(BIN)/python notebooks/build_notebooks.py
+
+# Benchmarks (see benchmarks/README.md for the protocol). Never run two at once.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+bench-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks.run --smoke --no-plots
+	$(BIN)/python -m benchmarks.ihtc.run --smoke
+
+bench-ihtc: $(STAMP)
+	$(BIN)/python -m benchmarks.ihtc.run --time-limit $(IHTC_TIME) --workers 2
+
+bench-simulate: $(STAMP)
+	$(BIN)/python benchmarks/simulate/bench_simulate.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
