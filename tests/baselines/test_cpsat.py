@@ -16,6 +16,12 @@ def test_default_and_hinted_agree_on_tiny(small: Scenario) -> None:
     assert hinted.time_to_first is not None and plain.time_to_first is not None
 
 
+def test_cold_start_is_valid(small: Scenario) -> None:
+    cold = solve_cpsat(small, time_limit=10, warm_start=False)
+    assert cold.valid and cold.method == "cpsat-cold"
+    assert cold.objective == 705
+
+
 def test_rule_plan_completes_to_a_full_hint(demo: Scenario) -> None:
     rule = solve_rule(demo)
     assert rule.plan is not None

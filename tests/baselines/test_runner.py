@@ -9,8 +9,11 @@ from benchmarks.run import (
     COLUMNS,
     add_best_bounds,
     markdown_table,
+    merge_rows,
+    read_csv,
     run_suite,
     targets,
+    update_readme,
     write_csv,
 )
 from benchmarks.suite import Instance, instances, smoke_instances
@@ -30,6 +33,20 @@ def test_csv_writer_on_a_one_instance_list(tmp_path: Path) -> None:
     assert read[0]["instance"] == "demo-s1" and read[0]["method"] == "rule"
     assert float(read[0]["objective"]) == row["objective"]
     assert "demo-s1" in markdown_table(rows)
+    back = read_csv(path)
+    assert back[0]["valid"] is True and back[0]["objective"] == row["objective"]
+    assert back[0]["cases"] == row["cases"] and isinstance(back[0]["extra"], dict)
+    again = dict(back[0], objective=1.0)
+    merged = merge_rows([back, [again]])
+    assert len(merged) == 1 and merged[0]["objective"] == 1.0
+
+
+def test_readme_section_is_replaced(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n<!-- results:start -->\nold\n<!-- results:end -->\nend\n")
+    assert update_readme("new table", readme)
+    text = readme.read_text()
+    assert "new table" in text and "old" not in text and text.endswith("end\n")
 
 
 def test_targets_report_misses() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import ortools
@@ -30,7 +31,12 @@ __all__ = ["add_plan_hint", "complete_hint", "cpsat_run", "solve_cpsat", "solve_
 
 
 def solve_cpsat(
-    scenario: Scenario, *, time_limit: float = 30.0, workers: int = 2, seed: int = 0
+    scenario: Scenario,
+    *,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    seed: int = 0,
+    warm_start: bool | None = None,
 ) -> MethodResult:
     """Run :func:`orplan.solve` with default settings and record its progress.
 
@@ -44,6 +50,9 @@ def solve_cpsat(
         CP-SAT workers.
     seed
         Random seed.
+    warm_start
+        Override ``SolveSettings.warm_start`` (start from the rule plan); None keeps the
+        default.
 
     Returns
     -------
@@ -62,19 +71,22 @@ def solve_cpsat(
         trace.append((time.perf_counter() - began, p.objective, p.bound))
 
     settings = SolveSettings(time_limit=time_limit, workers=workers, seed=seed)
+    if warm_start is not None:
+        settings = replace(settings, warm_start=warm_start)
+    method = "cpsat" if warm_start is None else ("cpsat-warm" if warm_start else "cpsat-cold")
     try:
         result = cpsat_solve(scenario, settings, progress=progress)
     except PlanInvalidError as error:
         wall = time.perf_counter() - began
-        return _failed("cpsat", wall, trace, f"checker rejected the plan: {error}")
+        return _failed(method, wall, trace, f"checker rejected the plan: {error}")
     wall = time.perf_counter() - began
     if result.plan is None or result.check is None:
         why = "; ".join(result.explanation) or result.status
-        return _failed("cpsat", wall, trace, why, status=result.status)
+        return _failed(method, wall, trace, why, status=result.status)
     cost = float(result.check.cost.total)
     trace.append((wall, cost, result.bound))
     return MethodResult(
-        method="cpsat",
+        method=method,
         plan=result.plan,
         report=result.check,
         objective=cost,

@@ -1,13 +1,22 @@
-"""IHTC-2024 Integrated Healthcare Timetabling Problem: data model and evaluator.
+"""IHTC-2024 Integrated Healthcare Timetabling Problem: data model, evaluator and solver.
 
 The problem and the official validator's scoring are specified in
 ``docs/ihtc2024.md``. Typical use::
 
     from orplan.ihtc import evaluate, load_instance, load_solution
+    from orplan.ihtc.solve import solve
 
     inst = load_instance("i01.json")
     result = evaluate(inst, load_solution("sol_i01.json"))
     print(result.total_violations, result.total_cost)
+
+    found = solve(inst, time_limit=60, workers=2)
+    print(found.cost, found.time_to_first_feasible)
+
+The solver lives in :mod:`orplan.ihtc.solve` (not imported here, so that
+reading and evaluating never load OR-Tools or numba); the mapping of the
+surgery part onto orplan's scenario model is
+:func:`orplan.ihtc.scenario_map.to_scenario`.
 """
 
 from orplan.ihtc.evaluate import (

@@ -5,10 +5,15 @@ subparsers object; each subcommand sets ``func`` so the main program can call
 ``args.func(args)`` and use the result as exit status::
 
     orplan ihtc cost INSTANCE SOLUTION [--json]
+    orplan ihtc solve INSTANCE --out SOLUTION [--time-limit S] [--workers N] [--seed K]
 
 Exit status of ``cost``: 0 if the solution is feasible, 1 if it has
 hard-constraint violations, 2 if an input file is unreadable or malformed (a
 one-line message naming the file goes to stderr).
+
+Exit status of ``solve``: 0 when a feasible solution was written, 1 when none
+was found in time (nothing is written), 2 for an unreadable instance or a bad
+option. Progress lines go to stderr; the cost report goes to stdout.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from orplan.ihtc.evaluate import Evaluation, evaluate
 from orplan.ihtc.instance import InstanceFormatError, load_instance
 from orplan.ihtc.solution import SolutionFormatError, load_solution
 
-__all__ = ["add_ihtc_parser", "format_evaluation", "main", "run_cost"]
+__all__ = ["add_ihtc_parser", "format_evaluation", "main", "run_cost", "run_solve"]
 
 EXIT_FEASIBLE = 0
 EXIT_INFEASIBLE = 1
@@ -61,7 +66,84 @@ def add_ihtc_parser(subparsers: Any) -> argparse.ArgumentParser:
     cost.add_argument("solution", metavar="SOLUTION", help="solution JSON file")
     cost.add_argument("--json", action="store_true", help="print the result as JSON")
     cost.set_defaults(func=run_cost)
+    solve = commands.add_parser(
+        "solve",
+        help="find a solution for an instance",
+        description=(
+            "Search for a low-cost feasible solution within a time limit and write it in the "
+            "official JSON format. Exit status: 0 feasible solution written, 1 none found, "
+            "2 unreadable input or bad option."
+        ),
+    )
+    solve.add_argument("instance", metavar="INSTANCE", help="instance JSON file")
+    solve.add_argument("--out", required=True, metavar="SOLUTION", help="solution file to write")
+    solve.add_argument(
+        "--time-limit", type=float, default=600.0, metavar="S", help="wall-clock seconds (600)"
+    )
+    solve.add_argument("--workers", type=int, default=2, metavar="N", help="parallel searches (2)")
+    solve.add_argument("--seed", type=int, default=0, metavar="K", help="random seed (0)")
+    solve.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    solve.set_defaults(func=run_solve)
     return parser
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    """Run ``ihtc solve``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments with ``instance``, ``out``, ``time_limit``, ``workers``,
+        ``seed`` and ``quiet``.
+
+    Returns
+    -------
+    int
+        Exit status (0 feasible solution written, 1 none found, 2 bad input).
+    """
+    from orplan.ihtc.solution import write_solution
+    from orplan.ihtc.solve import solve
+
+    if args.time_limit <= 0 or args.workers < 1:
+        print(
+            "orplan ihtc solve: error: --time-limit must be > 0 and --workers >= 1", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT
+    try:
+        instance = load_instance(args.instance)
+    except InstanceFormatError as exc:
+        print(f"orplan ihtc solve: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    result = solve(
+        instance,
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        progress=progress,
+    )
+    if result.solution is None or result.evaluation is None:
+        print(
+            f"orplan ihtc solve: no feasible solution found in {result.wall_time:.1f} s",
+            file=sys.stderr,
+        )
+        return EXIT_INFEASIBLE
+    try:
+        write_solution(result.solution, args.out)
+    except OSError as exc:
+        print(f"orplan ihtc solve: error: cannot write {args.out}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(format_evaluation(result.evaluation), end="")
+    ttf = result.time_to_first_feasible
+    print(
+        f"Solution written to {args.out} (cost {result.evaluation.total_cost}, "
+        f"first feasible after {ttf:.1f} s, {result.wall_time:.1f} s in total)"
+    )
+    return EXIT_FEASIBLE
 
 
 def run_cost(args: argparse.Namespace) -> int:
