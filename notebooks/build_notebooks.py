@@ -615,7 +615,12 @@ BENCH = [
         """
         CSV = None  # or a path, e.g. ROOT / "benchmarks/results/<stamp>.csv"
         results_dir = ROOT / "benchmarks" / "results"
-        files = sorted(results_dir.glob("*.csv"), key=lambda p: (p.stat().st_mtime, p.name))
+        # Suite results only (IHTC results have their own columns); full runs before smoke
+        # runs, then by file name (date, commit).
+        files = sorted(
+            (p for p in results_dir.glob("*.csv") if not p.name.startswith("ihtc-")),
+            key=lambda p: ("-smoke" not in p.name, p.stat().st_size, p.name),
+        )
         runs = None
         if CSV is not None:
             files.append(Path(CSV))
