@@ -82,6 +82,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from orplan.outputs import write_outputs
     from orplan.scenario import load_scenario
     from orplan.solver import SolveSettings, solve
+    from orplan.solver.solve import rule_result
 
     scenario = load_scenario(args.scenario)
     settings = SolveSettings(
@@ -99,7 +100,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
             "plan so far)",
             file=sys.stderr,
         )
-    result = solve(scenario, settings, progress=_progress_printer(args.quiet))
+    if args.method == "rule":
+        result = rule_result(scenario)
+    else:
+        result = solve(scenario, settings, progress=_progress_printer(args.quiet))
     if result.plan is None:
         if args.json:
             print(json.dumps({"status": result.status, "explanation": result.explanation}))
@@ -207,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
     p.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--method", choices=["cpsat", "rule"], default="cpsat",
+                   help="'cpsat' (default): the optimiser; 'rule': a planner's rule "
+                        "(earliest deadline first, first fit) for comparison")  # fmt: skip
     p.add_argument("--strategy", choices=["auto", "whole", "days", "both"], default="auto",
                    help="'whole': one model, proven bound; 'days': day-window search for very "
                         "large scenarios; 'auto' (default) picks by size")  # fmt: skip

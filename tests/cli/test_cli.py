@@ -94,3 +94,13 @@ def test_schema_is_json_schema() -> None:
     assert schema["title"] == "Scenario"
     case = schema["$defs"]["Case"]["properties"]
     assert all("description" in field for field in case.values())
+
+
+def test_solve_rule_method_for_comparison(tmp_path: Path) -> None:
+    """``--method rule`` writes the planner's-rule plan, checked like any other plan."""
+    out = tmp_path / "rule"
+    proc = orplan("solve", str(DATA / "tiny.yaml"), "--out", str(out), "--method", "rule")
+    assert proc.returncode == 0, proc.stderr
+    plan = load_plan(out / "plan.json")
+    assert plan.run is not None and plan.run.strategy == "rule"
+    assert orplan("check", str(DATA / "tiny.yaml"), str(out / "plan.json")).returncode == 0
