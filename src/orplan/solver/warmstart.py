@@ -70,14 +70,14 @@ def complete_hint(model: cp_model.CpModel, seconds: float) -> bool:
 
 
 def start_plan(scenario: Scenario) -> Plan | None:
-    """The planner's-rule plan of ``scenario``, or None if it misses a mandatory case.
+    """The planner's-rule plan of ``scenario``, or None if it is not a valid plan.
 
-    The rule places mandatory cases first; if one does not fit its greedy order the plan is
-    not a valid start (the search then starts from nothing).
+    The rule places mandatory cases first, but it may miss one, and it knows nothing of
+    robust slack (``rules.overtime_probability``); a start that breaks any hard rule is
+    dropped (the search then starts from nothing), so it can never be returned as a plan.
     """
     from orplan.baselines.rule import rule_plan
+    from orplan.check import check
 
     plan = rule_plan(scenario)
-    mandatory = {c.id for c in scenario.cases if c.mandatory}
-    placed = {e.case for e in plan.cases if e.scheduled}
-    return plan if mandatory <= placed else None
+    return plan if check(scenario, plan).ok else None
