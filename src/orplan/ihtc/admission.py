@@ -32,6 +32,7 @@ leaves out those that do not fit; the annealing search repairs the rest.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -47,6 +48,7 @@ def plan_admissions(
     workers: int = 2,
     seed: int = 0,
     bed_slack: float = 0.95,
+    on_first: Callable[[np.ndarray], None] | None = None,
 ) -> np.ndarray | None:
     """Choose admission days with the pooled-resource CP-SAT model.
 
@@ -62,6 +64,9 @@ def plan_admissions(
         CP-SAT random seed.
     bed_slack : float, optional
         Share of the free beds of a day the model may fill.
+    on_first : callable, optional
+        Called with the first plan (mandatory patients only) as soon as it
+        is found, before the full model is solved.
 
     Returns
     -------
@@ -138,6 +143,8 @@ def plan_admissions(
     days = _solve(first, x, n_p, 0.6 * time_limit, workers, seed)
     if days is None:
         return None
+    if on_first is not None:
+        on_first(days)
     for (p, d), v in x.items():
         model.add_hint(v, bool(days[p] == d))
     rest = time_limit - (time.perf_counter() - start)

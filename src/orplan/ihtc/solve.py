@@ -9,7 +9,8 @@ and CP-SAT release the GIL):
    it into rooms and theatres.
 2. **Annealing workers** (``workers`` threads, each with its own seed). A
    worker starts from an empty plan (occupants in place, random nurses), and
-   switches to the admission plan as soon as it is ready if that is better.
+   switches to each admission plan (first the one for the mandatory patients,
+   then the full one) as soon as it is ready, if that is better.
    *Phase 1* (only while hard violations remain) anneals the hard counts
    alone over the mandatory patients. *Phase 2* anneals the full objective
    with the moves of :mod:`orplan.ihtc.moves`: admit / move / unschedule a
@@ -213,8 +214,7 @@ class _Shared:
         self.history: list[tuple[float, int]] = []
         self.iterations = 0
         self.stats = np.zeros((N_MOVES, 2), dtype=np.int64)
-        self.days: np.ndarray | None = None
-        self.days_ready = threading.Event()
+        self.plans: list[np.ndarray] = []  # admission plans, in the order found
 
     def offer(self, obj: int, arrays: tuple[np.ndarray, ...]) -> bool:
         with self.lock:
@@ -240,7 +240,7 @@ def _worker(
 ) -> None:
     data = build_data(inst)
     st = new_state(inst, data, seed)
-    start_checked = False
+    plans_seen = 0
     # Phase 1 sees only the mandatory patients (optional ones have no admission
     # day), so that beds and surgeon minutes go to them first.
     # Its objective is the hard counts alone (minutes, person-days, patients).
@@ -270,13 +270,15 @@ def _worker(
         now = time.perf_counter()
         if now >= deadline:
             break
-        if not start_checked and shared.days_ready.is_set():
-            # The admission model has answered: restart from its plan if that
-            # is better than where this worker got to on its own.
-            start_checked = True
-            if shared.days is not None:
-                st2 = new_state(inst, data, seed + 7919)
-                greedy_start(data, st2, shared.days)
+        if plans_seen < len(shared.plans):
+            # A new admission plan: restart from it if that is better than
+            # where this worker got to on its own.
+            with shared.lock:
+                plans = shared.plans[plans_seen:]
+                plans_seen = len(shared.plans)
+            for days in plans:
+                st2 = new_state(inst, data, seed + 7919 * plans_seen)
+                greedy_start(data, st2, days)
                 if (hard(st2.c), objective(data, st2.c)) < (hard(st.c), objective(data, st.c)):
                     st = st2
                     phase, begin, span = 1, now, max(deadline - now, 1e-3)
@@ -417,15 +419,19 @@ def solve(
         params.admission_max,
     )
 
-    def admissions() -> None:
-        try:
-            shared.days = plan_admissions(build_data(instance), budget, 1, seed)
-        finally:
-            shared.days_ready.set()
+    def publish(days: np.ndarray) -> None:
+        with shared.lock:
+            shared.plans.append(days)
         if progress is not None:
-            days = shared.days
-            placed = "no plan" if days is None else f"{int((days >= 0).sum())} patients"
-            progress(f"[{time.perf_counter() - start:7.1f}s] admission model: {placed}")
+            progress(
+                f"[{time.perf_counter() - start:7.1f}s] admission plan: "
+                f"{int((days >= 0).sum())} patients"
+            )
+
+    def admissions() -> None:
+        days = plan_admissions(build_data(instance), budget, 1, seed, on_first=publish)
+        if days is not None and not any(days is d for d in shared.plans):
+            publish(days)
 
     threads = [threading.Thread(target=admissions, daemon=True)] + [
         threading.Thread(
