@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/orplan solve scenarios/demo.yaml --out out/demo --time-limit 20
+	$(BIN)/orplan solve scenarios/demo.yaml --out out/demo --time-limit 30
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2
