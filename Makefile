@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench bench-smoke bench-ihtc bench-simulate clean notebooks notebooks-build
+.PHONY: ihtc-warmup demo test lint format bench bench-smoke bench-ihtc bench-simulate clean notebooks notebooks-build
 IHTC_TIME ?= 600
 
 $(STAMP): pyproject.toml constraints.txt
@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/orplan solve scenarios/demo.yaml --out out/demo --time-limit 30
 
-test: $(STAMP)
+# The IHTC kernels are compiled by numba once per machine (cached beside the sources);
+# compiling first keeps the two test workers from compiling at the same time.
+ihtc-warmup: $(STAMP)
+	$(BIN)/python -c "from orplan.ihtc.solve import warm_up; print(f'IHTC kernel ready in {warm_up():.0f} s')"
+
+test: $(STAMP) ihtc-warmup
 	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)
@@ -42,11 +47,11 @@ notebooks-build: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
-bench-smoke: $(STAMP)
+bench-smoke: $(STAMP) ihtc-warmup
 	$(BIN)/python -m benchmarks.run --smoke --no-plots
 	$(BIN)/python -m benchmarks.ihtc.run --smoke
 
-bench-ihtc: $(STAMP)
+bench-ihtc: $(STAMP) ihtc-warmup
 	$(BIN)/python -m benchmarks.ihtc.run --time-limit $(IHTC_TIME) --workers 2
 
 bench-simulate: $(STAMP)
