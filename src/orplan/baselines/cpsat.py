@@ -26,6 +26,10 @@ from orplan.errors import PlanInvalidError
 from orplan.plan.model import CaseAssignment, Plan, SolverRun
 from orplan.scenario.io import scenario_digest
 from orplan.scenario.model import Scenario
+from orplan.solver.warmstart import complete_hint, hint_plan
+
+# The plan hint and its completion are the solver's own warm-start helpers.
+add_plan_hint = hint_plan
 
 __all__ = ["add_plan_hint", "complete_hint", "cpsat_run", "solve_cpsat", "solve_cpsat_hint"]
 
@@ -114,90 +118,6 @@ def _failed(
         trace=trace,
         extra={"status": status, "error": why},
     )
-
-
-def add_plan_hint(sm: Any, plan: Plan) -> int:
-    """Hint a built CP-SAT model with ``plan``: assignments, surgeons and start times.
-
-    Parameters
-    ----------
-    sm
-        A :class:`orplan.solver.build.SurgeryModel`.
-    plan
-        A plan of the same scenario; starts should lie on the scenario's time grid.
-
-    Returns
-    -------
-    int
-        Number of variables hinted.
-    """
-    scenario = sm.scenario
-    step = scenario.time_step
-    by_case = {e.case: e for e in plan.cases}
-    hinted: set[int] = set()
-
-    def hint(var: Any, value: int) -> None:
-        if var.index not in hinted:
-            sm.model.add_hint(var, value)
-            hinted.add(var.index)
-
-    for case, options in zip(scenario.cases, sm.variables.by_case, strict=True):
-        entry = by_case.get(case.id)
-        for ov in options:
-            session = scenario.sessions[ov.option.session]
-            chosen = (
-                entry is not None
-                and entry.scheduled
-                and entry.session == session.id
-                and entry.start is not None
-                and entry.start % step == 0
-                and entry.surgeon in ov.by_surgeon
-            )
-            if not chosen:
-                hint(ov.scheduled, 0)
-                for lit in ov.by_surgeon.values():
-                    hint(lit, 0)
-                continue
-            assert entry is not None and entry.start is not None
-            hint(ov.scheduled, 1)
-            hint(ov.start, entry.start // step)
-            for name, lit in ov.by_surgeon.items():
-                hint(lit, int(name == entry.surgeon))
-    return len(hinted)
-
-
-def complete_hint(model: cp_model.CpModel, seconds: float = 5.0) -> bool:
-    """Turn a partial hint into a complete one (every variable), if the hint is feasible.
-
-    Solves once with every hinted variable fixed (``fix_variables_to_their_hinted_value``,
-    one worker), then replaces the hint by the full solution: CP-SAT handles a complete
-    feasible hint better than a partial one (``/work/shared/docs/cpsat-notes.md``, Hints).
-
-    Parameters
-    ----------
-    model
-        A model with hints (changed in place when the completion succeeds).
-    seconds
-        Time limit of the completion solve.
-
-    Returns
-    -------
-    bool
-        Whether the hint was completed; when False the partial hint is left as it was.
-    """
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.max_time_in_seconds = seconds
-    params.num_workers = 1
-    params.fix_variables_to_their_hinted_value = True
-    code = solver.solve(model)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
-    model.clear_hints()
-    for index in range(len(model.proto.variables)):
-        var = model.get_int_var_from_proto_index(index)
-        model.add_hint(var, solver.value(var))
-    return True
 
 
 def _read(sm: Any, solver: cp_model.CpSolver) -> list[CaseAssignment]:

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from orplan.plan.model import CaseAssignment
+from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario.model import BedUnit, Case, Scenario
 from orplan.solver.build import SurgeryModel, build_model
-from orplan.solver.options import build_options
+from orplan.solver.options import CaseOptions, build_options
+from orplan.solver.warmstart import hint_plan
 
 
 class NoStartPlanError(Exception):
@@ -149,26 +150,6 @@ def sub_scenario(
     )
 
 
-def _hint(sm: SurgeryModel, placed: dict[str, CaseAssignment]) -> None:
-    """Hint the sub-model with the current plan of its cases (a complete assignment)."""
-    session_ids = [s.id for s in sm.scenario.sessions]
-    step = sm.scenario.time_step
-    for case, options in zip(sm.scenario.cases, sm.variables.by_case, strict=True):
-        entry = placed.get(case.id)
-        for ov in options:
-            here = entry is not None and session_ids[ov.option.session] == entry.session
-            sm.model.add_hint(ov.scheduled, here)
-            if here and entry is not None and entry.start is not None:
-                sm.model.add_hint(ov.start, entry.start // step)
-            else:
-                # Any start will do for an absent option; a full hint lets CP-SAT start from
-                # the current plan at once instead of searching for a first solution.
-                sm.model.add_hint(ov.start, -(-ov.option.earliest // step))
-            for name, lit in ov.by_surgeon.items():
-                if lit is not ov.scheduled:
-                    sm.model.add_hint(lit, here and entry is not None and entry.surgeon == name)
-
-
 def _read(sm: SurgeryModel, solver: cp_model.CpSolver) -> dict[str, CaseAssignment]:
     step = sm.scenario.time_step
     placed: dict[str, CaseAssignment] = {}
@@ -199,7 +180,7 @@ def _solve_window(
     sm = build_model(sub, build_options(sub))
     mine = {cid: e for cid, e in placed.items() if cid in {c.id for c in sub.cases}}
     before = cost_of(sub, mine) if mine else None
-    _hint(sm, mine)
+    hint_plan(sm, Plan(cases=list(mine.values())))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.5, seconds)
     solver.parameters.num_workers = workers
@@ -225,6 +206,7 @@ def lns_solve(
     *,
     on_improve: Callable[[float, float], None] | None = None,
     initial: dict[str, CaseAssignment] | None = None,
+    case_options: list[CaseOptions] | None = None,
 ) -> tuple[dict[str, CaseAssignment], list[Window], float | None, bool]:
     """Plan a large scenario by rolling horizon then day-window LNS.
 
@@ -253,7 +235,6 @@ def lns_solve(
         If a day of the start phase has no plan at all.
     """
     from orplan.check import check  # the sub-plan's exact cost, independent of the model
-    from orplan.plan.model import Plan
 
     def cost_of(sub: Scenario, found: dict[str, CaseAssignment]) -> float:
         entries = [found.get(c.id) or CaseAssignment(case=c.id, scheduled=False) for c in sub.cases]
@@ -265,7 +246,8 @@ def lns_solve(
     session_days = sorted({horizon.day_index(s.date) for s in scenario.sessions})
     last_chance: dict[str, int] = {}
     eligible_days: dict[str, set[int]] = {}
-    for entry in build_options(scenario):
+    # The whole scenario's options take ~10 s on a hospital month: reuse the caller's.
+    for entry in case_options if case_options is not None else build_options(scenario):
         if entry.options:
             last_chance[entry.case.id] = max(o.day for o in entry.options)
             eligible_days[entry.case.id] = {o.day for o in entry.options}

@@ -339,7 +339,7 @@ def _solve_by_days(
     try:
         placed, _windows, first_time, interrupted = lns_solve(
             scenario, settings.time_limit, settings.workers, settings.seed,
-            on_improve=improved, initial=initial,
+            on_improve=improved, initial=initial, case_options=case_options,
         )  # fmt: skip
     except NoStartPlanError as exc:
         return Result("UNKNOWN", None, None, None, None, time.perf_counter() - began, [str(exc)])
