@@ -1,7 +1,8 @@
 """``session-overtime-risk`` and the overtime-risk KPIs (``docs/rules.md``).
 
 All cases run in the tiny scenario's valid plan (``conftest.py``); sessions open at 08:00 and
-the default turnover is 15. A session's planned minutes are ``Σ (dur + turn) − max turn``:
+the default turnover is 15. A session's planned minutes are ``(start(first) − open) +
+Σ (dur + turn) − turn(last)``, every first case starting at 08:00:
 120 for OR1@2027-03-01 (C1), 165 for OR2@2027-03-01 (C3 90 + 15, C4 60 + 15, minus 15) and
 190 for OR1@2027-03-02 (C5 130 + 15, C2 45 + 15, minus 15). Hand-computed normal constants:
 ``z_0.05 = 1.6448536``, ``z_0.1 = 1.2815516``, ``1 − Φ(1) = 0.1586553``,
@@ -11,6 +12,7 @@ the default turnover is 15. A session's planned minutes are ``Σ (dur + turn) �
 from __future__ import annotations
 
 from collections.abc import Callable
+from statistics import NormalDist
 from typing import Any
 
 import pytest
@@ -87,25 +89,65 @@ def test_one_minute_short_is_a_violation(
     assert report.kpis.max_overtime_probability > 0.05
 
 
-def test_boundary_with_two_cases_subtracts_the_largest_turnover(
+def test_boundary_with_two_cases_subtracts_the_last_turnover(
     run: Run, tiny_data: dict[str, Any], valid_entries: Entries, at: At
 ) -> None:
-    """C3 (turnover 25) and C4 (15): planned 90 + 25 + 60 + 15 − 25 = 165, sd 5k for sd 3k/4k.
+    """C3 (turnover 25) then C4 (15): planned 90 + 25 + 60 + 15 − 15 = 175, sd 5k for 3k/4k.
 
-    In 08:00-11:25 (205 min) the slack is 40 = z · 5k with k = 8 / z_0.05.
+    In 08:00-11:35 (215 min) the slack is 40 = z · 5k with k = 8 / z_0.05. The turnover
+    after the last case (C4's 15, not the larger 25 of C3) is the one that does not count.
     """
     _alpha(tiny_data, 0.05)
-    tiny_data["sessions"][1]["close"] = "11:25"
+    tiny_data["sessions"][1]["close"] = "11:35"
     k = 8 / Z_05
     _case(tiny_data, "C3").update(turnover=25, duration_sd=3 * k)
     _case(tiny_data, "C4")["duration_sd"] = 4 * k
     valid_entries["C4"] = at("C4", "OR2@2027-03-01", "09:55", "S2")
     assert run(valid_entries).violations == []
-    tiny_data["sessions"][1]["close"] = "11:24"
+    tiny_data["sessions"][1]["close"] = "11:34"
     report = run(valid_entries)
     assert _risk(report) == ["OR2@2027-03-01"]
     assert {v.rule for v in report.violations} == {RULE}
     assert report.violations[0].cases == ["C3", "C4"]
+    assert "175 planned min + 40.00 min slack" in report.violations[0].message
+
+
+def test_late_first_case_leaves_less_room(
+    run: Run, tiny_data: dict[str, Any], valid_entries: Entries, at: At
+) -> None:
+    """C1 (120 min, slack 30) fits 08:00-10:30 from 08:00; starting at 08:30 it needs 11:00.
+
+    planned = 30 (late start) + 120 = 150; with slack 30 the session must be open 180 min.
+    """
+    _alpha(tiny_data, 0.05)
+    _case(tiny_data, "C1")["duration_sd"] = 30 / Z_05
+    valid_entries["C1"] = at("C1", "OR1@2027-03-01", "08:30", "S1")
+    tiny_data["sessions"][0]["close"] = "10:59"
+    report = run(valid_entries)
+    assert _risk(report) == ["OR1@2027-03-01"]
+    assert "150 planned min + 30.00 min slack" in report.violations[0].message
+    tiny_data["sessions"][0]["close"] = "11:00"
+    assert run(valid_entries).violations == []
+    valid_entries["C1"] = at("C1", "OR1@2027-03-01", "08:00", "S1")
+    tiny_data["sessions"][0]["close"] = "10:30"
+    assert run(valid_entries).violations == []
+
+
+def test_gap_between_cases_is_not_counted(
+    run: Run, tiny_data: dict[str, Any], valid_entries: Entries, at: At
+) -> None:
+    """Cases after the first run back to back on the day: a planned gap before C4 (10:30
+    instead of 09:45) leaves the planned minutes at 90 + 15 + 60 = 165."""
+    _alpha(tiny_data, 0.05)
+    k = 8 / Z_05
+    _case(tiny_data, "C3")["duration_sd"] = 3 * k
+    _case(tiny_data, "C4")["duration_sd"] = 4 * k
+    tiny_data["sessions"][1]["close"] = "11:45"  # 225 min: C4 ends 11:30 as planned
+    valid_entries["C4"] = at("C4", "OR2@2027-03-01", "10:30", "S2")
+    assert run(valid_entries).violations == []
+    assert run(valid_entries).sessions[1]["overtime_probability"] == pytest.approx(
+        1 - NormalDist().cdf(60 / (5 * k)), abs=1e-12
+    )
 
 
 def test_default_cv_when_duration_sd_is_missing(

@@ -54,3 +54,51 @@ def test_robust_plan_meets_target_in_simulation(alpha: float) -> None:
     assert p_over <= alpha + 0.04
     # And the slack is not wasteful: the probability is within 12 points below the target.
     assert p_over >= alpha - 0.12
+
+
+def _late_surgeon(n: int, alpha: float, overtime: int = 0) -> object:
+    """The session above, but its surgeon is present only from 10:00: 360 usable minutes."""
+    scenario = _session_of(n, alpha, overtime=overtime)
+    data = scenario.model_dump(mode="json")
+    data["surgeons"][0]["available"] = [{"date": "2027-03-01", "start": "10:00"}]
+    return type(scenario).model_validate(data)
+
+
+@pytest.mark.parametrize("alpha", [0.1, 0.2])
+def test_robust_slack_counts_from_the_first_start(alpha: float) -> None:
+    """A surgeon who arrives at 10:00 starts the day late: the slack must fit in 360 minutes,
+    not in the 480 the session is open (a load rule from opening would allow more cases)."""
+    z = NormalDist().inv_cdf(1 - alpha)
+    expected = max(n for n in range(1, 9) if 60 * n + z * 20 * n**0.5 <= 360)
+    from_opening = max(n for n in range(1, 9) if 60 * n + z * 20 * n**0.5 <= 480)
+    assert expected < from_opening  # the test binds
+    result = solve(_late_surgeon(10, alpha), workers=1, time_limit=10)
+    assert result.kpis is not None and result.kpis.scheduled == expected
+    assert result.plan is not None
+    assert min(e.start for e in result.plan.cases if e.start is not None) >= 10 * 60
+
+
+def test_robust_late_start_meets_target_in_simulation() -> None:
+    """Monte-Carlo on the late-start session: P(past close) stays near the target."""
+    scenario = _late_surgeon(10, 0.2, overtime=240)
+    result = solve(scenario, workers=1, time_limit=10)
+    assert result.plan is not None
+    frame = simulate(scenario, result.plan, samples=20_000, seed=3).to_frame()
+    p_over = float(frame["p_overtime"].max())
+    assert 0.2 - 0.12 <= p_over <= 0.2 + 0.04
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_planners_rule_keeps_robust_slack(late: bool) -> None:
+    """The rule baseline (also the solver's warm start) keeps the same slack as the model:
+    its plan passes the checker and holds as many cases as the slack allows."""
+    from orplan.baselines.rule import solve_rule
+
+    alpha, usable = 0.2, (360 if late else 480)
+    scenario = _late_surgeon(10, alpha) if late else _session_of(10, alpha)
+    z = NormalDist().inv_cdf(1 - alpha)
+    expected = max(n for n in range(1, 9) if 60 * n + z * 20 * n**0.5 <= usable)
+    report = solve_rule(scenario).report
+    assert report is not None
+    assert report.ok, [v.message for v in report.violations]
+    assert report.kpis.scheduled == expected

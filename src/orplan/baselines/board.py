@@ -9,7 +9,9 @@ and keeps the result only when every case of the session still fits. Other sessi
 move, so a placed case stays valid.
 
 Times are exact minutes; starts are rounded up to ``step`` (the scenario's planning grid by
-default, so a rule plan is also a valid CP-SAT hint).
+default, so a rule plan is also a valid CP-SAT hint). With a robust target
+(``rules.overtime_probability``) every case of a session must end the session's planned
+slack (:func:`~orplan.durations.slack.whole_minute_slack`) before closing, as in the model.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from orplan.baselines.common import ceil_to
+from orplan.durations.slack import whole_minute_slack
 from orplan.plan.model import CaseAssignment
 from orplan.scenario.model import BedUnit, Scenario, StaffPool
 
@@ -83,6 +86,8 @@ class Board:
         self.is_first = [bool(first.intersection(c.flags)) for c in cases]
         self.is_last = [bool(last.intersection(c.flags)) for c in cases]
         self.early = [sum(w for f, w in early.items() if f in c.flags) for c in cases]
+        cv = scenario.rules.default_duration_cv
+        self.sd = [c.duration_sd if c.duration_sd is not None else cv * c.duration for c in cases]
         # state
         self.members: dict[int, list[tuple[int, str]]] = defaultdict(list)
         self.start: dict[int, int] = {}
@@ -204,7 +209,17 @@ class Board:
                 return (min(later) - dur) if later else x + 1
         return None
 
-    def _earliest(self, ci: int, si: int, surgeon: str, t: int) -> int | None:
+    def _robust_close(self, si: int, members: list[int]) -> int | None:
+        """Latest planned end of any case of ``members`` in session ``si`` (robust target)."""
+        alpha = self.scenario.rules.overtime_probability
+        if alpha is None:
+            return None
+        slack = whole_minute_slack(alpha, [self.sd[ci] for ci in members])
+        return self.scenario.sessions[si].close - slack
+
+    def _earliest(
+        self, ci: int, si: int, surgeon: str, t: int, end_by: int | None = None
+    ) -> int | None:
         case = self.scenario.cases[ci]
         session = self.scenario.sessions[si]
         window = self.surgeons[surgeon].window(session.date)
@@ -212,6 +227,8 @@ class Board:
             return None
         x = ceil_to(max(t, session.open, window[0]), self.step)
         latest = min(session.close + session.overtime, window[1]) - case.duration
+        if end_by is not None:
+            latest = min(latest, end_by - case.duration)
         while x <= latest:
             nxt = self._conflict(ci, si, surgeon, x)
             if nxt is None:
@@ -251,8 +268,9 @@ class Board:
             return False
         done: list[tuple[int, str]] = []
         t = session.open
+        end_by = self._robust_close(si, [ci for ci, _ in order])
         for ci, surgeon in order:
-            x = self._earliest(ci, si, surgeon, t)
+            x = self._earliest(ci, si, surgeon, t, end_by)
             if x is None:
                 for cj, g in done:
                     self._vacate(cj, si, g)

@@ -1,12 +1,15 @@
 """Overtime risk of a session under the normal approximation (``session-overtime-risk``).
 
 A session's cases take ``dur(c)`` minutes on average with standard deviation ``sd(c)``
-(``case.duration_sd``, else ``rules.default_duration_cv × dur(c)``). The checker treats the
-session's booked time as normally distributed with mean
+(``case.duration_sd``, else ``rules.default_duration_cv × dur(c)``). The day is run the
+usual way: the first case starts at its planned time and every later case as soon as the
+one before it and its turnover are done. The checker treats the minutes from opening until
+the last case ends as normally distributed with mean
 
-    planned = Σ_c (dur(c) + turn(c)) − max_c turn(c)
+    planned = (start(first) − open) + Σ_c (dur(c) + turn(c)) − turn(last)
 
-(the turnover after the last case does not keep the session open) and standard deviation
+(*first* and *last* in start order; the turnover after the last case does not keep the
+session open; a late first case leaves less room) and standard deviation
 ``sqrt(Σ_c sd(c)²)`` (durations independent, turnovers fixed). Its chance of running past
 closing time is then ``P(X > close − open) = Φ((planned − length) / sd)``; with ``sd = 0``
 it is 1 when ``planned > length`` and 0 otherwise.
@@ -111,7 +114,7 @@ class SessionRisk:
     cases
         Its placed cases, in start order.
     planned
-        ``Σ (dur + turn) − max turn`` in minutes.
+        ``(start(first) − open) + Σ (dur + turn) − turn(last)`` in minutes.
     sd
         ``sqrt(Σ sd(c)²)`` in minutes.
     length
@@ -164,8 +167,9 @@ def session_risks(ctx: CheckContext) -> dict[str, SessionRisk]:
         session = items[0].session
         assert session is not None  # grouped on known sessions only
         items.sort(key=lambda q: (q.start, q.case.id))
-        largest_turnover = max(q.turnover for q in items)
-        planned = sum(q.case.duration + q.turnover for q in items) - largest_turnover
+        late_start = items[0].start - session.open
+        planned = late_start + sum(q.case.duration + q.turnover for q in items)
+        planned -= items[-1].turnover
         sd = math.sqrt(sum(case_sd(ctx.scenario, q.case) ** 2 for q in items))
         length = session.close - session.open
         out[sid] = SessionRisk(

@@ -903,9 +903,10 @@ def sequence_last(ctx: CheckContext) -> list[Violation]:
 def session_overtime_risk(ctx: CheckContext) -> list[Violation]:
     """``session-overtime-risk``: with ``rules.overtime_probability`` = α, slack for α.
 
-    Each used session needs ``Σ (dur + turn) − max turn + z_α · sqrt(Σ sd²) ≤ close − open``
-    (0.01 minute tolerance), i.e. a normal-approximation chance of running past close of at
-    most α (see :mod:`orplan.check.risk`).
+    Each used session needs ``planned + z_α · sqrt(Σ sd²) ≤ close − open`` with
+    ``planned = (start(first) − open) + Σ (dur + turn) − turn(last)`` (0.01 minute
+    tolerance), i.e. a normal-approximation chance of running past close of at most α when
+    the cases after the first follow back to back (see :mod:`orplan.check.risk`).
 
     Parameters
     ----------

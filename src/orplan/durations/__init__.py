@@ -22,7 +22,12 @@ from orplan.durations.lognormal import (
     mu_sigma_from_median_spread,
 )
 from orplan.durations.model import DurationModel, FitRow, LognormalParams, ProcedureModel
-from orplan.durations.slack import overtime_probability, required_slack, sum_lognormal
+from orplan.durations.slack import (
+    overtime_probability,
+    required_slack,
+    sum_lognormal,
+    whole_minute_slack,
+)
 
 __all__ = [
     "DEFAULT_CV",
@@ -43,4 +48,5 @@ __all__ = [
     "read_history",
     "required_slack",
     "sum_lognormal",
+    "whole_minute_slack",
 ]

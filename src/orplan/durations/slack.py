@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from statistics import NormalDist
 from typing import Literal
 
-__all__ = ["overtime_probability", "required_slack", "sum_lognormal"]
+__all__ = ["overtime_probability", "required_slack", "sum_lognormal", "whole_minute_slack"]
 
 Method = Literal["fenton-wilkinson", "normal"]
 _STD = NormalDist()
@@ -146,3 +146,37 @@ def overtime_probability(
     if limit <= 0:
         return 1.0
     return 1.0 - _STD.cdf((math.log(limit) - mu) / sigma)
+
+
+def whole_minute_slack(target_overtime_prob: float, sds: Sequence[float]) -> int:
+    """Return the robust slack in whole minutes, rounded the way the CP-SAT model rounds it.
+
+    The smallest integer ``k`` with ``100 k² ≥ ⌈100 z²⌉ · Σ ⌈sd²⌉`` (``z`` the standard
+    normal quantile at ``1 − target``): never less than the normal rule ``z · sqrt(Σ sd²)``.
+    Planners' rules use it so their plans are accepted as they are by the optimiser.
+
+    Parameters
+    ----------
+    target_overtime_prob
+        Accepted probability of running past close, in ``(0, 0.5)``.
+    sds
+        Standard deviation (minutes) of each case in the session.
+
+    Returns
+    -------
+    int
+        Slack minutes (0 for an empty session or fixed durations).
+
+    Examples
+    --------
+    >>> whole_minute_slack(0.1, [18] * 4)  # z · 36 = 46.14
+    47
+    """
+    if not 0 < target_overtime_prob < 0.5:
+        raise ValueError("target_overtime_prob must be in (0, 0.5)")
+    z = _STD.inv_cdf(1.0 - target_overtime_prob)
+    need = math.ceil(100 * z * z) * sum(math.ceil(s * s) for s in sds)
+    k = math.isqrt(need // 100)
+    while 100 * k * k < need:
+        k += 1
+    return k

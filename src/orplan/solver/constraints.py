@@ -14,7 +14,7 @@ from statistics import NormalDist
 from ortools.sat.python import cp_model
 
 from orplan.scenario.model import Scenario
-from orplan.solver.variables import Variables
+from orplan.solver.variables import OptionVars, Variables
 
 
 def case_at_most_once(model: cp_model.CpModel, scenario: Scenario, v: Variables) -> None:
@@ -142,17 +142,21 @@ def session_overtime_risk(model: cp_model.CpModel, scenario: Scenario, v: Variab
 
     With target probability :math:`\alpha` (``rules.overtime_probability``), expected minutes
     :math:`\mu_c` and standard deviations :math:`\sigma_c` (normal approximation of the sum,
-    Hans et al. 2008), a session may hold a set of cases only if
+    Hans et al. 2008), every case of a session must end, as planned, at least the slack
+    :math:`k_s \ge z_\alpha \sqrt{\sum_c \sigma_c^2 x_{cs}}` before closing:
 
-    .. math:: \sum_c (\mu_c + t_c) x_{cs} - t_{min} + z_\alpha \sqrt{\sum_c \sigma_c^2 x_{cs}}
-        \le close_s - open_s
+    .. math:: x_{cs} \Rightarrow start_c + \mu_c + k_s \le close_s
 
-    Pooling is exact: the slack grows with the square root of the summed variances, so
-    sessions with many short cases need less slack per case. CP-SAT stays integer: the slack
-    :math:`k_s` satisfies :math:`100 k_s^2 \ge \lceil 100 z^2 \rceil \sum_c \lceil
-    \sigma_c^2 \rceil x_{cs}` (multiplication equality), which rounds only towards more
-    slack; :math:`t_{min}` is the smallest turnover of the session's options, so the rule is
-    never weaker than the checker's (which subtracts the largest actual turnover).
+    On the day the first case starts as planned and the rest follow back to back, so the
+    session's expected end is at most the planned end of its last case; a session whose
+    first case starts late (surgeon hours, sequencing) therefore gets fewer cases, which a
+    pure load rule (sum of minutes from opening) would miss. Pooling is exact: the slack grows
+    with the square root of the summed variances. CP-SAT stays integer: :math:`100 k_s^2 \ge
+    \lceil 100 z^2 \rceil \sum_c \lceil \sigma_c^2 \rceil x_{cs}` (multiplication
+    equality), which rounds only towards more slack. The load form
+    :math:`\sum_c (\mu_c + t_c) x_{cs} - t_{max} + k_s \le close_s - open_s` is implied
+    (the last case ends no earlier than opening + the loads − its turnover) and is added to
+    help the search.
     """
     alpha = scenario.rules.overtime_probability
     if alpha is None:
@@ -160,16 +164,18 @@ def session_overtime_risk(model: cp_model.CpModel, scenario: Scenario, v: Variab
     z = NormalDist().inv_cdf(1 - alpha)
     z2 = math.ceil(100 * z * z)
     cv = scenario.rules.default_duration_cv
+    step = scenario.time_step
     per_session: dict[int, list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
-    min_turn: dict[int, int] = {}
+    by_session: dict[int, list[tuple[OptionVars, int]]] = defaultdict(list)
+    max_turn: dict[int, int] = defaultdict(int)
     for ov in v.options:
         case = scenario.cases[ov.option.case]
         sd = case.duration_sd if case.duration_sd is not None else cv * case.duration
         turn = scenario.turnover_of(case)
-        per_session[ov.option.session].append(
-            (case.duration + turn, math.ceil(sd * sd), ov.scheduled)
-        )
-        min_turn[ov.option.session] = min(min_turn.get(ov.option.session, turn), turn)
+        si = ov.option.session
+        per_session[si].append((case.duration + turn, math.ceil(sd * sd), ov.scheduled))
+        by_session[si].append((ov, case.duration))
+        max_turn[si] = max(max_turn[si], turn)
     for si, terms in per_session.items():
         session = scenario.sessions[si]
         variance_max = sum(var for _, var, _ in terms)
@@ -179,8 +185,12 @@ def session_overtime_risk(model: cp_model.CpModel, scenario: Scenario, v: Variab
         model.add(100 * square >= z2 * sum(var * lit for _, var, lit in terms))
         if variance_max == 0:
             model.add(slack == 0)
+        for ov, duration in by_session[si]:
+            model.add(ov.start * step + duration + slack <= session.close).only_enforce_if(
+                ov.scheduled
+            )
         model.add(
-            sum(load * lit for load, _, lit in terms) - min_turn[si] + slack <= session.length
+            sum(load * lit for load, _, lit in terms) - max_turn[si] + slack <= session.length
         )
 
 

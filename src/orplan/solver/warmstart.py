@@ -72,9 +72,9 @@ def complete_hint(model: cp_model.CpModel, seconds: float) -> bool:
 def start_plan(scenario: Scenario) -> Plan | None:
     """The planner's-rule plan of ``scenario``, or None if it is not a valid plan.
 
-    The rule places mandatory cases first, but it may miss one, and it knows nothing of
-    robust slack (``rules.overtime_probability``); a start that breaks any hard rule is
-    dropped (the search then starts from nothing), so it can never be returned as a plan.
+    The rule places mandatory cases first, but it may miss one; a start that breaks any hard
+    rule is dropped (the search then starts from nothing), so it can never be returned as a
+    plan. With a robust target the rule keeps the model's slack, so it is a valid start too.
     """
     from orplan.baselines.rule import rule_plan
     from orplan.check import check
