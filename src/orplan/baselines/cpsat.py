@@ -243,15 +243,15 @@ def solve_cpsat_hint(
         status="OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE",
         stopped_by="optimal" if code == cp_model.OPTIMAL else "time_limit",
         objective=solver.objective_value,
-        bound=solver.best_objective_bound,
-        gap=relative_gap(solver.objective_value, solver.best_objective_bound),
+        bound=max(0.0, solver.best_objective_bound),
+        gap=relative_gap(solver.objective_value, max(0.0, solver.best_objective_bound)),
         wall_time=round(wall, 3),
         time_to_first=round(trace[0][0], 3) if trace else None,
     )
     plan = Plan(run=run, cases=_read(sm, solver))
     report = check(scenario, plan)
     cost = float(report.cost.total)
-    bound = float(solver.best_objective_bound)
+    bound = max(0.0, float(solver.best_objective_bound))  # every cost term is >= 0
     trace.append((wall, cost, bound))
     return MethodResult(
         method="cpsat-hint",

@@ -111,19 +111,37 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Reports incumbents; keeps the time of the first one."""
+    """Reports incumbents; keeps the time of the first one (seconds since ``began``)."""
 
-    def __init__(self, report: Callable[[Progress], None] | None) -> None:
+    def __init__(self, report: Callable[[Progress], None] | None, began: float) -> None:
         super().__init__()
         self._report = report
+        self._began = began
         self.first_time: float | None = None
 
     def on_solution_callback(self) -> None:
+        elapsed = time.perf_counter() - self._began
         if self.first_time is None:
-            self.first_time = self.wall_time
+            self.first_time = elapsed
         if self._report is not None:
-            obj, bound = self.objective_value, self.best_objective_bound
-            self._report(Progress(self.wall_time, obj, bound, relative_gap(obj, bound)))
+            obj, bound = self.objective_value, max(0.0, self.best_objective_bound)
+            self._report(Progress(elapsed, obj, bound, relative_gap(obj, bound)))
+
+
+def _start_ready(
+    start: Plan | None, progress: Callable[[Progress], None] | None, began: float
+) -> float | None:
+    """Report a checked start plan as the first plan; return when it was ready.
+
+    The start (the planner's rule) has passed the checker, and it is what the solve returns
+    if nothing better is found or Ctrl-C stops the search, so it counts as the first plan.
+    """
+    if start is None or start.run is None or start.run.objective is None:
+        return None
+    elapsed = time.perf_counter() - began
+    if progress is not None:
+        progress(Progress(elapsed, start.run.objective, None, None))
+    return elapsed
 
 
 def _parameters(solver: cp_model.CpSolver, settings: SolveSettings) -> None:
@@ -271,6 +289,7 @@ def _solve_whole(
     sm = build_model(scenario, case_options)
     if start is None and settings.warm_start:
         start = start_plan(scenario)
+    start_time = _start_ready(start, progress, began)
     if start is not None:
         hint_plan(sm, start)
         complete_hint(sm.model, min(5.0, max(0.5, 0.05 * settings.time_limit)))
@@ -278,8 +297,9 @@ def _solve_whole(
     # Keep a tenth of the time (at most 10 s) for compaction, so the limit is honoured.
     reserve = min(10.0, 0.1 * settings.time_limit) if settings.compact else 0.0
     _parameters(solver, replace(settings, time_limit=max(0.5, settings.time_limit - reserve)))
-    watcher = _Watcher(progress)
+    watcher = _Watcher(progress, began)
     code, interrupted = _run(solver, sm, watcher)
+    first_time = start_time if start_time is not None else watcher.first_time
     wall = time.perf_counter() - began
     status = _STATUS.get(code, "UNKNOWN")
     if status == "INFEASIBLE":
@@ -294,7 +314,7 @@ def _solve_whole(
             stopped_by,
             bound,
             None,
-            wall,
+            first_time if first_time is not None else wall,
         )
     if status in ("UNKNOWN", "MODEL_INVALID"):
         why = "stopped by Ctrl-C" if interrupted else f"time limit {settings.time_limit:g} s"
@@ -316,7 +336,7 @@ def _solve_whole(
         stopped_by = "interrupted"
     else:
         stopped_by = "time_limit"
-    return _read_plan(sm, final), status, stopped_by, bound, objective, watcher.first_time
+    return _read_plan(sm, final), status, stopped_by, bound, objective, first_time
 
 
 def _solve_by_days(
@@ -328,14 +348,18 @@ def _solve_by_days(
 ) -> Result | _Outcome:
     """Rolling horizon then day-window search (see solver/lns.py); no global bound."""
 
-    def improved(elapsed: float, cost: float) -> None:
-        if progress is not None:
-            progress(Progress(elapsed, cost, None, None))
-
     start = start_plan(scenario) if settings.warm_start else None
+    start_time = _start_ready(start, progress, began)
     initial = None
     if start is not None:
         initial = {e.case: e for e in start.cases if e.scheduled}
+    # The day windows count their own seconds; reports count from the call.
+    offset = time.perf_counter() - began
+
+    def improved(elapsed: float, cost: float) -> None:
+        if progress is not None:
+            progress(Progress(offset + elapsed, cost, None, None))
+
     try:
         placed, _windows, first_time, interrupted = lns_solve(
             scenario, settings.time_limit, settings.workers, settings.seed,
@@ -351,6 +375,7 @@ def _solve_by_days(
         )  # fmt: skip
     entries = _with_reasons(scenario, case_options, Plan(cases=list(placed.values())))
     stopped_by = "interrupted" if interrupted else "time_limit"
+    first_time = start_time if start_time is not None else offset + first_time
     return entries, "FEASIBLE", stopped_by, None, None, first_time
 
 
@@ -458,6 +483,10 @@ def solve(
     if isinstance(outcome, Result):
         return outcome
     entries, status, stopped_by, bound, objective, first_time = outcome
+    if bound is not None:
+        # Every cost term of docs/rules.md is >= 0, so 0 is a valid bound; CP-SAT's own can be
+        # negative on large models (the objective is written as a constant minus rewards).
+        bound = max(0.0, bound)
     wall = time.perf_counter() - began
     gap = relative_gap(objective, bound)
     run = SolverRun(
