@@ -267,6 +267,9 @@ def test_result_frames_summary_and_json_roundtrip(tmp_path: Path) -> None:
     assert len(result.cases_frame()) == 2
     summary = result.summary()
     assert summary["cases_scheduled"] == 2 and 0 <= summary["p_overtime_mean"] <= 1
+    by_session = frame.loc[frame["cases"] > 0, "p_overtime"]
+    assert summary["p_overtime_max"] == pytest.approx(float(by_session.max()))
+    assert summary["p_overtime_max"] >= summary["p_overtime_mean"]
     again = SimulationResult.model_validate_json(result.model_dump_json())
     assert again == result
     png = plot_simulation([result, result], tmp_path / "sim.png", ["a", "b"])

@@ -36,6 +36,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("overtime P90 (min)", "overtime_p90", "{:.0f}"),
     ("overtime P95 (min)", "overtime_p95", "{:.0f}"),
     ("P(overtime), mean of sessions", "p_overtime_mean", "{:.1%}"),
+    ("P(overtime), worst session", "p_overtime_max", "{:.1%}"),
     ("sessions with overtime (mean)", "sessions_with_overtime_mean", "{:.2f}"),
     ("P(past allowed overtime), mean", "p_beyond_allowed_mean", "{:.1%}"),
     ("idle minutes (mean)", "idle_mean", "{:.0f}"),

@@ -357,6 +357,7 @@ def simulate(
         planned_overtime=planned_ot_total,
         overtime=Percentiles.of(total_ot),
         p_overtime_mean=float(np.mean(used_p_ot)) if used_p_ot else 0.0,
+        p_overtime_max=float(np.max(used_p_ot)) if used_p_ot else 0.0,
         p_any_overtime=float((sessions_ot > 0).mean()),
         sessions_with_overtime=Percentiles.of(sessions_ot),
         p_beyond_allowed_mean=float(np.mean(used_p_beyond)) if used_p_beyond else 0.0,

@@ -138,6 +138,10 @@ class SimulationSummary(_Frozen):
     planned_overtime: int = Field(description="Σ overtime of the plan as written.")
     overtime: Percentiles = Field(description="Σ overtime minutes over sessions.")
     p_overtime_mean: float = Field(description="Mean over used sessions of P(overtime).")
+    p_overtime_max: float = Field(
+        default=0.0,
+        description="Highest P(overtime) of a used session (the one a robust target binds).",
+    )
     p_any_overtime: float = Field(description="P(at least one session runs over).")
     sessions_with_overtime: Percentiles
     p_beyond_allowed_mean: float = Field(description="Mean over used sessions.")
@@ -210,8 +214,9 @@ class SimulationResult(_Frozen):
         -------
         dict of str to float
             ``overtime_mean``, ``overtime_p90``, ``overtime_p95``, ``p_overtime_mean``,
-            ``p_any_overtime``, ``sessions_with_overtime_mean``, ``cancellations_mean``,
-            ``cancellations_p90``, ``cases_done_mean``, ``cases_scheduled``, ``idle_mean``,
+            ``p_overtime_max``, ``p_any_overtime``, ``sessions_with_overtime_mean``,
+            ``cancellations_mean``, ``cancellations_p90``, ``cases_done_mean``,
+            ``cases_scheduled``, ``idle_mean``,
             ``utilisation_mean``, ``surgeon_overrun_mean``, ``p_any_surgeon_overrun``,
             ``deadline_breaches_mean``, ``deadline_breaches_p90``, ``planned_overtime``,
             ``planned_deadline_breaches``.
@@ -225,6 +230,7 @@ class SimulationResult(_Frozen):
             "overtime_p90": o.overtime.p90,
             "overtime_p95": o.overtime.p95,
             "p_overtime_mean": o.p_overtime_mean,
+            "p_overtime_max": o.p_overtime_max,
             "p_any_overtime": o.p_any_overtime,
             "sessions_with_overtime_mean": o.sessions_with_overtime.mean,
             "p_beyond_allowed_mean": o.p_beyond_allowed_mean,
