@@ -24,7 +24,8 @@ EXAMPLES = {
     "solve": (
         "examples:\n  orplan solve scenarios/demo.yaml --out out/demo\n"
         "  orplan solve scenarios/pilot-week.yaml --out out/week --time-limit 60 --workers 2\n"
-        "  orplan solve scenarios/demo.yaml --out out/demo --workers 1 --deterministic-time 20"
+        "  orplan solve scenarios/demo.yaml --out out/demo --workers 1 --deterministic-time 20\n"
+        "  orplan solve scenarios/pilot-week.yaml --out out/robust --overtime-probability 0.2"
     ),
     "check": "example:\n  orplan check scenarios/demo.yaml out/demo/plan.json",
     "schema": "examples:\n  orplan schema > scenario.schema.json\n  orplan schema --plan",
@@ -85,6 +86,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from orplan.solver.solve import rule_result
 
     scenario = load_scenario(args.scenario)
+    changed: dict[str, float | bool | None] = {}
+    if args.overtime_probability is not None:
+        changed["overtime_probability"] = args.overtime_probability
+    if changed:
+        from orplan.whatif import set_rules
+
+        scenario = set_rules(scenario, **changed)
     settings = SolveSettings(
         time_limit=args.time_limit,
         workers=args.workers,
@@ -112,6 +120,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
             for line in result.explanation:
                 print(f"  - {line}", file=sys.stderr)
         return 1
+    if changed and result.plan.run is not None:
+        result.plan.run.rules_changed = changed
     paths = write_outputs(scenario, result, args.out)
     assert result.check is not None and result.plan.run is not None
     k = result.check.kpis
@@ -173,6 +183,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _probability(text: str) -> float:
+    """``--overtime-probability``: a number strictly between 0 and 0.5."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < 0.5:
+        raise argparse.ArgumentTypeError(f"{text} must be between 0 and 0.5 (e.g. 0.2)")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """Argument errors exit with code 2 and one line, like every other bad input."""
 
@@ -220,6 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deterministic-time", type=float, default=None,
                    help="limit in CP-SAT deterministic time; with --workers 1 a run repeats "
                         "exactly")  # fmt: skip
+    p.add_argument("--overtime-probability", type=_probability, default=None, metavar="ALPHA",
+                   help="robust plan: keep slack so each session runs past closing with a "
+                        "chance of at most ALPHA, e.g. 0.2 (sets rules.overtime_probability "
+                        "for this run; recorded in plan.json)")  # fmt: skip
     common(p)
     p.set_defaults(func=cmd_solve)
 

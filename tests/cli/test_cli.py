@@ -104,3 +104,33 @@ def test_solve_rule_method_for_comparison(tmp_path: Path) -> None:
     plan = load_plan(out / "plan.json")
     assert plan.run is not None and plan.run.strategy == "rule"
     assert orplan("check", str(DATA / "tiny.yaml"), str(out / "plan.json")).returncode == 0
+
+
+def test_solve_overtime_probability_flag(tmp_path: Path) -> None:
+    """``--overtime-probability`` makes a robust plan without editing the file, records the
+    change in plan.json and the report; the same file solved without it fills the session."""
+    from tests.solver.test_robust import _session_of
+
+    scenario = tmp_path / "one-session.json"
+    scenario.write_text(_session_of(10, None).model_dump_json(), encoding="utf-8")
+    runs = {}
+    for name, extra in (("det", []), ("robust", ["--overtime-probability", "0.2"])):
+        out = tmp_path / name
+        proc = orplan(
+            "solve", str(scenario), "--out", str(out), "--workers", "1", "--time-limit", "10",
+            "--json", *extra,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        runs[name] = (json.loads(proc.stdout), load_plan(out / "plan.json"), out)
+    assert runs["det"][0]["kpis"]["scheduled"] == 8
+    # 60 n + z_0.8 · 20 · sqrt(n) <= 480 holds up to n = 7.
+    assert runs["robust"][0]["kpis"]["scheduled"] == 7
+    det_run, robust_run = runs["det"][1].run, runs["robust"][1].run
+    assert det_run is not None and det_run.rules_changed is None
+    assert robust_run is not None and robust_run.rules_changed == {"overtime_probability": 0.2}
+    html = (runs["robust"][2] / "report.html").read_text(encoding="utf-8")
+    assert "Rules changed for this run" in html and "overtime_probability = 0.2" in html
+    bad = orplan("solve", str(scenario), "--out", str(tmp_path / "bad"),
+                 "--overtime-probability", "0.7")  # fmt: skip
+    assert bad.returncode == 2 and "between 0 and 0.5" in bad.stderr
+    assert not (tmp_path / "bad").exists()

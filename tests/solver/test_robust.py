@@ -7,11 +7,12 @@ from statistics import NormalDist
 import pytest
 
 from orplan import solve
+from orplan.scenario import Scenario
 from orplan.simulate import simulate
 from tests.builders import case, make
 
 
-def _session_of(n: int, alpha: float | None, sd: float = 20.0, overtime: int = 0) -> object:
+def _session_of(n: int, alpha: float | None, sd: float = 20.0, overtime: int = 0) -> Scenario:
     """One 480-min session (``overtime`` allowed) and ``n`` optional 60-min cases (sd ``sd``)."""
     cases = [case(f"C{i}", 60, duration_sd=sd) for i in range(n)]
     sessions = [{"theatre": "OR1", "date": "2027-03-01", "open": "08:00", "close": "16:00",
@@ -56,12 +57,12 @@ def test_robust_plan_meets_target_in_simulation(alpha: float) -> None:
     assert p_over >= alpha - 0.12
 
 
-def _late_surgeon(n: int, alpha: float, overtime: int = 0) -> object:
+def _late_surgeon(n: int, alpha: float, overtime: int = 0) -> Scenario:
     """The session above, but its surgeon is present only from 10:00: 360 usable minutes."""
     scenario = _session_of(n, alpha, overtime=overtime)
     data = scenario.model_dump(mode="json")
     data["surgeons"][0]["available"] = [{"date": "2027-03-01", "start": "10:00"}]
-    return type(scenario).model_validate(data)
+    return Scenario.model_validate(data)
 
 
 @pytest.mark.parametrize("alpha", [0.1, 0.2])

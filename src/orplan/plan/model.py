@@ -69,6 +69,11 @@ class SolverRun(BaseModel):
     time_to_first: float | None = Field(
         default=None, description="Seconds until the first feasible plan was found."
     )
+    rules_changed: dict[str, float | bool | None] | None = Field(
+        default=None,
+        description="Scenario rules changed for this run on the command line (e.g. "
+        "{'overtime_probability': 0.2}); scenario_sha256 is of the changed scenario.",
+    )
     strategy: str = Field(
         default="whole",
         description="'whole' (one model over the horizon, with a proven bound), 'days' "

@@ -252,6 +252,9 @@ def _header(d: _Data) -> str:
         meta.append(("Workers", str(run.workers), ""))
         meta.append(("orplan", run.orplan_version, ""))
         meta.append(("OR-Tools", run.ortools_version, ""))
+        if run.rules_changed:
+            changed = ", ".join(f"{k} = {v}" for k, v in run.rules_changed.items())
+            meta.append(("Rules changed for this run", changed, "warn"))
         same = run.scenario_sha256 == scenario_digest(sc)
         meta.append(
             (
