@@ -820,6 +820,36 @@ def _position_flags(ctx: CheckContext, position: str) -> set[str]:
     return {r.flag for r in ctx.scenario.sequencing if r.position == position}
 
 
+def _sequence(ctx: CheckContext, position: str) -> list[Violation]:
+    """Cases with a ``position`` flag (``first``/``last``) start before/after all others."""
+    flags = _position_flags(ctx, position)
+    if not flags:
+        return []
+    first = position == "first"
+    out: list[Violation] = []
+    for sid, items in _by_session(ctx).items():
+        marked = [p for p in items if flags.intersection(p.case.flags)]
+        others = [p for p in items if not flags.intersection(p.case.flags)]
+        if not marked or not others:
+            continue
+        pick = min if first else max
+        other = pick(others, key=lambda q: (q.start, q.case.id))
+        for p in sorted(marked, key=lambda q: (q.start, q.case.id)):
+            if (p.start >= other.start) if first else (p.start <= other.start):
+                why = ", ".join(f for f in p.case.flags if f in flags)
+                out.append(
+                    Violation(
+                        rule=f"sequence-{position}",
+                        case=p.case.id,
+                        session=sid,
+                        message=f"{p.case.id} ({why}: {position}) starts {hhmm(p.start)} in "
+                        f"session {sid} but {other.case.id}, without a {position} flag, "
+                        f"starts {hhmm(other.start)}",
+                    )
+                )
+    return out
+
+
 def sequence_first(ctx: CheckContext) -> list[Violation]:
     """``sequence-first``: cases with a ``first`` flag start before every other case.
 
@@ -834,30 +864,7 @@ def sequence_first(ctx: CheckContext) -> list[Violation]:
         One per flagged case that does not start before the earliest case of its session
         without a ``first`` flag.
     """
-    flags = _position_flags(ctx, "first")
-    if not flags:
-        return []
-    out: list[Violation] = []
-    for sid, items in _by_session(ctx).items():
-        marked = [p for p in items if flags.intersection(p.case.flags)]
-        others = [p for p in items if not flags.intersection(p.case.flags)]
-        if not marked or not others:
-            continue
-        earliest = min(others, key=lambda q: (q.start, q.case.id))
-        for p in sorted(marked, key=lambda q: (q.start, q.case.id)):
-            if p.start >= earliest.start:
-                why = ", ".join(f for f in p.case.flags if f in flags)
-                out.append(
-                    Violation(
-                        rule="sequence-first",
-                        case=p.case.id,
-                        session=sid,
-                        message=f"{p.case.id} ({why}: first) starts {hhmm(p.start)} in "
-                        f"session {sid} but {earliest.case.id}, without a first flag, "
-                        f"starts {hhmm(earliest.start)}",
-                    )
-                )
-    return out
+    return _sequence(ctx, "first")
 
 
 def sequence_last(ctx: CheckContext) -> list[Violation]:
@@ -874,30 +881,7 @@ def sequence_last(ctx: CheckContext) -> list[Violation]:
         One per flagged case that does not start after the latest case of its session
         without a ``last`` flag.
     """
-    flags = _position_flags(ctx, "last")
-    if not flags:
-        return []
-    out: list[Violation] = []
-    for sid, items in _by_session(ctx).items():
-        marked = [p for p in items if flags.intersection(p.case.flags)]
-        others = [p for p in items if not flags.intersection(p.case.flags)]
-        if not marked or not others:
-            continue
-        latest = max(others, key=lambda q: (q.start, q.case.id))
-        for p in sorted(marked, key=lambda q: (q.start, q.case.id)):
-            if p.start <= latest.start:
-                why = ", ".join(f for f in p.case.flags if f in flags)
-                out.append(
-                    Violation(
-                        rule="sequence-last",
-                        case=p.case.id,
-                        session=sid,
-                        message=f"{p.case.id} ({why}: last) starts {hhmm(p.start)} in "
-                        f"session {sid} but {latest.case.id}, without a last flag, "
-                        f"starts {hhmm(latest.start)}",
-                    )
-                )
-    return out
+    return _sequence(ctx, "last")
 
 
 def session_overtime_risk(ctx: CheckContext) -> list[Violation]:

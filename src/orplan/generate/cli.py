@@ -139,12 +139,21 @@ def generation_header(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point: ``python -m orplan.generate.cli PROFILE ...``."""
-    parser = argparse.ArgumentParser(prog="orplan")
-    add_generate_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["generate", *(sys.argv[1:] if argv is None else argv)])
-    code: int = args.func(args)
-    return code
+    """Run ``orplan generate`` on its own (``python -m orplan.generate.cli``).
+
+    Parameters
+    ----------
+    argv
+        Arguments after ``generate`` (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code (2 for bad input, as for every ``orplan`` command).
+    """
+    from orplan.cli import main as orplan_main
+
+    return orplan_main(["generate", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -133,29 +133,21 @@ def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``report`` on its own (for tests and ``python -m orplan.report.cli``).
+    """Run ``orplan report`` on its own (``python -m orplan.report.cli``).
 
     Parameters
     ----------
     argv
-        Arguments after the program name.
+        Arguments after ``report`` (default: ``sys.argv[1:]``).
 
     Returns
     -------
     int
-        The exit code.
+        The exit code (2 for bad input, as for every ``orplan`` command).
     """
-    from orplan.errors import OrplanError
+    from orplan.cli import main as orplan_main
 
-    parser = argparse.ArgumentParser(prog="orplan")
-    add_report_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["report", *(argv or [])])
-    try:
-        code: int = args.func(args)
-    except OrplanError as exc:
-        print(f"orplan: error: {exc}", file=sys.stderr)
-        return 2
-    return code
+    return orplan_main(["report", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":  # pragma: no cover

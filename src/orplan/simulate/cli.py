@@ -258,18 +258,21 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point: ``python -m orplan.simulate.cli SCENARIO PLAN ...``."""
-    from orplan.errors import OrplanError
+    """Run ``orplan simulate`` on its own (``python -m orplan.simulate.cli``).
 
-    parser = argparse.ArgumentParser(prog="orplan")
-    add_simulate_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["simulate", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        code: int = args.func(args)
-    except OrplanError as exc:
-        print(f"orplan: error: {exc}", file=sys.stderr)
-        return 2
-    return code
+    Parameters
+    ----------
+    argv
+        Arguments after ``simulate`` (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code (2 for bad input, as for every ``orplan`` command).
+    """
+    from orplan.cli import main as orplan_main
+
+    return orplan_main(["simulate", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":
