@@ -409,16 +409,5 @@ class Board:
             si, surgeon = self.where[ci]
             session = self.scenario.sessions[si]
             start = self.start[ci]
-            out.append(
-                CaseAssignment(
-                    case=case.id,
-                    scheduled=True,
-                    session=session.id,
-                    theatre=session.theatre,
-                    date=session.date,
-                    start=start,
-                    end=start + case.duration,
-                    surgeon=surgeon,
-                )
-            )
+            out.append(CaseAssignment.placed(case, session, start, surgeon))
         return out

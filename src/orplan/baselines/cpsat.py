@@ -121,32 +121,12 @@ def _failed(
 
 
 def _read(sm: Any, solver: cp_model.CpSolver) -> list[CaseAssignment]:
-    scenario = sm.scenario
-    step = scenario.time_step
-    entries: list[CaseAssignment] = []
-    for case, options in zip(scenario.cases, sm.variables.by_case, strict=True):
-        chosen = next((o for o in options if solver.boolean_value(o.scheduled)), None)
-        if chosen is None:
-            entries.append(
-                CaseAssignment(case=case.id, scheduled=False, reason="not selected by CP-SAT")
-            )
-            continue
-        session = scenario.sessions[chosen.option.session]
-        surgeon = next(n for n, lit in chosen.by_surgeon.items() if solver.boolean_value(lit))
-        start = solver.value(chosen.start) * step
-        entries.append(
-            CaseAssignment(
-                case=case.id,
-                scheduled=True,
-                session=session.id,
-                theatre=session.theatre,
-                date=session.date,
-                start=start,
-                end=start + case.duration,
-                surgeon=surgeon,
-            )
-        )
-    return entries
+    placed = sm.scheduled(solver)
+    return [
+        placed.get(ci)
+        or CaseAssignment(case=c.id, scheduled=False, reason="not selected by CP-SAT")
+        for ci, c in enumerate(sm.scenario.cases)
+    ]
 
 
 class _Recorder(cp_model.CpSolverSolutionCallback):

@@ -180,18 +180,7 @@ def run_fit(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``orplan durations`` on its own (``python -m orplan.durations.cli``).
-
-    Parameters
-    ----------
-    argv
-        Arguments after ``durations`` (default: ``sys.argv[1:]``).
-
-    Returns
-    -------
-    int
-        The exit code (2 for bad input, as for every ``orplan`` command).
-    """
+    """Run ``orplan durations`` on its own (``python -m orplan.durations.cli``): the exit code."""
     from orplan.cli import main as orplan_main
 
     return orplan_main(["durations", *(sys.argv[1:] if argv is None else argv)])

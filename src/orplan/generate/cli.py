@@ -139,18 +139,7 @@ def generation_header(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``orplan generate`` on its own (``python -m orplan.generate.cli``).
-
-    Parameters
-    ----------
-    argv
-        Arguments after ``generate`` (default: ``sys.argv[1:]``).
-
-    Returns
-    -------
-    int
-        The exit code (2 for bad input, as for every ``orplan`` command).
-    """
+    """Run ``orplan generate`` on its own (``python -m orplan.generate.cli``): the exit code."""
     from orplan.cli import main as orplan_main
 
     return orplan_main(["generate", *(sys.argv[1:] if argv is None else argv)])

@@ -12,6 +12,8 @@ from orplan.scenario.clock import ClockTime
 if TYPE_CHECKING:
     import pandas as pd
 
+    from orplan.scenario.model import Case, Session
+
 PlanStatus = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
 
 
@@ -33,6 +35,23 @@ class CaseAssignment(BaseModel):
     reason: str | None = Field(
         default=None, description="Why the case is not scheduled (when unscheduled)."
     )
+
+    @classmethod
+    def placed(cls, case: Case, session: Session, start: int, surgeon: str) -> CaseAssignment:
+        """A scheduled entry: ``case`` in ``session`` from ``start`` (minutes) by ``surgeon``.
+
+        Theatre and date come from the session; the end is ``start`` + the expected duration.
+        """
+        return cls(
+            case=case.id,
+            scheduled=True,
+            session=session.id,
+            theatre=session.theatre,
+            date=session.date,
+            start=start,
+            end=start + case.duration,
+            surgeon=surgeon,
+        )
 
     @model_validator(mode="after")
     def _complete_when_scheduled(self) -> CaseAssignment:

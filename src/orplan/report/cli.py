@@ -133,18 +133,7 @@ def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``orplan report`` on its own (``python -m orplan.report.cli``).
-
-    Parameters
-    ----------
-    argv
-        Arguments after ``report`` (default: ``sys.argv[1:]``).
-
-    Returns
-    -------
-    int
-        The exit code (2 for bad input, as for every ``orplan`` command).
-    """
+    """Run ``orplan report`` on its own (``python -m orplan.report.cli``): the exit code."""
     from orplan.cli import main as orplan_main
 
     return orplan_main(["report", *(sys.argv[1:] if argv is None else argv)])

@@ -258,18 +258,7 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``orplan simulate`` on its own (``python -m orplan.simulate.cli``).
-
-    Parameters
-    ----------
-    argv
-        Arguments after ``simulate`` (default: ``sys.argv[1:]``).
-
-    Returns
-    -------
-    int
-        The exit code (2 for bad input, as for every ``orplan`` command).
-    """
+    """Run ``orplan simulate`` on its own (``python -m orplan.simulate.cli``): the exit code."""
     from orplan.cli import main as orplan_main
 
     return orplan_main(["simulate", *(sys.argv[1:] if argv is None else argv)])

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from orplan.plan.model import CaseAssignment
 from orplan.scenario.model import Scenario
 from orplan.solver import constraints, resources, sequencing
 from orplan.solver.objective import add_objective
@@ -22,6 +23,34 @@ class SurgeryModel:
     case_options: list[CaseOptions]
     variables: Variables
     objective: cp_model.LinearExprT
+
+    def scheduled(self, solver: cp_model.CpSolver) -> dict[int, CaseAssignment]:
+        """The scheduled cases of the solver's current solution, by case index.
+
+        Parameters
+        ----------
+        solver
+            A solver that has found a solution of :attr:`model`.
+
+        Returns
+        -------
+        dict of int to CaseAssignment
+            One entry per scheduled case (session, start on the grid, chosen surgeon).
+        """
+        step = self.scenario.time_step
+        out: dict[int, CaseAssignment] = {}
+        for ci, options in enumerate(self.variables.by_case):
+            chosen = next((o for o in options if solver.boolean_value(o.scheduled)), None)
+            if chosen is None:
+                continue
+            surgeon = next(n for n, lit in chosen.by_surgeon.items() if solver.boolean_value(lit))
+            out[ci] = CaseAssignment.placed(
+                self.scenario.cases[ci],
+                self.scenario.sessions[chosen.option.session],
+                solver.value(chosen.start) * step,
+                surgeon,
+            )
+        return out
 
 
 def build_model(scenario: Scenario, case_options: list[CaseOptions] | None = None) -> SurgeryModel:

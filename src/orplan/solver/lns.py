@@ -151,21 +151,7 @@ def sub_scenario(
 
 
 def _read(sm: SurgeryModel, solver: cp_model.CpSolver) -> dict[str, CaseAssignment]:
-    step = sm.scenario.time_step
-    placed: dict[str, CaseAssignment] = {}
-    for case, options in zip(sm.scenario.cases, sm.variables.by_case, strict=True):
-        for ov in options:
-            if not solver.boolean_value(ov.scheduled):
-                continue
-            session = sm.scenario.sessions[ov.option.session]
-            surgeon = next(n for n, lit in ov.by_surgeon.items() if solver.boolean_value(lit))
-            start = solver.value(ov.start) * step
-            placed[case.id] = CaseAssignment(
-                case=case.id, scheduled=True, session=session.id, theatre=session.theatre,
-                date=session.date, start=start, end=start + case.duration, surgeon=surgeon,
-            )  # fmt: skip
-            break
-    return placed
+    return {entry.case: entry for entry in sm.scheduled(solver).values()}
 
 
 def _solve_window(

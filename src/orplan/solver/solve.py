@@ -218,39 +218,17 @@ def _compact(
 
 def _read_plan(sm: SurgeryModel, solver: cp_model.CpSolver) -> list[CaseAssignment]:
     scenario = sm.scenario
-    step = scenario.time_step
-    picks = [
-        next((o for o in options if solver.boolean_value(o.scheduled)), None)
-        for options in sm.variables.by_case
-    ]
+    placed = sm.scheduled(solver)
+    session_index = {s.id: si for si, s in enumerate(scenario.sessions)}
     reasons = unscheduled_reasons(
         scenario,
         sm.case_options,
-        {ci: o.option.session for ci, o in enumerate(picks) if o is not None},
+        {ci: session_index[str(e.session)] for ci, e in placed.items()},
     )
-    entries: list[CaseAssignment] = []
-    for case, chosen in zip(scenario.cases, picks, strict=True):
-        if chosen is None:
-            entries.append(
-                CaseAssignment(case=case.id, scheduled=False, reason=reasons.get(case.id))
-            )
-            continue
-        session = scenario.sessions[chosen.option.session]
-        surgeon = next(n for n, lit in chosen.by_surgeon.items() if solver.boolean_value(lit))
-        start = solver.value(chosen.start) * step
-        entries.append(
-            CaseAssignment(
-                case=case.id,
-                scheduled=True,
-                session=session.id,
-                theatre=session.theatre,
-                date=session.date,
-                start=start,
-                end=start + case.duration,
-                surgeon=surgeon,
-            )
-        )
-    return entries
+    return [
+        placed.get(ci) or CaseAssignment(case=case.id, scheduled=False, reason=reasons.get(case.id))
+        for ci, case in enumerate(scenario.cases)
+    ]
 
 
 _STATUS: dict[Any, PlanStatus] = {
