@@ -103,3 +103,33 @@ def test_planners_rule_keeps_robust_slack(late: bool) -> None:
     assert report is not None
     assert report.ok, [v.message for v in report.violations]
     assert report.kpis.scheduled == expected
+
+
+def _one_big_case(alpha: float | None, duration: int) -> Scenario:
+    """A mandatory ``duration``-min case (sd 100) and a short optional one in 08:00-16:00."""
+    sessions = [{"theatre": "OR1", "date": "2027-03-01", "open": "08:00", "close": "16:00"}]
+    rules = {"overtime_probability": alpha} if alpha is not None else {}
+    return make(
+        {"sessions": sessions, "rules": rules,
+         "surgeons": [{"id": "S1", "specialty": "ortho", "max_minutes_per_day": 900}]},
+        [case("BIG", duration, duration_sd=100, mandatory=True), case("C2", 30)],
+    )  # fmt: skip
+
+
+def test_infeasible_because_of_robust_slack_says_so() -> None:
+    """420 min + 0.84 · 100 min of slack exceed the 480-min session: infeasible, and the
+    explanation names the robust target as the cause (without it the case fits)."""
+    assert solve(_one_big_case(None, 420), workers=1, time_limit=5).status == "OPTIMAL"
+    result = solve(_one_big_case(0.2, 420), workers=1, time_limit=5)
+    assert result.status == "INFEASIBLE"
+    text = "\n".join(result.explanation)
+    assert "BIG" in text
+    assert "robust slack is the cause" in text and "BIG 84 min" in text
+
+
+def test_infeasible_without_robust_cause_does_not_blame_the_slack() -> None:
+    """A 500-min case does not fit 480 minutes at all: the target is not named as the cause."""
+    result = solve(_one_big_case(0.2, 500), workers=1, time_limit=5)
+    assert result.status == "INFEASIBLE"
+    text = "\n".join(result.explanation)
+    assert "BIG" in text and "robust slack" not in text

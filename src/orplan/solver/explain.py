@@ -12,11 +12,14 @@ Method (documented so that a planner can trust it):
    plan is valid). Mandatory cases without an eligible session are named with their reason;
    otherwise the mandatory requirement is turned into assumptions and CP-SAT returns a subset
    of mandatory cases that cannot all be scheduled together.
+4. *Robust slack*: with ``rules.overtime_probability`` set, that subset is solved again
+   without the target; if it fits then, the explanation names the slack as the cause.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from statistics import NormalDist
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -94,13 +97,73 @@ def explain_infeasible(
     sessions = sorted(
         {str(scenario.sessions[o.session].id) for i in core for o in sm.case_options[i].options}
     )
+    where = f"in the sessions open to them ({', '.join(sessions)})"
+    if len(core) == 1:
+        lines = [
+            f"this mandatory case cannot be scheduled: {names}",
+            f"it needs {minutes} operating minutes {where.replace('them', 'it')}, with its "
+            "surgeons' hours and daily maxima",
+        ]
+    else:
+        lines = [
+            f"these {len(core)} mandatory cases cannot all be scheduled together: {names}",
+            f"together they need {minutes} operating minutes (plus turnover) {where}, with "
+            "their surgeons' hours and daily maxima",
+        ]
+    robust = _robust_slack_cause(sm, core, time_limit)
+    if robust:
+        return lines + robust
     return [
-        f"these {len(core)} mandatory cases cannot all be scheduled together: {names}",
-        f"together they need {minutes} operating minutes (plus turnover) in the sessions open to "
-        f"them ({', '.join(sessions)}), with their surgeons' hours and daily maxima",
+        *lines,
         "to fix: open more or longer sessions for them, add eligible surgeons, or make one of "
         "them non-mandatory",
     ]
+
+
+def _robust_slack_cause(sm: SurgeryModel, core: list[int], time_limit: float) -> list[str]:
+    """Lines saying the robust slack is the cause, if the core fits without it; else none.
+
+    With ``rules.overtime_probability`` set, every session keeps slack for its cases' spread;
+    a mandatory case that fits its sessions on average may not fit with that slack. Solving
+    the core cases again without the target tells the two causes apart.
+    """
+    from orplan.solver.build import build_model
+
+    scenario = sm.scenario
+    alpha = scenario.rules.overtime_probability
+    if alpha is None or not core:
+        return []
+    keep = set(core)
+    plain = scenario.model_copy(
+        update={
+            "rules": scenario.rules.model_copy(update={"overtime_probability": None}),
+            "cases": [
+                c.model_copy(update={"mandatory": i in keep}) for i, c in enumerate(scenario.cases)
+            ],
+        }
+    )
+    check_model = build_model(plain, sm.case_options)
+    check_model.model.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    if solver.solve(check_model.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return []
+    z = NormalDist().inv_cdf(1 - alpha)
+    cv = scenario.rules.default_duration_cv
+    cases = [scenario.cases[i] for i in sorted(core)]
+    slacks = ", ".join(f"{c.id} {z * _sd(c.duration_sd, cv, c.duration):.0f}" for c in cases)
+    return [
+        f"the robust slack is the cause: with rules.overtime_probability = {alpha:g} each "
+        f"session keeps z · sd minutes free for its cases' spread (z = {z:.2f}; alone: "
+        f"{slacks} min); without that target these cases fit",
+        "to fix: accept a higher overtime probability, give shorter sessions fewer long "
+        "cases, open longer sessions, or make one of them non-mandatory",
+    ]
+
+
+def _sd(duration_sd: float | None, cv: float, duration: int) -> float:
+    return duration_sd if duration_sd is not None else cv * duration
 
 
 def unscheduled_reasons(
