@@ -16,6 +16,7 @@ import orplan
 from orplan.plan.model import CaseAssignment, Plan, PlanStatus, SolverRun
 from orplan.scenario.io import scenario_digest
 from orplan.scenario.model import Case, Equipment, Scenario, Session, Surgeon, Theatre
+from orplan.solver.settings import relative_gap
 
 if TYPE_CHECKING:
     from orplan.check import CheckReport
@@ -86,26 +87,6 @@ class MethodResult:
     def gap(self) -> float | None:
         """Relative gap of the checker cost to the method's bound (None without either)."""
         return relative_gap(self.objective, self.bound)
-
-
-def relative_gap(objective: float | None, bound: float | None) -> float | None:
-    """Return ``(objective - bound) / max(1, |objective|)``, as CP-SAT reports it.
-
-    Parameters
-    ----------
-    objective
-        Cost of a plan.
-    bound
-        A lower bound on the cost.
-
-    Returns
-    -------
-    float or None
-        The gap (never negative), or None when either figure is missing.
-    """
-    if objective is None or bound is None:
-        return None
-    return max(0.0, objective - bound) / max(1.0, abs(objective))
 
 
 def ceil_to(value: int, step: int) -> int:

@@ -1,0 +1,104 @@
+"""What a solve is asked for and what it returns: settings, progress reports, the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from orplan.plan.model import Plan, PlanStatus
+
+if TYPE_CHECKING:
+    from orplan.check import CheckReport, Kpis
+
+
+@dataclass(frozen=True)
+class SolveSettings:
+    """Search settings; recorded in every plan.
+
+    Parameters
+    ----------
+    time_limit
+        Wall-clock seconds for the search.
+    workers
+        CP-SAT worker threads (2 suits this 2-core machine: it adds LNS to the main search).
+    seed
+        Random seed.
+    deterministic_time
+        Optional limit in CP-SAT's deterministic time units. With ``workers=1`` it makes a
+        run repeat exactly, which a wall-clock limit cannot.
+    compact
+        After the search, spend a short extra solve (at most 10 % of the limit, ≤ 10 s)
+        moving cases as early as possible without raising the cost: a plan with idle gaps
+        before cases costs the same, but a planner would not accept it.
+    warm_start
+        Start the search from the planner's-rule plan (earliest deadline first, first fit),
+        so a plan exists from the first second; the search only keeps a better one.
+    strategy
+        ``"whole"``: one model over the horizon (gives a proven bound); ``"days"``: rolling
+        horizon and day-window search for scenarios too big for one model; ``"both"``:
+        day windows for half the time, then the whole model from that plan (plan quality
+        of the windows, bound of the whole model); ``"auto"`` picks ``"whole"`` up to
+        ``SMALL_MODEL_MAX_OPTIONS`` options, ``"days"`` above ``WHOLE_MODEL_MAX_OPTIONS``,
+        else ``"both"``.
+    """
+
+    time_limit: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    deterministic_time: float | None = None
+    compact: bool = True
+    strategy: Literal["auto", "whole", "days", "both"] = "auto"
+    warm_start: bool = True
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report: a new incumbent plan or a better bound."""
+
+    elapsed: float
+    objective: float | None
+    bound: float | None
+    gap: float | None
+
+
+@dataclass
+class Result:
+    """What a solve returns.
+
+    ``plan`` is None only when no plan exists (infeasible, or none found in time); then
+    ``explanation`` says why in the hospital's terms.
+    """
+
+    status: PlanStatus
+    plan: Plan | None
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    wall_time: float
+    explanation: list[str] = field(default_factory=list)
+    check: CheckReport | None = None
+
+    @property
+    def kpis(self) -> Kpis | None:
+        """KPIs recomputed by the independent checker (None without a plan)."""
+        return self.check.kpis if self.check is not None else None
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """Return ``(objective - bound) / max(1, |objective|)``, as CP-SAT reports it.
+
+    Parameters
+    ----------
+    objective
+        Cost of a plan.
+    bound
+        A lower bound on the cost.
+
+    Returns
+    -------
+    float or None
+        The gap (never negative), or None when either figure is missing.
+    """
+    if objective is None or bound is None:
+        return None
+    return max(0.0, objective - bound) / max(1.0, abs(objective))
