@@ -90,9 +90,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if args.overtime_probability is not None:
         changed["overtime_probability"] = args.overtime_probability
     if changed:
-        from orplan.whatif import set_rules
-
-        scenario = set_rules(scenario, **changed)
+        # Same scenario (name and all) with the rules changed; plan.json records the change.
+        scenario = scenario.model_copy(update={"rules": scenario.rules.model_copy(update=changed)})
     settings = SolveSettings(
         time_limit=args.time_limit,
         workers=args.workers,

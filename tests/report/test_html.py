@@ -245,3 +245,24 @@ def test_pilot_week_size_stays_usable() -> None:
     part = section(html, "unscheduled")
     assert len(re.findall(r'<tr data-case="', part)) == report.kpis.unscheduled
     assert '<div class="scroll">' in part  # long tables scroll inside their box
+
+
+@pytest.mark.parametrize(("alpha", "kind"), [(None, ""), (0.5 - 1e-9, "good"), (1e-6, "bad")])
+def test_overtime_risk_card(tiny: Scenario, optimal: Plan, alpha: float | None, kind: str) -> None:
+    """The risk card shows the checker's highest session risk; with a target it is green when
+    every session keeps it and red (with the count) when some do not."""
+    scenario = tiny.model_copy(
+        update={"rules": tiny.rules.model_copy(update={"overtime_probability": alpha})}
+    )
+    report = check(scenario, optimal)
+    html = section(render_report(scenario, optimal, report), "kpis")
+    card = re.search(r'<div class="([^"]*)" data-kpi="overtime_risk">(.*?)</div></div>', html, re.S)
+    assert card is not None
+    assert card.group(1) == f"card {kind}".strip()
+    assert f"{100 * report.kpis.max_overtime_probability:.0f}%" in card.group(2)
+    if alpha is None:
+        assert "no target set" in card.group(2)
+    else:
+        assert "target ≤" in card.group(2)
+        assert ("above it" in card.group(2)) == (report.kpis.sessions_at_risk > 0)
+        assert (report.kpis.sessions_at_risk > 0) == (kind == "bad")

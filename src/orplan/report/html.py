@@ -305,6 +305,22 @@ def _card(key: str, label: str, value: str, sub: str, kind: str = "") -> str:
     )
 
 
+def _risk_card(d: _Data) -> str:
+    """Highest chance that a session runs past closing (normal approximation of its load)."""
+    k = d.report.kpis
+    alpha = d.scenario.rules.overtime_probability
+    value = _pct(k.max_overtime_probability, 0)
+    if alpha is None:
+        sub = "highest chance a session runs past closing (no target set)"
+        return _card("overtime_risk", "Overtime risk", value, sub)
+    sub = f"highest of any session; target ≤ {_pct(alpha, 0)} per session"
+    if k.sessions_at_risk:
+        sub += f" · {k.sessions_at_risk} session(s) above it"
+    return _card(
+        "overtime_risk", "Overtime risk", value, sub, "bad" if k.sessions_at_risk else "good"
+    )
+
+
 def _kpis(d: _Data) -> str:
     k, cost = d.report.kpis, d.report.cost
     total = k.scheduled + k.unscheduled
@@ -337,6 +353,7 @@ def _kpis(d: _Data) -> str:
             f"in {k.sessions_with_overtime} of {k.sessions_total} sessions",
             "warn" if k.overtime_minutes else "good",
         ),
+        _risk_card(d),
         _card(
             "idle",
             "Idle time",
