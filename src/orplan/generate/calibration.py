@@ -296,8 +296,9 @@ FAMILIES: tuple[Family, ...] = (
 # fmt: on
 
 #: Share of a family's log-variance that is known when the case is booked (patient,
-#: surgeon): it varies ``duration`` between cases. The rest is the residual uncertainty
-#: of one case around its own ``duration`` (its median). Assumption (A).
+#: surgeon): it varies the cases' own medians. The rest is the residual uncertainty of one
+#: case around its own median (its ``duration`` is the mean of that lognormal, see the
+#: module docstring). Assumption (A).
 PREDICTABLE_SHARE = 0.5
 
 #: Theatre capabilities given to a specialty's dedicated theatres: the share of them that
@@ -353,7 +354,7 @@ def family_by_ncsp(code: str) -> Family:
 
 
 def residual_sigma(family: Family) -> float:
-    """Log-spread of one case's duration around its own ``duration`` (its median).
+    """Log-spread of one case's duration around its own median (``duration`` is the mean).
 
     .. math:: \\sigma_{res} = \\sigma_f \\sqrt{1 - s}, \\quad s = \\text{PREDICTABLE\\_SHARE}
 
