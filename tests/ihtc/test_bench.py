@@ -50,3 +50,40 @@ def test_markdown_and_plot(ihtc_data: Path, tmp_path: Path) -> None:
     png = tmp_path / "g.png"
     assert plot_gaps({"i01": [(0.5, 4200), (8.0, 3900)]}, read_reference(ihtc_data), png)
     assert png.stat().st_size > 0
+
+
+def test_side_by_side_table(tmp_path: Path) -> None:
+    """Rows from several files and limits: the last file wins, missing runs are said, each
+    limit's mean is over its own rows, and the commits of the rows are listed."""
+    from benchmarks.ihtc.run import COLUMNS
+    from benchmarks.ihtc.table import MARK_END, MARK_START, collect, markdown, update_readme
+
+    def write(name: str, rows: list[dict[str, object]]) -> Path:
+        path = tmp_path / name
+        lines = [",".join(COLUMNS)]
+        for r in rows:
+            lines.append(",".join(str(r.get(c, "")) for c in COLUMNS))
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    def row(inst: str, limit: int, cost: int, gap: float, feasible: bool = True) -> dict:
+        return {"instance": inst, "time_limit": float(limit), "cost": cost, "upper_bound": 100,
+                "gap_to_best_known_pct": gap if feasible else None, "feasible": feasible,
+                "violations": 0 if feasible else 3}  # fmt: skip
+
+    old = write(
+        "ihtc-2026-01-01-aaaaaaa.csv", [row("i01", 60, 110, 10.0), row("i02", 60, 104, 4.0)]
+    )
+    new = write("ihtc-2026-01-02-bbbbbbb-600s.csv", [row("i01", 600, 101, 1.0)])
+    again = write("ihtc-2026-01-03-ccccccc.csv", [row("i02", 60, 0, 0.0, feasible=False)])
+    text = markdown(collect([old, new, again]))
+    assert "| i01 | 100 | 110 | 10.0 | 101 | 1.0 |" in text
+    assert "| i02 | 100 | infeasible (3) |  | not run |  |" in text
+    assert "60 s: 2 of 2 instances run, 1 feasible, mean gap to best known 10.00 %" in text
+    assert "commits aaaaaaa, ccccccc." in text
+    assert "600 s: 1 of 2 instances run, 1 feasible, mean gap to best known 1.00 %" in text
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{MARK_START}\nold table\n{MARK_END}\nrest\n", encoding="utf-8")
+    update_readme(text, readme)
+    content = readme.read_text(encoding="utf-8")
+    assert "old table" not in content and text in content and content.endswith("rest\n")
