@@ -23,8 +23,12 @@ def _day(d: int) -> str:
 
 
 @st.composite
-def clinical_scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    """A scenario dict (for ``scenario_from_dict``) of 1-3 theatres, 1-3 days, 0-14 cases."""
+def clinical_scenarios(draw: st.DrawFn, robust: bool = False) -> dict[str, Any]:
+    """A scenario dict (for ``scenario_from_dict``) of 1-3 theatres, 1-3 days, 0-14 cases.
+
+    With ``robust`` the rules set an overtime-probability target (0.1-0.3) and some cases
+    carry their own duration spread (``duration_sd``).
+    """
     days = draw(st.integers(1, 3))
     theatres = []
     for t in range(draw(st.integers(1, 3))):
@@ -100,7 +104,7 @@ def clinical_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         {"site": site, "teams": draw(st.integers(1, 2))} for site in sites if draw(st.booleans())
     ]
     cases = []
-    for c in range(draw(st.integers(0, 14))):
+    for c in range(draw(st.integers(4 if robust else 0, 14))):
         case: dict[str, Any] = {
             "id": f"C{c}",
             "patient": f"P{c}",
@@ -134,7 +138,12 @@ def clinical_scenarios(draw: st.DrawFn) -> dict[str, Any]:
                 else (dt.date.fromisoformat(case["release"]) - START).days
             )
             case["due"] = _day(draw(st.integers(max(low, -2), days + 1)))
+        if robust and draw(st.integers(0, 3)) > 0:
+            case["duration_sd"] = draw(st.integers(0, 90))
         cases.append(case)
+    rules: dict[str, Any] = {"deadlines_hard": draw(st.booleans())}
+    if robust:
+        rules["overtime_probability"] = draw(st.sampled_from([0.1, 0.2, 0.3]))
     return {
         "name": "random-clinical",
         "horizon": {"start": START.isoformat(), "days": days},
@@ -147,5 +156,5 @@ def clinical_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "recovery": recovery,
         "beds": beds,
         "staff": staff,
-        "rules": {"deadlines_hard": draw(st.booleans())},
+        "rules": rules,
     }

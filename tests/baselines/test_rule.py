@@ -83,3 +83,18 @@ def test_random_clinical_scenarios_give_valid_plans(data: dict[str, Any]) -> Non
     assert result.report is not None
     assert result.valid, result.report.summary()
     assert result.objective == result.report.cost.total
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(clinical_scenarios(robust=True))
+def test_random_robust_scenarios_give_valid_plans(data: dict[str, Any]) -> None:
+    """With a robust target the rule keeps the slack in every session it fills (surgeons who
+    arrive late included), so its plan passes ``session-overtime-risk`` and every other rule."""
+    scenario = scenario_from_dict(data)
+    result = solve_rule(scenario)
+    assert result.report is not None
+    assert result.valid, result.report.summary()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from statistics import NormalDist
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from orplan import solve
-from orplan.scenario import Scenario
+from orplan.check import check
+from orplan.scenario import Scenario, scenario_from_dict
 from orplan.simulate import simulate
+from tests.baselines.strategies import clinical_scenarios
 from tests.builders import case, make
 
 
@@ -133,3 +137,21 @@ def test_infeasible_without_robust_cause_does_not_blame_the_slack() -> None:
     assert result.status == "INFEASIBLE"
     text = "\n".join(result.explanation)
     assert "BIG" in text and "robust slack" not in text
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.data_too_large])  # fmt: skip
+@given(clinical_scenarios(robust=True))
+def test_random_robust_plans_pass_the_checker(data: dict[str, Any]) -> None:
+    """CP-SAT plans of random robust scenarios (equipment, PACU, beds, surgeon hours) keep
+    every session's slack by the checker's own count, at the checker's cost."""
+    scenario = scenario_from_dict(data)
+    result = solve(scenario, time_limit=5, workers=1)
+    if result.plan is None:
+        assert result.status == "INFEASIBLE" and result.explanation
+        assert any(c.mandatory for c in scenario.cases)
+        return
+    report = check(scenario, result.plan)
+    assert report.ok, report.summary()
+    assert report.kpis.sessions_at_risk == 0
+    assert report.cost.total == round(result.objective or 0)
