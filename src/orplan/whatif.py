@@ -573,16 +573,7 @@ def set_weights(scenario: Scenario, **weights: Any) -> Scenario:
         No weight given, an unknown weight name, or a value the model rejects.
     """
     fn = "set_weights"
-    if not weights:
-        raise _fail(scenario, fn, "give at least one weight, e.g. overtime_minute=4")
-    known = set(Weights.model_fields)
-    unknown = sorted(set(weights) - known)
-    if unknown:
-        raise _fail(
-            scenario,
-            fn,
-            f"unknown weight(s) {', '.join(map(repr, unknown))} (weights: {_listing(known)})",
-        )
+    _known_names(scenario, fn, "weight", weights, set(Weights.model_fields), "overtime_minute=4")
     data = scenario.weights.model_dump()
     for name, value in weights.items():
         if name == "unscheduled":
@@ -595,6 +586,21 @@ def set_weights(scenario: Scenario, **weights: Any) -> Scenario:
             data[name] = value
     what = "weights " + ", ".join(f"{k}={v}" for k, v in sorted(weights.items())) + "."
     return _derive(scenario, fn, "weights", what, weights=data)
+
+
+def _known_names(
+    scenario: Scenario, fn: str, kind: str, given: Mapping[str, Any], known: set[str], eg: str
+) -> None:
+    """Raise a :class:`WhatIfError` when nothing is given or a name is not a ``kind``."""
+    if not given:
+        raise _fail(scenario, fn, f"give at least one {kind}, e.g. {eg}")
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise _fail(
+            scenario,
+            fn,
+            f"unknown {kind}(s) {', '.join(map(repr, unknown))} ({kind}s: {_listing(known)})",
+        )
 
 
 def set_rules(scenario: Scenario, **rules: Any) -> Scenario:
@@ -619,16 +625,7 @@ def set_rules(scenario: Scenario, **rules: Any) -> Scenario:
         No rule given, an unknown rule name, or a value the model rejects.
     """
     fn = "set_rules"
-    if not rules:
-        raise _fail(scenario, fn, "give at least one rule, e.g. deadlines_hard=True")
-    known = set(Rules.model_fields)
-    unknown = sorted(set(rules) - known)
-    if unknown:
-        raise _fail(
-            scenario,
-            fn,
-            f"unknown rule(s) {', '.join(map(repr, unknown))} (rules: {_listing(known)})",
-        )
+    _known_names(scenario, fn, "rule", rules, set(Rules.model_fields), "deadlines_hard=True")
     data = {**scenario.rules.model_dump(), **rules}
     what = "rules " + ", ".join(f"{k}={v}" for k, v in sorted(rules.items())) + "."
     return _derive(scenario, fn, "rules", what, rules=data)
