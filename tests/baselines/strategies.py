@@ -70,6 +70,10 @@ def clinical_scenarios(draw: st.DrawFn, robust: bool = False) -> dict[str, Any]:
                 for d in range(days)
                 if draw(st.booleans())
             ]
+            for slot in list(entry["available"]):
+                if draw(st.integers(0, 2)) == 0:  # a split day: away from 11:00 to 12:30
+                    entry["available"].append({**slot, "start": 750})
+                    slot["end"] = 660
         surgeons.append(entry)
     equipment = [
         {

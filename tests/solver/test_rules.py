@@ -238,6 +238,41 @@ def test_surgeon_hours_delay_start() -> None:
     assert only(result, "C1").start >= 10 * 60
 
 
+SPLIT_DAY = [
+    {"date": "2027-03-01", "start": "08:00", "end": "10:00"},
+    {"date": "2027-03-01", "start": "12:00", "end": "16:00"},
+]
+
+
+@pytest.mark.parametrize(("n", "status"), [(3, "OPTIMAL"), (4, "INFEASIBLE")])
+def test_surgeon_split_day_uses_both_slots(n: int, status: str) -> None:
+    """Present 08:00-10:00 and 12:00-16:00 in an 08:00-16:00 session: 90-min cases fit once in
+    the morning and twice in the afternoon (three), never across the gap; four do not fit."""
+    surgeons = [{"id": "S1", "specialty": "ortho", "available": SPLIT_DAY}]
+    sessions = [{"theatre": "OR1", "date": "2027-03-01", "open": "08:00", "close": "16:00"}]
+    cases = [case(f"C{i}", 90, mandatory=True) for i in range(n)]
+    result = run(make({"surgeons": surgeons, "sessions": sessions, "default_turnover": 0}, cases))
+    assert result.status == status
+    if result.plan is not None:
+        for e in result.plan.cases:
+            assert e.start is not None and e.end is not None
+            assert e.end <= 10 * 60 or e.start >= 12 * 60, (e.case, e.start, e.end)
+
+
+def test_surgeon_split_day_in_the_rule_baseline() -> None:
+    """The planner's rule uses the afternoon slot too and never crosses the gap."""
+    from orplan.baselines.rule import solve_rule
+
+    surgeons = [{"id": "S1", "specialty": "ortho", "available": SPLIT_DAY}]
+    sessions = [{"theatre": "OR1", "date": "2027-03-01", "open": "08:00", "close": "16:00"}]
+    cases = [case(f"C{i}", 90) for i in range(4)]
+    result = solve_rule(
+        make({"surgeons": surgeons, "sessions": sessions, "default_turnover": 0}, cases)
+    )
+    assert result.report is not None and result.report.ok, result.report.summary()
+    assert result.report.kpis.scheduled == 3
+
+
 def test_surgeon_absent_infeasible() -> None:
     """A surgeon absent on the only session date makes the mandatory case infeasible."""
     surgeons = [{"id": "S1", "specialty": "ortho", "absent": ["2027-03-01"]}]

@@ -103,6 +103,12 @@ class Board:
         self.beds: dict[tuple[str, str, int], int] = defaultdict(int)
         self.staff_busy: dict[tuple[str, dt.date], dict[int, Use]] = defaultdict(dict)
         self.load: dict[int, int] = defaultdict(int)
+        # Between a surgeon's availability slots of a date the surgeon is away: held as
+        # busy time under negative keys (never a case index), so no case crosses a gap.
+        for surgeon in scenario.surgeons:
+            for date in {slot.date for slot in surgeon.available or []}:
+                for k, gap in enumerate(surgeon.gaps(date)):
+                    self.surgeon_busy[(surgeon.id, date)][-1 - k] = gap
 
     # -- look-ups ---------------------------------------------------------------------
     def _rank(self, ci: int) -> int:

@@ -236,10 +236,7 @@ class AssignmentMip:
         # surgeons: daily maximum and hours present
         for (name, day), terms in surgeon_day.items():
             surgeon = surgeons[name]
-            window = surgeon.window(dates[day])
-            limit = surgeon.max_minutes_per_day
-            if window is not None:
-                limit = min(limit, window[1] - window[0])
+            limit = min(surgeon.max_minutes_per_day, surgeon.present_minutes(dates[day]))
             if sum(d for _, d in terms) > limit:
                 lp.row(terms, -math.inf, limit)
 

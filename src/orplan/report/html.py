@@ -546,16 +546,8 @@ def _surgeon_rows(d: _Data, date: dt.date) -> list[Row]:
             sub = f"{surgeon.name} · {sub}"
         row = Row(label=name, sublabel=sub)
         if surgeon is not None and surgeon.available is not None:
-            window = surgeon.window(date)
-            if window is not None:
-                row.bands.append(
-                    Band(
-                        window[0],
-                        window[1],
-                        "window",
-                        f"present {hhmm(window[0])}-{hhmm(window[1])}",
-                    )
-                )
+            for a, b in surgeon.slots(date):
+                row.bands.append(Band(a, b, "window", f"present {hhmm(a)}-{hhmm(b)}"))
         for p in items:
             row.bars.append(
                 Bar(

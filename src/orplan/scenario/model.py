@@ -128,7 +128,8 @@ class Surgeon(_Strict):
     )
     available: list[Availability] | None = Field(
         default=None,
-        description="Dates and hours present; null means every date of the horizon, all day.",
+        description="Dates and hours present; null means every date of the horizon, all day. "
+        "A date may be listed more than once (a split day); each case fits inside one entry.",
     )
     absent: list[dt.date] = Field(
         default_factory=list, description="Dates the surgeon is away (leave, on call, ...)."
@@ -141,16 +142,45 @@ class Surgeon(_Strict):
         default_factory=list, description="Theatres the surgeon prefers; empty = no preference."
     )
 
-    def window(self, date: dt.date) -> tuple[int, int] | None:
-        """Return the (start, end) minutes present on ``date``, or None when absent."""
+    def slots(self, date: dt.date) -> list[tuple[int, int]]:
+        """Return the (start, end) minutes present on ``date``, in time order (empty: absent).
+
+        A date may have several entries in ``available`` (e.g. a morning list and an
+        afternoon clinic); a case must lie within one of them.
+        """
         if date in self.absent:
-            return None
+            return []
         if self.available is None:
-            return (0, 24 * 60)
-        for slot in self.available:
-            if slot.date == date:
-                return (slot.start, slot.end)
-        return None
+            return [(0, 24 * 60)]
+        return sorted((slot.start, slot.end) for slot in self.available if slot.date == date)
+
+    def window(self, date: dt.date) -> tuple[int, int] | None:
+        """Return the envelope of :meth:`slots` on ``date``, or None when absent.
+
+        With one slot that is the slot; with several, the time between them is *not*
+        available (see :meth:`gaps`).
+        """
+        slots = self.slots(date)
+        if not slots:
+            return None
+        return (slots[0][0], max(end for _, end in slots))
+
+    def gaps(self, date: dt.date) -> list[tuple[int, int]]:
+        """Return the (start, end) minutes inside :meth:`window` when the surgeon is away."""
+        out: list[tuple[int, int]] = []
+        reach = None
+        for start, end in self.slots(date):
+            if reach is not None and start > reach:
+                out.append((reach, start))
+            reach = end if reach is None else max(reach, end)
+        return out
+
+    def present_minutes(self, date: dt.date) -> int:
+        """Return the minutes present on ``date`` (overlapping slots counted once)."""
+        window = self.window(date)
+        if window is None:
+            return 0
+        return window[1] - window[0] - sum(b - a for a, b in self.gaps(date))
 
 
 class Case(_Strict):

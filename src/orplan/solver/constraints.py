@@ -59,12 +59,23 @@ def theatre_no_overlap(model: cp_model.CpModel, scenario: Scenario, v: Variables
 
 
 def surgeon_no_overlap(model: cp_model.CpModel, scenario: Scenario, v: Variables) -> None:
-    """A surgeon is never in two places at once (turnover does not need the surgeon)."""
+    """A surgeon is never in two places at once (turnover does not need the surgeon).
+
+    A surgeon with several availability slots on a date is away between them: those gaps
+    join the day's no-overlap as fixed intervals, so every case lies inside one slot. On the
+    grid a gap ``[g0, g1)`` becomes steps ``[⌊g0/step⌋, ⌈g1/step⌉)``, never smaller.
+    """
+    step = scenario.time_step
     groups: dict[tuple[str, int], list[cp_model.IntervalVar]] = defaultdict(list)
     for ov in v.options:
         for name, interval in ov.with_surgeon.items():
             groups[(name, ov.option.day)].append(interval)
-    for intervals in groups.values():
+    surgeons = {s.id: s for s in scenario.surgeons}
+    dates = scenario.dates()
+    for (name, day), intervals in groups.items():
+        for g0, g1 in surgeons[name].gaps(dates[day]):
+            lo, hi = g0 // step, -(-g1 // step)
+            intervals.append(model.new_fixed_size_interval_var(lo, hi - lo, f"away[{name}|{day}]"))
         if len(intervals) > 1:
             model.add_no_overlap(intervals)
 

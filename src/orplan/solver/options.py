@@ -149,19 +149,26 @@ def build_options(scenario: Scenario) -> list[CaseOptions]:
             choices = []
             for name in eligible:
                 surgeon = surgeons[name]
-                window = surgeon.window(session.date)
-                if window is None:
+                slots = surgeon.slots(session.date)
+                if not slots:
                     excluded[(6, f"surgeon {name} not present on session dates")] += 1
                     continue
                 if case.duration > surgeon.max_minutes_per_day:
                     excluded[(7, f"longer than surgeon {name}'s daily maximum")] += 1
                     continue
-                lo = max(earliest, _ceil_to(window[0], step))
-                hi = min(latest, window[1] - case.duration)
-                if lo > hi:
+                # The case must fit inside one slot; between slots the surgeon's no-overlap
+                # holds fixed "away" intervals (constraints.surgeon_no_overlap).
+                bounds = [
+                    (max(earliest, _ceil_to(a, step)), min(latest, b - case.duration))
+                    for a, b in slots
+                ]
+                fitting = [(lo, hi) for lo, hi in bounds if lo <= hi]
+                if not fitting:
                     excluded[(8, f"surgeon {name}'s hours do not fit the case")] += 1
                     continue
-                choices.append(SurgeonChoice(name, lo, hi))
+                choices.append(
+                    SurgeonChoice(name, min(lo for lo, _ in fitting), max(hi for _, hi in fitting))
+                )
             if not eligible:
                 excluded[(6, f"no surgeon of {case.specialty}")] += 1
             if not choices:
