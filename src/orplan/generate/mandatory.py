@@ -233,6 +233,8 @@ class SlotBook:
                 continue
             if window[0] > session.open or window[1] < session.close:
                 continue
+            if any(a < session.close and session.open < b for a, b in surgeon.gaps(session.date)):
+                continue  # away for part of the session (a split day)
             key = (sid, session.date)
             if self.surgeon_session.get(key, sid_session) != sid_session:
                 continue
