@@ -5,6 +5,7 @@ Usage (from the repository root)::
     python -m benchmarks.ihtc.table benchmarks/results/ihtc-*-60s-*.csv \\
         benchmarks/results/ihtc-*-600s-*.csv                  # print the table
     python -m benchmarks.ihtc.table FILES... --update-readme  # also paste it in the README
+    python -m benchmarks.ihtc.table FILES... --components 600 # where the gap is, per cost
 
 Each CSV is one run of :mod:`benchmarks.ihtc.run`. When an instance appears more than once
 at the same time limit, the file named last wins (pass them oldest first). The table gives,
@@ -113,6 +114,60 @@ def markdown(by_limit: dict[float, dict[str, tuple[Row, str]]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+COMPONENTS = ("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8")
+
+
+def components(rows: dict[str, tuple[Row, str]], data_dir: Path) -> str:
+    """Where the gap is: per instance and soft cost, our cost minus the best-known solution's.
+
+    The best-known solutions of ``data_dir`` are re-scored by orplan's evaluator (reporting
+    only: the solver never reads them). The last line gives each component's mean share of
+    the gap, in percentage points of the best-known cost.
+
+    Parameters
+    ----------
+    rows
+        One time limit's rows of :func:`collect`.
+    data_dir
+        The IHTC-2024 data directory (``instances/``, ``reference_costs.csv``, ...).
+
+    Returns
+    -------
+    str
+        Markdown table.
+    """
+    from orplan.ihtc import evaluate, load_instance, load_solution
+
+    with open(data_dir / "reference_costs.csv", newline="", encoding="utf-8") as fh:
+        refs = {r["instance"]: r for r in csv.DictReader(fh)}
+    lines = [
+        "| instance | gap % | " + " | ".join(f"{c} ours − best" for c in COMPONENTS) + " |",
+        "|---|---:|" + "---:|" * len(COMPONENTS),
+    ]
+    shares = [0.0] * len(COMPONENTS)
+    used = 0
+    for name in sorted(rows):
+        row = rows[name][0]
+        ref = refs.get(name)
+        if row["feasible"] != "True" or ref is None or not ref["upper_bound_solution"]:
+            continue
+        instance = load_instance(data_dir / "instances" / f"{name}.json")
+        best = evaluate(instance, load_solution(data_dir / ref["upper_bound_solution"]))
+        diff = [int(row[c]) - cost.weighted for c, cost in zip(COMPONENTS, best.costs, strict=True)]
+        shares = [s + 100 * d / best.total_cost for s, d in zip(shares, diff, strict=True)]
+        used += 1
+        lines.append(
+            f"| {name} | {row['gap_to_best_known_pct']} | " + " | ".join(map(str, diff)) + " |"
+        )
+    if used:
+        lines.append(
+            f"| mean share of the gap (points, {used} instances) | | "
+            + " | ".join(f"{s / used:.2f}" for s in shares)
+            + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def update_readme(text: str, readme: Path = README) -> None:
     """Replace the text between the IHTC result markers of ``readme`` with ``text``."""
     content = readme.read_text(encoding="utf-8")
@@ -127,9 +182,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path, help="results CSVs, oldest first")
     parser.add_argument("--update-readme", action="store_true")
+    parser.add_argument(
+        "--components",
+        type=float,
+        metavar="LIMIT",
+        help="also print, for the runs at this time limit, each soft cost against the "
+        "best-known solution (reads the reference solutions: reporting only)",
+    )
+    parser.add_argument("--data", type=Path, default=ROOT / ".." / "shared" / "data" / "ihtc2024")
     args = parser.parse_args(argv)
-    text = markdown(collect(args.files))
+    by_limit = collect(args.files)
+    text = markdown(by_limit)
     print(text, end="")
+    if args.components is not None:
+        print()
+        print(components(by_limit.get(args.components, {}), args.data), end="")
     if args.update_readme:
         update_readme(text)
     return 0

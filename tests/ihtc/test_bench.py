@@ -87,3 +87,24 @@ def test_side_by_side_table(tmp_path: Path) -> None:
     update_readme(text, readme)
     content = readme.read_text(encoding="utf-8")
     assert "old table" not in content and text in content and content.endswith("rest\n")
+
+
+def test_components_against_the_best_known(ihtc_data: Path) -> None:
+    """A row with the best-known solution's own soft costs differs by 0 everywhere; adding one
+    unscheduled patient's weight to S8 shows up in S8 alone."""
+    from benchmarks.ihtc.table import COMPONENTS, components
+
+    from orplan.ihtc import evaluate, load_instance, load_solution
+
+    instance = load_instance(ihtc_data / "instances" / "i01.json")
+    best = evaluate(instance, load_solution(ihtc_data / "solutions/upper_bound/sol_i01.json"))
+    row = {c: str(cost.weighted) for c, cost in zip(COMPONENTS, best.costs, strict=True)}
+    row.update(feasible="True", gap_to_best_known_pct="0.0")
+    text = components({"i01": (row, "abc1234")}, ihtc_data)
+    assert "| i01 | 0.0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |" in text
+    row["S8"] = str(int(row["S8"]) + 100)
+    text = components({"i01": (row, "abc1234")}, ihtc_data)
+    assert "| i01 | 0.0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 100 |" in text
+    share = 100 * 100 / best.total_cost
+    zeros = "| 0.00 " * 7
+    assert text.rstrip().endswith(f"{zeros}| {share:.2f} |")
