@@ -266,3 +266,26 @@ def test_overtime_risk_card(tiny: Scenario, optimal: Plan, alpha: float | None, 
         assert "target ≤" in card.group(2)
         assert ("above it" in card.group(2)) == (report.kpis.sessions_at_risk > 0)
         assert (report.kpis.sessions_at_risk > 0) == (kind == "bad")
+
+
+def test_session_table_shows_each_sessions_risk(tiny: Scenario, optimal: Plan) -> None:
+    """Each used session has its P(past close); above a target the cell is marked."""
+    scenario = tiny.model_copy(
+        update={"rules": tiny.rules.model_copy(update={"overtime_probability": 1e-6})}
+    )
+    report = check(scenario, optimal)
+    html = section(render_report(scenario, optimal, report), "sessions")
+    assert "P(past close)" in html and "target ≤ 0%" in html
+    for r in report.sessions:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row_of_session(html, r["session"]), re.S)
+        if r["cases"]:
+            assert cells[-1] == f"{100 * r['overtime_probability']:.0f}%"
+        else:
+            assert cells[-1] == ""
+    assert html.count('class="num warn">') >= report.kpis.sessions_at_risk > 0
+
+
+def row_of_session(html: str, session: str) -> str:
+    match = re.search(rf'<tr data-session="{re.escape(session)}"[^>]*>(.*?)</tr>', html, re.S)
+    assert match, session
+    return match.group(1)

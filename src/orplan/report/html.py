@@ -867,6 +867,7 @@ def _deadlines(d: _Data) -> str:
 
 def _sessions(d: _Data) -> str:
     rows = []
+    alpha = d.scenario.rules.overtime_probability
     for r in d.report.sessions:
         session = d.ctx.sessions.get(r["session"])
         allowed = f" (+{session.overtime})" if session is not None and session.overtime else ""
@@ -874,6 +875,8 @@ def _sessions(d: _Data) -> str:
         last = hhmm(r["last_end"]) if r["last_end"] is not None else "-"
         hours = f"{hhmm(r['open'])}-{hhmm(r['close'])}{allowed}"
         muted = "" if used else ' class="muted"'
+        risk = r["overtime_probability"]
+        over = used and alpha is not None and risk > alpha + 1e-9
         rows.append(
             f'<tr data-session="{_e(r["session"])}"{muted}>'
             f"{_td(_day(r['date']))}{_td(r['theatre'])}{_td(r['specialty'] or 'open to all')}"
@@ -881,7 +884,8 @@ def _sessions(d: _Data) -> str:
             f"{_td(r['turnover_minutes'], 'num')}{_td(last, 'num')}"
             f"{_td(r['overtime'] or '', 'num warn' if r['overtime'] else 'num')}"
             f"{_td(r['idle'], 'num')}"
-            f'<td class="num">{_meter(r["utilisation"])}{_pct(r["utilisation"], 0)}</td></tr>'
+            f'<td class="num">{_meter(r["utilisation"])}{_pct(r["utilisation"], 0)}</td>'
+            f"{_td(_pct(risk, 0) if used else '', 'num warn' if over else 'num')}</tr>"
         )
     k = d.report.kpis
     foot = (
@@ -890,26 +894,32 @@ def _sessions(d: _Data) -> str:
         f'<td class="num">{_n(sum(r["turnover_minutes"] for r in d.report.sessions))}</td>'
         f'<td></td><td class="num">{_n(k.overtime_minutes)}</td>'
         f'<td class="num">{_n(k.idle_minutes)}</td>'
-        f'<td class="num">{_meter(k.utilisation)}{_pct(k.utilisation, 0)}</td></tr>'
+        f'<td class="num">{_meter(k.utilisation)}{_pct(k.utilisation, 0)}</td>'
+        f'<td class="num">max {_pct(k.max_overtime_probability, 0)}</td></tr>'
     )
     headers = [
         ("Date", ""),
         ("Theatre", ""),
         ("Specialty", ""),
-        ("Hours (+overtime)", "num"),
+        ("Hours (+OT)", "num"),
         ("Cases", "num"),
-        ("Surgery min", "num"),
-        ("Turnover min", "num"),
-        ("Last case ends", "num"),
-        ("Overtime min", "num"),
-        ("Idle min", "num"),
+        ("Surgery", "num"),
+        ("Turnover", "num"),
+        ("Last end", "num"),
+        ("Overtime", "num"),
+        ("Idle", "num"),
         ("Utilisation", "num"),
+        ("P(past close)", "num"),
     ]
+    target = "" if alpha is None else f"; target ≤ {_pct(alpha, 0)}"
     return (
         '<section id="sessions"><h2>Sessions</h2>'
-        f'<p class="lead">{k.sessions_used} of {k.sessions_total} sessions hold cases. Idle: '
+        f'<p class="lead">{k.sessions_used} of {k.sessions_total} sessions hold cases. Hours '
+        "with the allowed overtime (OT); surgery, turnover, overtime and idle in minutes. Idle: "
         "open minutes not booked with surgery or turnover; utilisation: surgery minutes / "
-        "regular open minutes.</p>"
+        "regular open minutes; P(past close): the chance the session runs past its closing "
+        "time with the cases' duration spread (normal approximation, first case on time, "
+        f"the rest back to back{target}).</p>"
         f"{_table(headers, rows, table_id='session-table', foot=foot, scroll=len(rows) > 20)}"
         "</section>"
     )
