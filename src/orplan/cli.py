@@ -163,11 +163,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check a plan against a scenario with the independent checker."""
     from orplan.check import check
-    from orplan.plan.io import load_plan
+    from orplan.plan.io import load_plan, scenario_as_planned
     from orplan.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
+    scenario = scenario_as_planned(scenario, plan)
+    _say_rules_changed(plan, args.quiet or args.json)
     report = check(scenario, plan)
     if args.json:
         print(report.model_dump_json(indent=2))
@@ -180,6 +182,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"cost: {report.cost.model_dump()}")
             print(f"kpis: {report.kpis.model_dump(mode='json')}")
     return 0 if report.ok else 1
+
+
+def _say_rules_changed(plan: Any, quiet: bool) -> None:
+    """Tell on stderr that the plan's recorded rule changes are applied."""
+    changed = plan.run.rules_changed if plan.run is not None else None
+    if changed and not quiet:
+        rules = ", ".join(f"{k} = {v}" for k, v in changed.items())
+        print(f"note: checked with the rules the plan was made under: {rules}", file=sys.stderr)
 
 
 def _probability(text: str) -> float:

@@ -259,6 +259,18 @@ BREACHES = [
         ),
     ),
     Breach(
+        "surgeon-away-between-two-slots",
+        "surgeon-available",
+        {"C5"},
+        scenario=lambda d: _surgeon(d, "S1").update(
+            available=[
+                {"date": "2027-03-01"},
+                {"date": "2027-03-02", "start": "10:00", "end": "16:00"},
+                {"date": "2027-03-02", "start": "07:00", "end": "09:00"},
+            ]
+        ),
+    ),
+    Breach(
         "surgeon-no-availability-that-day",
         "surgeon-available",
         {"C2", "C5"},
@@ -570,3 +582,19 @@ def test_summary_groups_violations_by_rule(
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)
     assert "C4 ends 16:10" in text
+
+
+def test_touching_or_overlapping_availability_entries_join(
+    run: Callable[..., Any], tiny_data: dict[str, Any], valid_entries: dict[str, Any]
+) -> None:
+    """C5 runs 08:00-10:10 on 2027-03-02: inside 07:00-09:00 + 09:00-16:00 (touching) and
+    inside 07:00-09:30 + 09:00-16:00 (overlapping), though inside neither entry alone."""
+    for first_end in ("09:00", "09:30"):
+        _surgeon(tiny_data, "S1").update(
+            available=[
+                {"date": "2027-03-01"},
+                {"date": "2027-03-02", "start": "07:00", "end": first_end},
+                {"date": "2027-03-02", "start": "09:00", "end": "16:00"},
+            ]
+        )
+        assert run(valid_entries).violations == []

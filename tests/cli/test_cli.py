@@ -130,6 +130,23 @@ def test_solve_overtime_probability_flag(tmp_path: Path) -> None:
     assert robust_run is not None and robust_run.rules_changed == {"overtime_probability": 0.2}
     html = (runs["robust"][2] / "report.html").read_text(encoding="utf-8")
     assert "Rules changed for this run" in html and "overtime_probability = 0.2" in html
+    # check and report on the unchanged file use the rule the plan was made under: the
+    # robust plan keeps it; the deterministic plan (8 cases) is checked without it, and
+    # breaks it once its plan.json claims it; the report's scenario digest matches.
+    robust_plan, det_plan = runs["robust"][2] / "plan.json", runs["det"][2] / "plan.json"
+    ok = orplan("check", str(scenario), str(robust_plan))
+    assert ok.returncode == 0 and "overtime_probability = 0.2" in ok.stderr
+    assert orplan("check", str(scenario), str(det_plan), "--quiet").returncode == 0
+    tampered = load_plan(det_plan)
+    assert tampered.run is not None
+    tampered.run.rules_changed = {"overtime_probability": 0.2}
+    save_plan(tampered, tmp_path / "det-claims-robust.json")
+    broken = orplan("check", str(scenario), str(tmp_path / "det-claims-robust.json"))
+    assert broken.returncode == 1 and "session-overtime-risk" in broken.stdout
+    html_out = tmp_path / "again.html"
+    again = orplan("report", str(scenario), str(robust_plan), "--out", str(html_out), "--quiet")
+    assert again.returncode == 0
+    assert "(matches)" in html_out.read_text(encoding="utf-8")
     bad = orplan("solve", str(scenario), "--out", str(tmp_path / "bad"),
                  "--overtime-probability", "0.7")  # fmt: skip
     assert bad.returncode == 2 and "between 0 and 0.5" in bad.stderr

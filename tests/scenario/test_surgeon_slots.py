@@ -28,8 +28,9 @@ def test_split_day_has_a_gap() -> None:
     assert s.present_minutes(DAY) == 120 + 240
 
 
-def test_overlapping_and_touching_slots_leave_no_gap() -> None:
+def test_overlapping_and_touching_slots_join() -> None:
     s = _surgeon(("08:00", "12:00"), ("11:00", "13:00"), ("13:00", "14:00"))
+    assert s.slots(DAY) == [(480, 840)]
     assert s.gaps(DAY) == []
     assert s.window(DAY) == (480, 840)
     assert s.present_minutes(DAY) == 360

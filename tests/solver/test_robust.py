@@ -155,3 +155,26 @@ def test_random_robust_plans_pass_the_checker(data: dict[str, Any]) -> None:
     assert report.ok, report.summary()
     assert report.kpis.sessions_at_risk == 0
     assert report.cost.total == round(result.objective or 0)
+
+
+def test_slack_is_not_blamed_when_another_conflict_remains() -> None:
+    """BIG needs the slack's room, but X0 and X1 (S2, present only on a 240-min day) never
+    fit together: without the target the scenario is still infeasible, so the explanation
+    must not name the slack as the cause."""
+    sessions = [
+        {"theatre": "OR1", "date": "2027-03-01", "open": "08:00", "close": "16:00"},
+        {"theatre": "OR1", "date": "2027-03-02", "open": "08:00", "close": "12:00"},
+    ]
+    surgeons = [
+        {"id": "S1", "specialty": "ortho", "max_minutes_per_day": 900},
+        {"id": "S2", "specialty": "ortho", "available": [{"date": "2027-03-02"}]},
+    ]
+    cases = [
+        case("BIG", 420, duration_sd=100, mandatory=True),
+        case("X0", 150, surgeon="S2", mandatory=True),
+        case("X1", 150, surgeon="S2", mandatory=True),
+    ]
+    data = {"sessions": sessions, "surgeons": surgeons, "rules": {"overtime_probability": 0.2}}
+    result = solve(make(data, cases), workers=1, time_limit=5)
+    assert result.status == "INFEASIBLE"
+    assert "robust slack" not in "\n".join(result.explanation)

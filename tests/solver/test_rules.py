@@ -273,6 +273,42 @@ def test_surgeon_split_day_in_the_rule_baseline() -> None:
     assert result.report.kpis.scheduled == 3
 
 
+def test_touching_slots_join_into_one() -> None:
+    """08:00-10:30 and 10:30-16:00 are one stretch: four 120-min cases fill it, one across
+    10:30; the model, the rule and the checker agree."""
+    from orplan.baselines.rule import solve_rule
+
+    slots = [
+        {"date": "2027-03-01", "start": "08:00", "end": "10:30"},
+        {"date": "2027-03-01", "start": "10:30", "end": "16:00"},
+    ]
+    surgeons = [{"id": "S1", "specialty": "ortho", "available": slots}]
+    sessions = [{"theatre": "OR1", "date": "2027-03-01", "open": "08:00", "close": "16:00"}]
+    cases = [case(f"C{i}", 120, mandatory=True) for i in range(4)]
+    scenario = make({"surgeons": surgeons, "sessions": sessions, "default_turnover": 0}, cases)
+    assert run(scenario).status == "OPTIMAL"
+    rule = solve_rule(scenario)
+    assert rule.report is not None and rule.report.ok and rule.report.kpis.scheduled == 4
+
+
+def test_split_day_slot_ending_off_the_grid() -> None:
+    """On a 15-min grid, a slot 08:00-10:10 holds a 125-min case from 08:00 (ends 10:05)
+    although 10:10 is not on the grid, as a single slot would."""
+    slots = [
+        {"date": "2027-03-01", "start": "08:00", "end": "10:10"},
+        {"date": "2027-03-01", "start": "11:00", "end": "16:00"},
+    ]
+    surgeons = [{"id": "S1", "specialty": "ortho", "available": slots}]
+    sessions = [{"theatre": "OR1", "date": "2027-03-01", "open": "08:00", "close": "10:30"}]
+    scenario = make(
+        {"surgeons": surgeons, "sessions": sessions, "time_step": 15},
+        [case("C1", 125, mandatory=True)],
+    )
+    result = run(scenario)
+    assert result.status == "OPTIMAL"
+    assert only(result, "C1").start == 8 * 60
+
+
 def test_surgeon_absent_infeasible() -> None:
     """A surgeon absent on the only session date makes the mandatory case infeasible."""
     surgeons = [{"id": "S1", "specialty": "ortho", "absent": ["2027-03-01"]}]

@@ -488,6 +488,17 @@ def surgeon_eligible(ctx: CheckContext) -> list[Violation]:
     return out
 
 
+def _joined(entries: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Availability entries of one date with touching or overlapping ones joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(entries):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 def surgeon_available(ctx: CheckContext) -> list[Violation]:
     """``surgeon-available``: the surgeon is present on the date for the whole case.
 
@@ -512,11 +523,11 @@ def surgeon_available(ctx: CheckContext) -> list[Violation]:
         if p.date in surgeon.absent:
             problem = f"{surgeon.id} is absent on {p.date}"
         elif surgeon.available is not None:
-            slots = [a for a in surgeon.available if a.date == p.date]
-            if not slots:
+            present = _joined((a.start, a.end) for a in surgeon.available if a.date == p.date)
+            if not present:
                 problem = f"{surgeon.id} has no availability on {p.date}"
-            elif not any(a.start <= p.start and p.end <= a.end for a in slots):
-                hours = ", ".join(f"{hhmm(a.start)}-{hhmm(a.end)}" for a in slots)
+            elif not any(a <= p.start and p.end <= b for a, b in present):
+                hours = ", ".join(f"{hhmm(a)}-{hhmm(b)}" for a, b in present)
                 problem = f"{surgeon.id} is present only {hours} on {p.date}"
         if problem is not None:
             out.append(

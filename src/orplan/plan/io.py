@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from orplan.errors import ScenarioError
 from orplan.plan.model import Plan
 from orplan.scenario.io import validation_problems
+from orplan.scenario.model import Scenario
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -75,3 +76,28 @@ def load_plan(path: str | Path) -> Plan:
         return Plan.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(str(path), validation_problems(exc, data)) from None
+
+
+def scenario_as_planned(scenario: Scenario, plan: Plan) -> Scenario:
+    """The scenario with the rules the plan was made under (``run.rules_changed``).
+
+    ``orplan solve --overtime-probability`` changes a rule for one run and records it in
+    ``plan.json``; checking or reporting that plan against the file alone would drop the
+    rule it was made to keep.
+
+    Parameters
+    ----------
+    scenario
+        The scenario as read from its file.
+    plan
+        A plan, possibly made with changed rules.
+
+    Returns
+    -------
+    Scenario
+        ``scenario`` itself when the plan records no change, else a copy with those rules.
+    """
+    changed = plan.run.rules_changed if plan.run is not None else None
+    if not changed:
+        return scenario
+    return scenario.model_copy(update={"rules": scenario.rules.model_copy(update=changed)})

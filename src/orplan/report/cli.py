@@ -40,7 +40,7 @@ def run_report(args: argparse.Namespace) -> int:
     """
     from orplan.check import check
     from orplan.errors import ScenarioError
-    from orplan.plan.io import load_plan
+    from orplan.plan.io import load_plan, scenario_as_planned
     from orplan.report.html import write_report
     from orplan.scenario import load_scenario
 
@@ -48,6 +48,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise ScenarioError("--near-days", ["must be zero or more"])
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
+    scenario = scenario_as_planned(scenario, plan)
     report = check(scenario, plan)
     out = Path(args.out)
     if out.is_dir():

@@ -146,13 +146,20 @@ class Surgeon(_Strict):
         """Return the (start, end) minutes present on ``date``, in time order (empty: absent).
 
         A date may have several entries in ``available`` (e.g. a morning list and an
-        afternoon clinic); a case must lie within one of them.
+        afternoon clinic); entries that touch or overlap are joined into one slot, and a case
+        must lie within one slot (``surgeon-available`` in docs/rules.md).
         """
         if date in self.absent:
             return []
         if self.available is None:
             return [(0, 24 * 60)]
-        return sorted((slot.start, slot.end) for slot in self.available if slot.date == date)
+        out: list[tuple[int, int]] = []
+        for start, end in sorted((a.start, a.end) for a in self.available if a.date == date):
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        return out
 
     def window(self, date: dt.date) -> tuple[int, int] | None:
         """Return the envelope of :meth:`slots` on ``date``, or None when absent.
@@ -167,13 +174,8 @@ class Surgeon(_Strict):
 
     def gaps(self, date: dt.date) -> list[tuple[int, int]]:
         """Return the (start, end) minutes inside :meth:`window` when the surgeon is away."""
-        out: list[tuple[int, int]] = []
-        reach = None
-        for start, end in self.slots(date):
-            if reach is not None and start > reach:
-                out.append((reach, start))
-            reach = end if reach is None else max(reach, end)
-        return out
+        slots = self.slots(date)
+        return [(a[1], b[0]) for a, b in itertools.pairwise(slots)]
 
     def present_minutes(self, date: dt.date) -> int:
         """Return the minutes present on ``date`` (overlapping slots counted once)."""

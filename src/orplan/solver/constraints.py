@@ -34,18 +34,25 @@ def one_surgeon_per_case(model: cp_model.CpModel, scenario: Scenario, v: Variabl
     r"""A scheduled case has exactly one of its eligible surgeons, within that surgeon's hours.
 
     .. math:: \sum_{g} y_{csg} = x_{cs}, \qquad y_{csg} \Rightarrow a_g \le \text{start} \le b_g
+
+    On a split day (several availability slots) the start lies in one slot's range: a
+    domain of grid steps ``∪ [⌈a_k / step⌉, ⌊b_k / step⌋]``, exact in minutes.
     """
     step = scenario.time_step
     for ov in v.options:
-        if len(ov.by_surgeon) == 1:
-            continue  # the surgeon literal is the scheduling literal itself
-        model.add(sum(ov.by_surgeon.values()) == ov.scheduled)
+        several = len(ov.by_surgeon) > 1
+        if several:  # with one surgeon its literal is the scheduling literal itself
+            model.add(sum(ov.by_surgeon.values()) == ov.scheduled)
         for choice in ov.option.surgeons:
             lit = ov.by_surgeon[choice.surgeon]
-            if choice.earliest > ov.option.earliest:
+            if several and choice.earliest > ov.option.earliest:
                 model.add(ov.start * step >= choice.earliest).only_enforce_if(lit)
-            if choice.latest < ov.option.latest:
+            if several and choice.latest < ov.option.latest:
                 model.add(ov.start * step <= choice.latest).only_enforce_if(lit)
+            if choice.windows:
+                ranges = [[-(-a // step), b // step] for a, b in choice.windows]
+                domain = cp_model.Domain.from_intervals([r for r in ranges if r[0] <= r[1]])
+                model.add_linear_expression_in_domain(ov.start, domain).only_enforce_if(lit)
 
 
 def theatre_no_overlap(model: cp_model.CpModel, scenario: Scenario, v: Variables) -> None:
@@ -59,23 +66,12 @@ def theatre_no_overlap(model: cp_model.CpModel, scenario: Scenario, v: Variables
 
 
 def surgeon_no_overlap(model: cp_model.CpModel, scenario: Scenario, v: Variables) -> None:
-    """A surgeon is never in two places at once (turnover does not need the surgeon).
-
-    A surgeon with several availability slots on a date is away between them: those gaps
-    join the day's no-overlap as fixed intervals, so every case lies inside one slot. On the
-    grid a gap ``[g0, g1)`` becomes steps ``[⌊g0/step⌋, ⌈g1/step⌉)``, never smaller.
-    """
-    step = scenario.time_step
+    """A surgeon is never in two places at once (turnover does not need the surgeon)."""
     groups: dict[tuple[str, int], list[cp_model.IntervalVar]] = defaultdict(list)
     for ov in v.options:
         for name, interval in ov.with_surgeon.items():
             groups[(name, ov.option.day)].append(interval)
-    surgeons = {s.id: s for s in scenario.surgeons}
-    dates = scenario.dates()
-    for (name, day), intervals in groups.items():
-        for g0, g1 in surgeons[name].gaps(dates[day]):
-            lo, hi = g0 // step, -(-g1 // step)
-            intervals.append(model.new_fixed_size_interval_var(lo, hi - lo, f"away[{name}|{day}]"))
+    for intervals in groups.values():
         if len(intervals) > 1:
             model.add_no_overlap(intervals)
 

@@ -97,35 +97,34 @@ def explain_infeasible(
     sessions = sorted(
         {str(scenario.sessions[o.session].id) for i in core for o in sm.case_options[i].options}
     )
-    where = f"in the sessions open to them ({', '.join(sessions)})"
+    listed = ", ".join(sessions)
     if len(core) == 1:
         lines = [
             f"this mandatory case cannot be scheduled: {names}",
-            f"it needs {minutes} operating minutes {where.replace('them', 'it')}, with its "
-            "surgeons' hours and daily maxima",
+            f"it needs {minutes} operating minutes in the sessions open to it ({listed}), "
+            "with its surgeons' hours and daily maxima",
         ]
+        fix = "to fix: open more or longer sessions for it, add eligible surgeons, or make it "
+        fix += "non-mandatory"
     else:
         lines = [
             f"these {len(core)} mandatory cases cannot all be scheduled together: {names}",
-            f"together they need {minutes} operating minutes (plus turnover) {where}, with "
-            "their surgeons' hours and daily maxima",
+            f"together they need {minutes} operating minutes (plus turnover) in the sessions "
+            f"open to them ({listed}), with their surgeons' hours and daily maxima",
         ]
+        fix = "to fix: open more or longer sessions for them, add eligible surgeons, or make "
+        fix += "one of them non-mandatory"
     robust = _robust_slack_cause(sm, core, time_limit)
-    if robust:
-        return lines + robust
-    return [
-        *lines,
-        "to fix: open more or longer sessions for them, add eligible surgeons, or make one of "
-        "them non-mandatory",
-    ]
+    return [*lines, *robust] if robust else [*lines, fix]
 
 
 def _robust_slack_cause(sm: SurgeryModel, core: list[int], time_limit: float) -> list[str]:
-    """Lines saying the robust slack is the cause, if the core fits without it; else none.
+    """Lines saying the robust slack is the cause, if all mandatory cases fit without it.
 
     With ``rules.overtime_probability`` set, every session keeps slack for its cases' spread;
-    a mandatory case that fits its sessions on average may not fit with that slack. Solving
-    the core cases again without the target tells the two causes apart.
+    mandatory cases that fit their sessions on average may not fit with that slack. Solving
+    the scenario again without the target (every mandatory case still mandatory) tells the
+    two causes apart; only a feasible answer in time blames the slack.
     """
     from orplan.solver.build import build_model
 
@@ -133,14 +132,8 @@ def _robust_slack_cause(sm: SurgeryModel, core: list[int], time_limit: float) ->
     alpha = scenario.rules.overtime_probability
     if alpha is None or not core:
         return []
-    keep = set(core)
     plain = scenario.model_copy(
-        update={
-            "rules": scenario.rules.model_copy(update={"overtime_probability": None}),
-            "cases": [
-                c.model_copy(update={"mandatory": i in keep}) for i, c in enumerate(scenario.cases)
-            ],
-        }
+        update={"rules": scenario.rules.model_copy(update={"overtime_probability": None})}
     )
     check_model = build_model(plain, sm.case_options)
     check_model.model.clear_objective()
@@ -156,7 +149,7 @@ def _robust_slack_cause(sm: SurgeryModel, core: list[int], time_limit: float) ->
     return [
         f"the robust slack is the cause: with rules.overtime_probability = {alpha:g} each "
         f"session keeps z · sd minutes free for its cases' spread (z = {z:.2f}; alone: "
-        f"{slacks} min); without that target these cases fit",
+        f"{slacks} min); without that target every mandatory case fits",
         "to fix: accept a higher overtime probability, give shorter sessions fewer long "
         "cases, open longer sessions, or make one of them non-mandatory",
     ]

@@ -21,6 +21,9 @@ class SurgeonChoice:
     surgeon: str
     earliest: int
     latest: int
+    #: Start ranges ``(earliest, latest)``, one per availability slot the case fits in, when
+    #: the surgeon has more than one such slot that day (a split day); empty otherwise.
+    windows: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -156,8 +159,7 @@ def build_options(scenario: Scenario) -> list[CaseOptions]:
                 if case.duration > surgeon.max_minutes_per_day:
                     excluded[(7, f"longer than surgeon {name}'s daily maximum")] += 1
                     continue
-                # The case must fit inside one slot; between slots the surgeon's no-overlap
-                # holds fixed "away" intervals (constraints.surgeon_no_overlap).
+                # The case must fit inside one slot (constraints.one_surgeon_per_case).
                 bounds = [
                     (max(earliest, _ceil_to(a, step)), min(latest, b - case.duration))
                     for a, b in slots
@@ -166,9 +168,9 @@ def build_options(scenario: Scenario) -> list[CaseOptions]:
                 if not fitting:
                     excluded[(8, f"surgeon {name}'s hours do not fit the case")] += 1
                     continue
-                choices.append(
-                    SurgeonChoice(name, min(lo for lo, _ in fitting), max(hi for _, hi in fitting))
-                )
+                windows = tuple(fitting) if len(fitting) > 1 else ()
+                lo, hi = min(lo for lo, _ in fitting), max(hi for _, hi in fitting)
+                choices.append(SurgeonChoice(name, lo, hi, windows))
             if not eligible:
                 excluded[(6, f"no surgeon of {case.specialty}")] += 1
             if not choices:
