@@ -99,7 +99,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
         deterministic_time=args.deterministic_time,
         strategy=args.strategy,
     )
-    if not args.quiet:
+    if not args.quiet and args.method == "rule":
+        print(
+            f"Planning {scenario.name!r} with the planner's rule (earliest deadline first, "
+            f"first fit): {len(scenario.cases)} cases, {len(scenario.sessions)} sessions",
+            file=sys.stderr,
+        )
+    elif not args.quiet:
         print(
             f"Solving {scenario.name!r}: {len(scenario.cases)} cases, "
             f"{len(scenario.sessions)} sessions (limit {settings.time_limit:g} s, "
@@ -147,7 +153,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
             "optimal": "proven optimal",
             "time_limit": "time limit reached: best plan found so far",
             "interrupted": "interrupted: best plan found so far",
-        }.get(run.stopped_by, run.stopped_by)
+        }.get(
+            run.stopped_by,
+            "planner's rule, no search" if run.strategy == "rule" else run.stopped_by,
+        )
         print(
             f"{result.status} ({note}) in {run.wall_time:.1f} s: cost {result.objective:,.0f}, "
             f"bound {bound}, gap {gap}\n"
