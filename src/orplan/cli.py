@@ -91,7 +91,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         changed["overtime_probability"] = args.overtime_probability
     if changed:
         # Same scenario (name and all) with the rules changed; plan.json records the change.
-        scenario = scenario.model_copy(update={"rules": scenario.rules.model_copy(update=changed)})
+        scenario = scenario.with_rules(changed)
     settings = SolveSettings(
         time_limit=args.time_limit,
         workers=args.workers,

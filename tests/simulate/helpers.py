@@ -42,18 +42,7 @@ def packed_plan(scenario: Scenario, order: list[str] | None = None) -> Plan:
     entries = []
     for cid in order or list(by_id):
         c = by_id[cid]
-        entries.append(
-            CaseAssignment(
-                case=c.id,
-                scheduled=True,
-                session=session.id,
-                theatre=session.theatre,
-                date=session.date,
-                start=clock,
-                end=clock + c.duration,
-                surgeon=c.surgeon or "S1",
-            )
-        )
+        entries.append(CaseAssignment.placed(c, session, clock, c.surgeon or "S1"))
         clock += c.duration + scenario.turnover_of(c)
     return Plan(cases=entries)
 

@@ -86,8 +86,7 @@ class Board:
         self.is_first = [bool(first.intersection(c.flags)) for c in cases]
         self.is_last = [bool(last.intersection(c.flags)) for c in cases]
         self.early = [sum(w for f, w in early.items() if f in c.flags) for c in cases]
-        cv = scenario.rules.default_duration_cv
-        self.sd = [c.duration_sd if c.duration_sd is not None else cv * c.duration for c in cases]
+        self.sd = [scenario.duration_sd_of(c) for c in cases]
         # state
         self.members: dict[int, list[tuple[int, str]]] = defaultdict(list)
         self.start: dict[int, int] = {}

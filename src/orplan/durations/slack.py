@@ -25,6 +25,7 @@ between cases``, so the load rule for a robust plan is
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from statistics import NormalDist
@@ -148,6 +149,15 @@ def overtime_probability(
     return 1.0 - _STD.cdf((math.log(limit) - mu) / sigma)
 
 
+@functools.lru_cache(maxsize=16)
+def _z2(target_overtime_prob: float) -> int:
+    """``⌈100 z²⌉`` for the target (the planner's rule asks for it at every insertion)."""
+    if not 0 < target_overtime_prob < 0.5:
+        raise ValueError("target_overtime_prob must be in (0, 0.5)")
+    z = _STD.inv_cdf(1.0 - target_overtime_prob)
+    return math.ceil(100 * z * z)
+
+
 def whole_minute_slack(target_overtime_prob: float, sds: Sequence[float]) -> int:
     """Return the robust slack in whole minutes, rounded the way the CP-SAT model rounds it.
 
@@ -172,10 +182,7 @@ def whole_minute_slack(target_overtime_prob: float, sds: Sequence[float]) -> int
     >>> whole_minute_slack(0.1, [18] * 4)  # z · 36 = 46.14
     47
     """
-    if not 0 < target_overtime_prob < 0.5:
-        raise ValueError("target_overtime_prob must be in (0, 0.5)")
-    z = _STD.inv_cdf(1.0 - target_overtime_prob)
-    need = math.ceil(100 * z * z) * sum(math.ceil(s * s) for s in sds)
+    need = _z2(target_overtime_prob) * sum(math.ceil(s * s) for s in sds)
     k = math.isqrt(need // 100)
     while 100 * k * k < need:
         k += 1

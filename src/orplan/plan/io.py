@@ -100,4 +100,4 @@ def scenario_as_planned(scenario: Scenario, plan: Plan) -> Scenario:
     changed = plan.run.rules_changed if plan.run is not None else None
     if not changed:
         return scenario
-    return scenario.model_copy(update={"rules": scenario.rules.model_copy(update=changed)})
+    return scenario.with_rules(changed)

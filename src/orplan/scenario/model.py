@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -627,6 +628,16 @@ class Scenario(_Strict):
         """Turnover minutes after ``case``, with extra cleaning from sequencing rules."""
         base = self.default_turnover if case.turnover is None else case.turnover
         return base + sum(r.cleaning_after for r in self.sequencing if r.flag in case.flags)
+
+    def duration_sd_of(self, case: Case) -> float:
+        """Standard deviation of ``case``'s minutes: ``duration_sd``, else the default CV."""
+        if case.duration_sd is not None:
+            return float(case.duration_sd)
+        return self.rules.default_duration_cv * case.duration
+
+    def with_rules(self, changed: Mapping[str, Any]) -> Scenario:
+        """A copy with some rule switches changed (already-valid values; no renaming)."""
+        return self.model_copy(update={"rules": self.rules.model_copy(update=dict(changed))})
 
     def surgeons_for(self, case: Case) -> list[str]:
         """Ids of the surgeons who may operate ``case``."""

@@ -170,14 +170,13 @@ def session_overtime_risk(model: cp_model.CpModel, scenario: Scenario, v: Variab
         return
     z = NormalDist().inv_cdf(1 - alpha)
     z2 = math.ceil(100 * z * z)
-    cv = scenario.rules.default_duration_cv
     step = scenario.time_step
     per_session: dict[int, list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
     by_session: dict[int, list[tuple[OptionVars, int]]] = defaultdict(list)
     max_turn: dict[int, int] = defaultdict(int)
     for ov in v.options:
         case = scenario.cases[ov.option.case]
-        sd = case.duration_sd if case.duration_sd is not None else cv * case.duration
+        sd = scenario.duration_sd_of(case)
         turn = scenario.turnover_of(case)
         si = ov.option.session
         per_session[si].append((case.duration + turn, math.ceil(sd * sd), ov.scheduled))

@@ -143,9 +143,8 @@ def _robust_slack_cause(sm: SurgeryModel, core: list[int], time_limit: float) ->
     if solver.solve(check_model.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return []
     z = NormalDist().inv_cdf(1 - alpha)
-    cv = scenario.rules.default_duration_cv
     cases = [scenario.cases[i] for i in sorted(core)]
-    slacks = ", ".join(f"{c.id} {z * _sd(c.duration_sd, cv, c.duration):.0f}" for c in cases)
+    slacks = ", ".join(f"{c.id} {z * scenario.duration_sd_of(c):.0f}" for c in cases)
     return [
         f"the robust slack is the cause: with rules.overtime_probability = {alpha:g} each "
         f"session keeps z · sd minutes free for its cases' spread (z = {z:.2f}; alone: "
@@ -153,10 +152,6 @@ def _robust_slack_cause(sm: SurgeryModel, core: list[int], time_limit: float) ->
         "to fix: accept a higher overtime probability, give shorter sessions fewer long "
         "cases, open longer sessions, or make one of them non-mandatory",
     ]
-
-
-def _sd(duration_sd: float | None, cv: float, duration: int) -> float:
-    return duration_sd if duration_sd is not None else cv * duration
 
 
 def unscheduled_reasons(

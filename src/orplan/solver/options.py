@@ -122,6 +122,8 @@ def build_options(scenario: Scenario) -> list[CaseOptions]:
     """
     step = scenario.time_step
     surgeons = {s.id: s for s in scenario.surgeons}
+    # Hours present per (surgeon, date), looked up for every (case, session) pair.
+    present = {(s.id, d): s.slots(d) for s in scenario.surgeons for d in scenario.dates()}
     theatres = {t.id: t for t in scenario.theatres}
     equipment = {e.id: e for e in scenario.equipment}
     # Sessions owned by another specialty are ruled out in bulk: with thousands of cases and
@@ -152,7 +154,7 @@ def build_options(scenario: Scenario) -> list[CaseOptions]:
             choices = []
             for name in eligible:
                 surgeon = surgeons[name]
-                slots = surgeon.slots(session.date)
+                slots = present[(name, session.date)]
                 if not slots:
                     excluded[(6, f"surgeon {name} not present on session dates")] += 1
                     continue
