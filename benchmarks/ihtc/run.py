@@ -5,6 +5,7 @@ Usage (from the repository root)::
     python -m benchmarks.ihtc.run --smoke                    # 3 small instances, 8 s each
     python -m benchmarks.ihtc.run                            # i01..i30, 600 s, 2 workers
     python -m benchmarks.ihtc.run --instances i01 i05 --time-limit 60 --tag quick
+    python -m benchmarks.ihtc.run --instances i16 --time-limit 60 --param eject=0 --tag no-eject
 
 Outputs in ``benchmarks/results/``: ``ihtc-<date>-<commit>[-smoke][-<tag>].csv`` (one row per
 instance), ``.md`` (the table and the mean gaps), ``-traces.json`` (best cost over time
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -38,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from orplan.ihtc import evaluate, load_instance, load_solution, write_solution
-from orplan.ihtc.solve import solve, warm_up
+from orplan.ihtc.solve import SolverParams, solve, warm_up
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "ihtc2024"
@@ -62,6 +64,7 @@ COLUMNS = (
     "time_to_first_feasible",
     "wall_time",
     "iterations",
+    "repairs",
     "S1",
     "S2",
     "S3",
@@ -126,6 +129,7 @@ def run_instance(
     workers: int,
     seed: int,
     refs: dict[str, dict[str, int | None]],
+    params: SolverParams | None = None,
 ) -> tuple[dict[str, Any], list[tuple[float, int]], list[str]]:
     """Solve one instance, write its solution and re-check it from the file.
 
@@ -145,6 +149,8 @@ def run_instance(
         Random seed.
     refs : dict
         Reference costs from :func:`read_reference`.
+    params : SolverParams, optional
+        Search settings (default: the solver's defaults).
 
     Returns
     -------
@@ -156,7 +162,7 @@ def run_instance(
         Failures found by the checks (empty when all is well).
     """
     inst = load_instance(data_dir / "instances" / f"{name}.json")
-    result = solve(inst, time_limit=time_limit, workers=workers, seed=seed)
+    result = solve(inst, time_limit=time_limit, workers=workers, seed=seed, params=params)
     problems: list[str] = []
     ref = refs.get(name, {})
     row: dict[str, Any] = {
@@ -175,6 +181,8 @@ def run_instance(
         "time_to_first_feasible": _round(result.time_to_first_feasible),
         "wall_time": _round(result.wall_time),
         "iterations": result.iterations,
+        # CP-SAT window repairs: tried/improved/summed cost decrease
+        "repairs": "/".join(str(v) for v in result.repairs),
     }
     if result.wall_time > time_limit + 5:
         problems.append(f"{name}: wall time {result.wall_time:.1f} s > limit {time_limit} + 5 s")
@@ -306,6 +314,51 @@ def plot_gaps(
     return True
 
 
+def parse_params(items: Sequence[str]) -> SolverParams:
+    """Solver settings with ``NAME=VALUE`` overrides of :class:`SolverParams` fields.
+
+    Parameters
+    ----------
+    items : sequence of str
+        Overrides such as ``eject=0`` or ``move_prob=0.3,0.1,...`` (tuples comma-separated).
+
+    Returns
+    -------
+    SolverParams
+        The default settings with the overrides applied.
+
+    Raises
+    ------
+    ValueError
+        If a name is not a field or a value does not parse.
+    """
+    defaults = SolverParams()
+    changes: dict[str, Any] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        names = [f.name for f in dataclasses.fields(SolverParams)]
+        if not sep or name not in names:
+            raise ValueError(
+                f"--param {item!r}: expected NAME=VALUE with NAME one of {', '.join(names)}"
+            )
+        current = getattr(defaults, name)
+        try:
+            if isinstance(current, tuple):
+                value: Any = tuple(type(current[0])(v) for v in text.split(","))
+                if len(value) != len(current):
+                    raise ValueError(f"{len(current)} values expected")
+            else:
+                value = type(current)(text)
+        except ValueError as exc:
+            raise ValueError(f"--param {item!r}: {exc}") from None
+        changes[name] = value
+    return dataclasses.replace(defaults, **changes)
+
+
+def _changed(items: Sequence[str]) -> str:
+    return f", params {' '.join(items)}" if items else ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark.
 
@@ -328,7 +381,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="IHTC-2024 data directory")
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results")
     parser.add_argument("--tag", default="", help="suffix for the output file names")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a SolverParams field for an experiment (repeatable; tuples as 1,2,3)",
+    )
     args = parser.parse_args(argv)
+    try:
+        params = parse_params(args.param)
+    except ValueError as exc:
+        parser.error(str(exc))
 
     data_dir = args.data or Path(os.environ.get("ORPLAN_IHTC_DATA", DEFAULT_DATA))
     names = args.instances or (list(SMOKE) if args.smoke else list(PUBLIC))
@@ -344,8 +408,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     compile_s = warm_up()
     print(
         f"IHTC benchmark {stamp}: {len(names)} instances, {time_limit:g} s, "
-        f"{args.workers} workers, seed {args.seed} ({platform.node()}, kernel ready in "
-        f"{compile_s:.1f} s)",
+        f"{args.workers} workers, seed {args.seed}{_changed(args.param)} ({platform.node()}, "
+        f"kernel ready in {compile_s:.1f} s)",
         flush=True,
     )
     rows: list[dict[str, Any]] = []
@@ -355,7 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     t_all = time.perf_counter()
     for name in names:
         row, history, found = run_instance(
-            name, data_dir, out_dir, time_limit, args.workers, args.seed, refs
+            name, data_dir, out_dir, time_limit, args.workers, args.seed, refs, params
         )
         rows.append(row)
         histories[name] = history
@@ -372,7 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             writer.writerows(rows)
     title = (
         f"IHTC-2024 benchmark {stamp} ({time_limit:g} s per instance, {args.workers} workers, "
-        f"seed {args.seed})"
+        f"seed {args.seed}{_changed(args.param)})"
     )
     write_markdown(rows, args.results / f"{stamp}.md", title)
     traces = {k: [[round(t, 3), c] for t, c in v] for k, v in histories.items()}

@@ -247,7 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EXAMPLES["solve"], formatter_class=fmt)  # fmt: skip
     p.add_argument("scenario", type=Path, help="scenario file (.yaml or .json)")
     p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
+    p.add_argument("--time-limit", type=float, default=30.0,
+                   help="seconds from start to plan, model building included "
+                        "(default 30)")  # fmt: skip
     p.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--method", choices=["cpsat", "rule"], default="cpsat",

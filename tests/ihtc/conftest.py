@@ -68,3 +68,11 @@ def raw_json(ihtc_data: Path) -> Callable[[str], Any]:
         return cache[rel]
 
     return load
+
+
+@pytest.fixture(scope="session")
+def kernel_ready() -> float:
+    """Compile the search kernel once (or load it from numba's cache) before timing solves."""
+    from orplan.ihtc.solve import warm_up
+
+    return warm_up()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.ihtc.run import plot_gaps, read_reference, write_markdown
+import pytest
+from benchmarks.ihtc.run import parse_params, plot_gaps, read_reference, write_markdown
 
 
 def test_read_reference(ihtc_data: Path) -> None:
@@ -108,3 +109,15 @@ def test_components_against_the_best_known(ihtc_data: Path) -> None:
     share = 100 * 100 / best.total_cost
     zeros = "| 0.00 " * 7
     assert text.rstrip().endswith(f"{zeros}| {share:.2f} |")
+
+
+def test_param_overrides() -> None:
+    """``--param`` changes only the named settings and refuses unknown names or bad values."""
+    from orplan.ihtc.solve import SolverParams
+
+    params = parse_params(["eject=0", "syncs=5", "lambda_range=2,50"])
+    assert (params.eject, params.syncs, params.lambda_range) == (0.0, 5, (2.0, 50.0))
+    assert params.move_prob == SolverParams().move_prob
+    for bad in ("nonsense=1", "__init__=1", "eject", "eject=high", "lambda_range=1,2,3"):
+        with pytest.raises(ValueError, match="--param"):
+            parse_params([bad])

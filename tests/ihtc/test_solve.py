@@ -13,15 +13,9 @@ import pytest
 from orplan.ihtc import Instance, evaluate, load_solution
 from orplan.ihtc.cli import main
 from orplan.ihtc.scenario_map import to_scenario
-from orplan.ihtc.solve import SolveResult, solve, warm_up
+from orplan.ihtc.solve import SolveResult, solve
 
 LIMIT = 4.0
-
-
-@pytest.fixture(scope="module")
-def kernel_ready() -> float:
-    """Compile the search kernel once (or load it from numba's cache) before timing solves."""
-    return warm_up()
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +141,7 @@ def test_kernel_counters_match_the_evaluator(
     st = new_state(inst, data, 5)
     probs = np.ones(9)
     for temperature in (1000.0, 50.0, 1.0):
-        anneal(data, st, 20_000, temperature, temperature, probs)
+        anneal(data, st, 20_000, temperature, temperature, probs, 0.5)
         n_p = len(inst.patients)
         sol = to_solution(inst, st.adm[:n_p], st.room[:n_p], st.theater, st.nurse_of)
         ev = evaluate(inst, sol)

@@ -390,14 +390,44 @@ def _relocate(data: Data, st: State, p: int) -> bool:
 
 
 @njit
-def _kick(data: Data, st: State, temperature: float, by_bed: bool, saved: IntArray) -> bool:
+def _reinsert(data: Data, st: State, x: int) -> bool:
+    """Admit the (just discharged) patient ``x`` on a day where its surgeon has time.
+
+    Tries a few random days of its domain, each with a room that has a free
+    bed on every stay day (see :func:`_find_room`); False when none works.
+    """
+    if data.p_ndays[x] == 0:
+        return False  # no admission day in this view (phase 1 hides the optional patients)
+    u = data.p_surgeon[x]
+    dur = data.p_duration[x]
+    for _ in range(3):
+        a = data.p_days[x, np.random.randint(data.p_ndays[x])]
+        if st.surgeon_load[u, a] + dur > data.max_surgery[u, a]:
+            continue
+        r = _find_room(data, st, x, a)
+        if r < 0:
+            continue
+        admit(data, st, x, a, r, _pick_theater(data, st, x, a))
+        return True
+    return False
+
+
+@njit
+def _kick(
+    data: Data, st: State, temperature: float, by_bed: bool, eject: float, saved: IntArray
+) -> bool:
     """Admit an unscheduled patient, making room by removing (or moving) others.
 
     ``by_bed`` false: one patient of the same surgeon on the chosen day makes
     way (surgeon minutes are the bottleneck). ``by_bed`` true: patients that
     fill the chosen room on the stay days make way (beds are the bottleneck).
-    A displaced optional patient is unscheduled, a mandatory one is moved to
-    a random slot. ``saved`` is scratch space for undoing.
+    With ``eject`` above 0, a displaced patient is re-admitted on a day
+    where its surgeon has time and a room has beds (an ejection chain: one
+    more patient admitted; an optional one is tried with probability
+    ``eject``). Otherwise, or when that fails, a mandatory one goes to a
+    random slot and an optional one is unscheduled, which exchanges the two.
+    With ``eject`` 0 the move is the plain exchange. ``saved`` is scratch
+    space for undoing.
     """
     q = _random_unscheduled(data, st)
     if q < 0:
@@ -460,11 +490,13 @@ def _kick(data: Data, st: State, temperature: float, by_bed: bool, saved: IntArr
         for i in range(n_saved):
             x = saved[4 * i]
             if data.p_mandatory[x] == 1:
-                if _relocate(data, st, x):
+                if (eject > 0 and _reinsert(data, st, x)) or _relocate(data, st, x):
                     moved |= 1 << i
                 else:
                     ok = False
                     break
+            elif eject > 0 and np.random.random() < eject and _reinsert(data, st, x):
+                moved |= 1 << i
         if ok and _accept(objective(data, st.c) - before, temperature):
             return True
         for i in range(n_saved):
@@ -519,8 +551,12 @@ def anneal(
     t_start: float,
     t_end: float,
     move_prob: npt.NDArray[np.float64],
+    eject: float,
 ) -> int:
     """Run ``n_iter`` annealing moves, cooling geometrically from ``t_start`` to ``t_end``.
+
+    ``eject`` is the probability that an optional patient displaced by a kick
+    move is re-admitted elsewhere rather than unscheduled.
 
     The best feasible state seen is kept in the ``best_*`` arrays. Returns the
     number of accepted moves.
@@ -551,9 +587,9 @@ def anneal(
         elif mv == MV_SWAP_SLOT:
             ok = _swap_slots(data, st, temperature)
         elif mv == MV_KICK_SURGEON:
-            ok = _kick(data, st, temperature, False, saved)
+            ok = _kick(data, st, temperature, False, eject, saved)
         elif mv == MV_KICK_BED:
-            ok = _kick(data, st, temperature, True, saved)
+            ok = _kick(data, st, temperature, True, eject, saved)
         else:
             ok = _swap_theaters(data, st, temperature)
         st.stats[mv, 0] += 1

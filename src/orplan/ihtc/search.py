@@ -12,9 +12,15 @@ import numpy as np
 
 from orplan.ihtc.instance import Instance
 from orplan.ihtc.kernel import N_COUNTERS, N_MOVES, Data, State, init_state
-from orplan.ihtc.solution import NurseRoster, PatientDecision, ShiftAssignment, Solution
+from orplan.ihtc.solution import (
+    NurseRoster,
+    PatientDecision,
+    ShiftAssignment,
+    Solution,
+    encode_solution,
+)
 
-__all__ = ["DEFAULT_PENALTY", "build_data", "new_state", "to_solution"]
+__all__ = ["DEFAULT_PENALTY", "build_data", "from_solution", "new_state", "to_solution"]
 
 #: Penalty per unit of H1 (person), H3 and H4 (minute), H5 (patient).
 DEFAULT_PENALTY = (2000, 100, 100, 20000)
@@ -269,3 +275,35 @@ def to_solution(
             )
         rosters.append(NurseRoster(id=nurse.id, assignments=tuple(assignments)))
     return Solution(patients=tuple(patients), nurses=tuple(rosters))
+
+
+def from_solution(
+    inst: Instance, data: Data, solution: Solution
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Kernel arrays of an official solution (the inverse of :func:`to_solution`).
+
+    Room-shifts the solution leaves without a nurse (empty rooms) get the
+    first nurse working that shift.
+
+    Parameters
+    ----------
+    inst : Instance
+        The instance.
+    data : Data
+        Kernel arrays of the instance.
+    solution : Solution
+        A solution for it.
+
+    Returns
+    -------
+    adm, room, theater, nurse_of : numpy.ndarray
+        As :func:`orplan.ihtc.kernel.load_solution` takes them.
+    """
+    arrays = encode_solution(inst, solution)
+    adm = np.where(arrays.scheduled, arrays.admission, -1).astype(np.int64)
+    n_g = data.n_days * data.n_shifts
+    nurse_of = np.repeat(data.working[:, :1].T, data.n_rooms, axis=0)[:, :n_g].copy()
+    g = arrays.listing_day * data.n_shifts + arrays.listing_shift
+    inside = (arrays.listing_day >= 0) & (arrays.listing_day < data.n_days)
+    nurse_of[arrays.listing_room[inside], g[inside]] = arrays.listing_nurse[inside]
+    return adm, arrays.room.copy(), arrays.theater.copy(), np.ascontiguousarray(nurse_of)

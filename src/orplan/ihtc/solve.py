@@ -23,7 +23,13 @@ and CP-SAT release the GIL):
    multiplier that rises while the current plan is infeasible; its floor
    rises over the last 40 % of the run so that the search ends feasible.
    At a few sync points a worker whose best is worse than the shared best
-   restarts from it.
+   restarts from it. With ``eject`` above 0, a kick move re-admits the
+   patient it displaces on another day when it can (an ejection chain).
+3. **Window repairs** (first worker, later part of phase 2, every
+   ``repair_every`` seconds when that is above 0): the exact CP-SAT model of
+   :mod:`orplan.ihtc.repair` re-decides the patients of a random window of
+   admission days, with the rest and the nurse roster fixed; the current
+   placement is its hint, so a repair only ever lowers the cost.
 
 The best feasible plan is re-scored by the independent evaluator
 (:func:`orplan.ihtc.evaluate`) before it is returned. A solver run reads only
@@ -59,6 +65,7 @@ from orplan.ihtc.kernel import (
     save_best,
 )
 from orplan.ihtc.moves import anneal
+from orplan.ihtc.repair import repair_window
 from orplan.ihtc.search import build_data, new_state, to_solution
 from orplan.ihtc.solution import Solution
 
@@ -78,6 +85,11 @@ class SolverParams:
         patient-delay weight; it cools geometrically in wall time.
     move_prob : tuple of float
         Relative frequency of the moves, in the order of :data:`MOVE_NAMES`.
+    eject : float
+        Probability that an optional patient displaced by a kick move is
+        re-admitted on another day (an ejection chain) rather than unscheduled;
+        above 0, a displaced mandatory patient also gets that try before a
+        random slot. 0 (default until measured better) is the plain exchange.
     chunk_seconds : float
         Target wall time of one compiled call (between time checks).
     syncs : int
@@ -106,11 +118,21 @@ class SolverParams:
         Time for the CP-SAT admission model (:mod:`orplan.ihtc.admission`)
         that gives the start: this share of the limit, at most this many
         seconds.
+    repair_every : float
+        Seconds of annealing between two CP-SAT window repairs
+        (:mod:`orplan.ihtc.repair`) by the first worker; 0 (default until
+        measured better) turns them off.
+    repair_from : float
+        Share of phase 2 after which the repairs start (before, the
+        temperature is too high for a repaired window to last).
+    repair_days, repair_seconds : int, float
+        Window length in days and CP-SAT seconds of one repair.
     """
 
     t_start: float = 8.0
     t_end: float = 0.05
     move_prob: tuple[float, ...] = (0.3, 0.08, 0.3, 0.1, 0.1, 0.04, 0.04, 0.04, 0.04)
+    eject: float = 0.0
     chunk_seconds: float = 0.1
     syncs: int = 3
     penalty_scale: tuple[float, float, float, float] = (0.2, 0.01, 0.01, 2.0)
@@ -122,6 +144,10 @@ class SolverParams:
     report_seconds: float = 30.0
     admission_share: float = 0.05
     admission_max: float = 20.0
+    repair_every: float = 0.0
+    repair_from: float = 0.5
+    repair_days: int = 3
+    repair_seconds: float = 2.0
 
 
 @dataclass
@@ -147,6 +173,8 @@ class SolveResult:
         to ``evaluation.total_cost`` unless the kernel has a bug.
     move_stats : dict
         Per move kind: ``[tried, accepted]`` summed over workers.
+    repairs : tuple of int
+        CP-SAT window repairs: tried, improved, summed cost decrease.
     """
 
     solution: Solution | None
@@ -157,6 +185,7 @@ class SolveResult:
     iterations: int = 0
     search_cost: int | None = None
     move_stats: dict[str, list[int]] = field(default_factory=dict)
+    repairs: tuple[int, int, int] = (0, 0, 0)
 
     @property
     def feasible(self) -> bool:
@@ -196,7 +225,8 @@ def warm_up() -> float:
     inst = parse_instance(_TINY)
     data = build_data(inst)
     st = new_state(inst, data, 0)
-    anneal(data, st, 50, 1.0, 0.5, np.asarray(SolverParams().move_prob, dtype=np.float64))
+    params = SolverParams()
+    anneal(data, st, 50, 1.0, 0.5, np.asarray(params.move_prob, dtype=np.float64), params.eject)
     load_solution(data, st, st.best_adm, st.best_room, st.best_theater, st.nurse_of)
     save_best(data, st)
     return time.perf_counter() - t0
@@ -215,6 +245,7 @@ class _Shared:
         self.iterations = 0
         self.stats = np.zeros((N_MOVES, 2), dtype=np.int64)
         self.plans: list[np.ndarray] = []  # admission plans, in the order found
+        self.repairs = [0, 0, 0]  # tried, improved, summed gain
 
     def offer(self, obj: int, arrays: tuple[np.ndarray, ...]) -> bool:
         with self.lock:
@@ -266,6 +297,8 @@ def _worker(
     sync_points: list[float] = []
     last_report = begin
     span = max(deadline - begin, 1e-3)
+    next_repair = 0.0
+    window_rng = np.random.default_rng(seed)
     while True:
         now = time.perf_counter()
         if now >= deadline:
@@ -311,12 +344,22 @@ def _worker(
         data.penalty[:] = np.maximum(1, np.rint(base * lam)).astype(np.int64)
         c0 = time.perf_counter()
         if phase == 1:
-            anneal(mandatory_only, st, n_iter, t0, t1, probs1)
+            anneal(mandatory_only, st, n_iter, t0, t1, probs1, params.eject)
             st.best_obj[0] = -1  # scored without soft costs: not a valid best
         else:
-            anneal(data, st, n_iter, t0, t1, probs)
+            anneal(data, st, n_iter, t0, t1, probs, params.eject)
         elapsed = time.perf_counter() - c0
         iterations += n_iter
+        if (
+            phase == 2
+            and index == 0
+            and params.repair_every > 0
+            and f0 >= params.repair_from
+            and hard(st.c) == 0
+            and time.perf_counter() >= next_repair
+            and time.perf_counter() + params.repair_seconds + 3.0 < deadline
+        ):
+            next_repair = _repair(data, st, params, shared, window_rng)
         if elapsed > 0:
             n_iter = int(min(max(n_iter * params.chunk_seconds / elapsed, 100), 5_000_000))
             # never run past the deadline
@@ -343,6 +386,30 @@ def _worker(
     with shared.lock:
         shared.iterations += iterations
         shared.stats += st.stats
+
+
+def _repair(
+    data: Data, st: State, params: SolverParams, shared: _Shared, rng: np.random.Generator
+) -> float:
+    """One CP-SAT window repair of the current state; returns when the next one is due."""
+    first = int(rng.integers(0, max(1, data.n_days - params.repair_days + 1)))
+    result = repair_window(
+        data,
+        st,
+        first,
+        params.repair_days,
+        params.repair_seconds,
+        seed=int(rng.integers(1 << 30)),
+    )
+    if result.gain > 0 and hard(st.c) == 0:
+        obj = int(objective(data, st.c))
+        if st.best_obj[0] < 0 or obj < st.best_obj[0]:
+            save_best(data, st)
+    with shared.lock:
+        shared.repairs[0] += 1
+        shared.repairs[1] += int(result.gain > 0)
+        shared.repairs[2] += result.gain
+    return time.perf_counter() + params.repair_every
 
 
 def _adopt_if_worse(data: Data, st: State, shared: _Shared) -> None:
@@ -462,6 +529,7 @@ def solve(
         iterations=shared.iterations,
         search_cost=shared.best_obj if solution is not None else None,
         move_stats=stats,
+        repairs=(shared.repairs[0], shared.repairs[1], shared.repairs[2]),
     )
 
 

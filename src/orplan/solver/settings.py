@@ -18,7 +18,9 @@ class SolveSettings:
     Parameters
     ----------
     time_limit
-        Wall-clock seconds for the search.
+        Wall-clock seconds from the call to the plan, model building and the start plan
+        included (they are not free for a planner waiting on it). The search gets at least
+        1 s even when building took longer; the independent check comes on top.
     workers
         CP-SAT worker threads (2 suits this 2-core machine: it adds LNS to the main search).
     seed

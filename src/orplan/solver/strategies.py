@@ -64,9 +64,13 @@ def solve_whole(
         hint_plan(sm, start)
         complete_hint(sm.model, min(5.0, max(0.5, 0.05 * settings.time_limit)))
     solver = cp_model.CpSolver()
-    # Keep a tenth of the time (at most 10 s) for compaction, so the limit is honoured.
-    reserve = min(10.0, 0.1 * settings.time_limit) if settings.compact else 0.0
-    set_parameters(solver, replace(settings, time_limit=max(0.5, settings.time_limit - reserve)))
+    # The limit counts from the call: building the model and the start plan took some of it.
+    # Keep a tenth of what is left (at most 10 s) for compaction, so the limit is honoured.
+    left = replace(
+        settings, time_limit=max(1.0, settings.time_limit - (time.perf_counter() - began))
+    )
+    reserve = min(10.0, 0.1 * left.time_limit) if settings.compact else 0.0
+    set_parameters(solver, replace(left, time_limit=max(0.5, left.time_limit - reserve)))
     watcher = Watcher(progress, began)
     code, interrupted = run_search(solver, sm, watcher)
     first_time = start_time if start_time is not None else watcher.first_time
@@ -96,7 +100,7 @@ def solve_whole(
     bound = solver.best_objective_bound
     final = solver
     if settings.compact and not interrupted:
-        compacted = compact(sm, solver, settings, objective)
+        compacted = compact(sm, solver, left, objective)
         if compacted is not None:
             final = compacted
             objective = float(compacted.value(sm.objective))
@@ -123,7 +127,7 @@ def solve_by_days(
     initial = None
     if start is not None:
         initial = {e.case: e for e in start.cases if e.scheduled}
-    # The day windows count their own seconds; reports count from the call.
+    # The day windows count their own seconds; the limit and reports count from the call.
     offset = time.perf_counter() - began
 
     def improved(elapsed: float, cost: float) -> None:
@@ -132,7 +136,7 @@ def solve_by_days(
 
     try:
         placed, _windows, first_time, interrupted = lns_solve(
-            scenario, settings.time_limit, settings.workers, settings.seed,
+            scenario, max(1.0, settings.time_limit - offset), settings.workers, settings.seed,
             on_improve=improved, initial=initial, case_options=case_options,
         )  # fmt: skip
     except NoStartPlanError as exc:
@@ -164,17 +168,20 @@ def solve_both(
     """
     if len(scenario.sessions) < 2 or settings.time_limit < 6:
         return solve_whole(scenario, case_options, settings, progress, began)
-    first = replace(settings, time_limit=0.5 * settings.time_limit, compact=False)
+    # Limits count from ``began``: the day windows end halfway through what is left now.
+    spent = time.perf_counter() - began
+    first = replace(
+        settings, time_limit=spent + 0.5 * max(0.0, settings.time_limit - spent), compact=False
+    )
     outcome = solve_by_days(scenario, case_options, first, progress, began)
     if isinstance(outcome, Result):
         return solve_whole(scenario, case_options, settings, progress, began)
     entries, _status, stopped_by, _bound, _objective, first_time = outcome
     if stopped_by == "interrupted":
         return outcome
-    rest = replace(
-        settings, time_limit=max(1.0, settings.time_limit - (time.perf_counter() - began))
+    whole = solve_whole(
+        scenario, case_options, settings, progress, began, start=Plan(cases=entries)
     )
-    whole = solve_whole(scenario, case_options, rest, progress, began, start=Plan(cases=entries))
     if isinstance(whole, Result):
         return outcome
     plan_entries, status, stopped_by, bound, objective, _ = whole
