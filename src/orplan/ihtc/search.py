@@ -301,9 +301,8 @@ def from_solution(
     """
     arrays = encode_solution(inst, solution)
     adm = np.where(arrays.scheduled, arrays.admission, -1).astype(np.int64)
-    n_g = data.n_days * data.n_shifts
-    nurse_of = np.repeat(data.working[:, :1].T, data.n_rooms, axis=0)[:, :n_g].copy()
+    nurse_of = np.tile(data.working[:, 0], (data.n_rooms, 1))  # (rooms, shifts)
     g = arrays.listing_day * data.n_shifts + arrays.listing_shift
     inside = (arrays.listing_day >= 0) & (arrays.listing_day < data.n_days)
     nurse_of[arrays.listing_room[inside], g[inside]] = arrays.listing_nurse[inside]
-    return adm, arrays.room.copy(), arrays.theater.copy(), np.ascontiguousarray(nurse_of)
+    return adm, arrays.room.copy(), arrays.theater.copy(), nurse_of
