@@ -130,7 +130,7 @@ class CheckReport(BaseModel):
         return "\n".join(lines)
 
 
-def check(scenario: Scenario, plan: Plan) -> CheckReport:
+def check(scenario: Scenario, plan: Plan, *, parent: Plan | None = None) -> CheckReport:
     """Check ``plan`` against ``scenario``: hard rules, KPIs and objective.
 
     Never raises on a malformed plan: unknown case or session ids, duplicates and missing
@@ -142,13 +142,16 @@ def check(scenario: Scenario, plan: Plan) -> CheckReport:
         The scenario the plan claims to solve.
     plan
         The plan to check.
+    parent
+        The published plan this one replaces (day of surgery): with ``scenario.now`` set,
+        the ``case-frozen`` rule holds started and frozen cases where the parent has them.
 
     Returns
     -------
     CheckReport
         Violations, KPIs, cost breakdown and per-session table.
     """
-    ctx = CheckContext.build(scenario, plan)
+    ctx = CheckContext.build(scenario, plan, parent=parent)
     violations = find_violations(scenario, plan, context=ctx)
     kpis, cost, rows = evaluate(ctx)
     return CheckReport(violations=violations, kpis=kpis, cost=cost, sessions=rows)

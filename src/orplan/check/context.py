@@ -169,6 +169,8 @@ class CheckContext:
         How often each case id appears in the plan.
     memo
         Results shared between rule and KPI functions (e.g. bed occupancy), by name.
+    parent
+        The published plan this plan replaces (day of surgery), or None.
     """
 
     scenario: Scenario
@@ -184,9 +186,10 @@ class CheckContext:
     unknown_entries: list[CaseAssignment]
     entry_counts: Counter[str] = field(default_factory=Counter)
     memo: dict[str, object] = field(default_factory=dict)
+    parent: Plan | None = None
 
     @classmethod
-    def build(cls, scenario: Scenario, plan: Plan) -> CheckContext:
+    def build(cls, scenario: Scenario, plan: Plan, parent: Plan | None = None) -> CheckContext:
         """Index ``scenario`` and ``plan``.
 
         Parameters
@@ -195,6 +198,8 @@ class CheckContext:
             The scenario the plan claims to solve.
         plan
             The plan to check.
+        parent
+            The published plan ``plan`` replaces, if any (for ``case-frozen``).
 
         Returns
         -------
@@ -258,6 +263,7 @@ class CheckContext:
             placed=placed,
             unknown_entries=unknown,
             entry_counts=counts,
+            parent=parent,
         )
 
     def is_scheduled(self, case_id: str) -> bool:

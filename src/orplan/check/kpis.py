@@ -49,7 +49,10 @@ class Kpis(BaseModel):
     """Key figures of a plan (names as in ``docs/rules.md``)."""
 
     scheduled: int = Field(description="Cases scheduled.")
-    unscheduled: int = Field(description="Scenario cases not scheduled (or missing).")
+    unscheduled: int = Field(
+        description="Scenario cases not scheduled (or missing), cancelled ones aside."
+    )
+    cancelled: int = Field(default=0, description="Cases cancelled (and not scheduled).")
     scheduled_by_priority: dict[int, int] = Field(
         description="Scheduled cases per priority class 1..4 (every class present)."
     )
@@ -383,8 +386,12 @@ def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any
     by_priority = dict.fromkeys(PRIORITY_CLASSES, 0)
     unscheduled = unscheduled_mandatory = unscheduled_cost = 0
     surgical = waiting = breaches = late = 0
+    cancelled = 0
     for c in sc.cases:
         p = placed_by_case.get(c.id)
+        if p is None and c.cancelled is not None:
+            cancelled += 1  # cancelled on the day: neither waiting nor costed (rules.md)
+            continue
         if p is None:
             unscheduled += 1
             unscheduled_mandatory += int(c.mandatory)
@@ -421,6 +428,7 @@ def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any
     kpis = Kpis(
         scheduled=len(placed_by_case),
         unscheduled=unscheduled,
+        cancelled=cancelled,
         scheduled_by_priority=by_priority,
         unscheduled_mandatory=unscheduled_mandatory,
         open_minutes=open_minutes,

@@ -13,11 +13,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from pydantic import BaseModel, Field
-
+from orplan.check import live, risk
 from orplan.check import resources as res
-from orplan.check import risk
 from orplan.check.context import CheckContext, Placed, hhmm, session_key
+from orplan.check.violation import Violation
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
 
@@ -49,38 +48,6 @@ __all__ = [
     "theatre_capabilities",
     "theatre_no_overlap",
 ]
-
-
-class Violation(BaseModel):
-    """One broken hard rule.
-
-    Attributes
-    ----------
-    rule
-        Rule id from ``docs/rules.md``, e.g. ``"session-hours"``.
-    case
-        The case at fault, when the violation concerns one case.
-    surgeon
-        The surgeon concerned, when there is one.
-    session
-        The session concerned, when there is one.
-    cases
-        Every case involved, for capacity rules that no single case breaks.
-    message
-        Human-readable explanation with the numbers.
-    """
-
-    rule: str = Field(description="Rule id from docs/rules.md.")
-    case: str | None = Field(default=None, description="Case id at fault.")
-    surgeon: str | None = Field(default=None, description="Surgeon id concerned.")
-    session: str | None = Field(default=None, description="Session id concerned.")
-    cases: list[str] = Field(
-        default_factory=list, description="All cases involved (capacity rules)."
-    )
-    message: str = Field(description="What is wrong, with the numbers.")
-
-    def __str__(self) -> str:
-        return f"[{self.rule}] {self.message}"
 
 
 def _sid(p: Placed) -> str | None:
@@ -226,6 +193,8 @@ def session_allows_specialty(ctx: CheckContext) -> list[Violation]:
         s = p.session
         if s is None or s.specialty is None or s.specialty == p.case.specialty:
             continue
+        if p.case.emergency is not None:
+            continue  # an emergency breaks into any session its theatre allows
         sid = session_key(s)
         out.append(
             Violation(
@@ -961,6 +930,11 @@ RULES: dict[str, Callable[[CheckContext], list[Violation]]] = {
     "sequence-first": sequence_first,
     "sequence-last": sequence_last,
     "session-overtime-risk": session_overtime_risk,
+    "case-pinned": live.case_pinned,
+    "case-cancelled": live.case_cancelled,
+    "not-before-now": live.not_before_now,
+    "emergency-window": live.emergency_window,
+    "case-frozen": live.case_frozen,
 }
 """Rule id → rule function, in the order of ``docs/rules.md``."""
 

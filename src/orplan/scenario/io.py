@@ -257,7 +257,19 @@ def save_scenario(scenario: Scenario, path: str | Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+_LIVE_CASE_FIELDS = ("pinned", "frozen_until", "cancelled", "emergency")
+
+
 def scenario_digest(scenario: Scenario) -> str:
     """SHA-256 of the scenario's canonical JSON (records which input a plan belongs to)."""
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    data = scenario.model_dump(mode="json")
+    # Fields added for the day of surgery are left out while unset, so a scenario that does
+    # not use them keeps the digest that plans made before they existed recorded.
+    if data.get("now") is None:
+        data.pop("now", None)
+    for case in data["cases"]:
+        for name in _LIVE_CASE_FIELDS:
+            if case.get(name) is None:
+                case.pop(name, None)
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -12,7 +12,14 @@ import itertools
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from orplan.scenario.clock import ClockTime
 
@@ -25,6 +32,18 @@ Id = Annotated[
 Minutes = Annotated[int, Field(ge=0, le=24 * 60)]
 PositiveMinutes = Annotated[int, Field(gt=0, le=24 * 60)]
 PriorityClass = Annotated[int, Field(ge=1, le=4)]
+
+
+def _local_time(value: dt.datetime) -> dt.datetime:
+    # Plans live in the hospital's wall-clock time; a zone would make comparisons with
+    # session times ambiguous (and naive/aware comparisons raise).
+    if value.tzinfo is not None:
+        raise ValueError("give the hospital's local time without a time zone")
+    return value.replace(second=0, microsecond=0)
+
+
+LocalDateTime = Annotated[dt.datetime, AfterValidator(_local_time)]
+"""A local date and time ``YYYY-MM-DDTHH:MM`` (no zone; seconds are dropped)."""
 
 
 class _Strict(BaseModel):
@@ -186,6 +205,52 @@ class Surgeon(_Strict):
         return window[1] - window[0] - sum(b - a for a, b in self.gaps(date))
 
 
+class PinnedSlot(_Strict):
+    """Where a pinned case stays: theatre, date, start and (optionally) surgeon."""
+
+    theatre: Id = Field(description="Theatre the case keeps.")
+    date: dt.date = Field(description="Date the case keeps.")
+    start: ClockTime = Field(description="Start time 'HH:MM' the case keeps.")
+    surgeon: Id | None = Field(
+        default=None, description="Surgeon the case keeps; null means any eligible surgeon."
+    )
+
+
+class EmergencyWindow(_Strict):
+    """When an emergency arrived and how long it may wait for a theatre."""
+
+    arrival: LocalDateTime = Field(description="When the patient was ready for surgery.")
+    max_wait: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = Field(
+        description="Urgency class as minutes: surgery must start within this many minutes "
+        "of arrival (e.g. 60, 360 or 1440)."
+    )
+    urgency: str | None = Field(
+        default=None, description="The hospital's name for the urgency class, e.g. 'within 1 h'."
+    )
+    breach_until: LocalDateTime | None = Field(
+        default=None,
+        description="Set by orplan replan when no plan can start the case within max_wait: "
+        "the latest start accepted instead (the earliest start any plan could give).",
+    )
+    breach_reason: str | None = Field(
+        default=None,
+        description="Why the urgency window cannot be kept (set together with breach_until, "
+        "or alone when no session can take the case at all).",
+    )
+
+    @property
+    def latest_start(self) -> dt.datetime | None:
+        """The latest accepted start: ``breach_until``, else arrival + ``max_wait``.
+
+        None when a recorded breach says the case cannot be placed at all.
+        """
+        if self.breach_until is not None:
+            return self.breach_until
+        if self.breach_reason is not None:
+            return None
+        return self.arrival + dt.timedelta(minutes=self.max_wait)
+
+
 class Case(_Strict):
     """A patient on the waiting list who needs one operation."""
 
@@ -257,6 +322,26 @@ class Case(_Strict):
         description="Patient flags used by sequencing rules, e.g. 'child', 'latex-allergy', "
         "'infected', 'diabetic'.",
     )
+    pinned: PinnedSlot | None = Field(
+        default=None,
+        description="Keep the case in this theatre, on this date, at this start (agreed with "
+        "the patient, or already started); the case must be scheduled there.",
+    )
+    frozen_until: LocalDateTime | None = Field(
+        default=None,
+        description="orplan replan keeps the case where the published plan has it while "
+        "the replanning moment is before this time (e.g. the patient has been called in).",
+    )
+    cancelled: str | None = Field(
+        default=None,
+        description="Why the case was cancelled (e.g. 'patient ill'); a cancelled case is not "
+        "scheduled and costs nothing.",
+    )
+    emergency: EmergencyWindow | None = Field(
+        default=None,
+        description="An emergency: it must start within its urgency window after arrival, and "
+        "may break into any session whose theatre allows its specialty.",
+    )
 
     @model_validator(mode="after")
     def _due_after_release(self) -> Case:
@@ -264,7 +349,17 @@ class Case(_Strict):
             raise ValueError("due: must not be before release")
         if self.surgeon is not None and self.eligible_surgeons:
             raise ValueError("eligible_surgeons: give either 'surgeon' or 'eligible_surgeons'")
+        if self.cancelled is not None and (self.mandatory or self.pinned is not None):
+            raise ValueError("cancelled: a cancelled case can be neither mandatory nor pinned")
         return self
+
+    @property
+    def must_schedule(self) -> bool:
+        """Whether every valid plan schedules the case: mandatory, pinned or an emergency
+        whose window is not recorded as impossible."""
+        if self.mandatory or self.pinned is not None:
+            return True
+        return self.emergency is not None and self.emergency.latest_start is not None
 
 
 class Equipment(_Strict):
@@ -514,6 +609,11 @@ class Scenario(_Strict):
     )
     rules: Rules = Field(default_factory=Rules, description="Rule switches.")
     weights: Weights = Field(default_factory=Weights, description="Objective weights.")
+    now: LocalDateTime | None = Field(
+        default=None,
+        description="The moment of planning, for a plan made on the day (orplan replan): "
+        "no case that is not pinned may start before it. Null: plan ahead of the horizon.",
+    )
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
@@ -565,6 +665,7 @@ class Scenario(_Strict):
                     )
         for i, case in enumerate(self.cases):
             where = f"cases[{i}] (id={case.id})"
+            errors.extend(self._live_errors(where, case, theatres, surgeons))
             if case.surgeon is not None and case.surgeon not in surgeons:
                 errors.append(f"{where}.surgeon: unknown surgeon {case.surgeon!r}")
             for name in case.eligible_surgeons:
@@ -622,6 +723,27 @@ class Scenario(_Strict):
         if errors:
             raise ValueError("; ".join(errors))
         return self
+
+    def _live_errors(
+        self, where: str, case: Case, theatres: set[str], surgeons: Mapping[str, Surgeon]
+    ) -> list[str]:
+        """Problems with a case's pinned slot (unknown theatre or surgeon, off the grid)."""
+        pin = case.pinned
+        if pin is None:
+            return []
+        errors = []
+        if pin.theatre not in theatres:
+            errors.append(f"{where}.pinned.theatre: unknown theatre {pin.theatre!r}")
+        if pin.surgeon is not None and pin.surgeon not in surgeons:
+            errors.append(f"{where}.pinned.surgeon: unknown surgeon {pin.surgeon!r}")
+        if not self.horizon.contains(pin.date):
+            errors.append(f"{where}.pinned.date: {pin.date} is outside the horizon")
+        if pin.start % self.time_step:
+            errors.append(
+                f"{where}.pinned.start: {pin.start // 60:02d}:{pin.start % 60:02d} is not on "
+                f"the {self.time_step}-minute planning grid (time_step)"
+            )
+        return errors
 
     # -- convenience look-ups used by solver, checker and reports ------------------------
     def turnover_of(self, case: Case) -> int:

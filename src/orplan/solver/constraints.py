@@ -24,7 +24,7 @@ def case_at_most_once(model: cp_model.CpModel, scenario: Scenario, v: Variables)
     """
     for case, options in zip(scenario.cases, v.by_case, strict=True):
         literals = [o.scheduled for o in options]
-        if case.mandatory:
+        if case.must_schedule:  # mandatory, pinned, or an emergency within its window
             model.add_exactly_one(literals)
         elif len(literals) > 1:
             model.add_at_most_one(literals)

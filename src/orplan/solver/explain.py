@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
-    from orplan.scenario.model import Scenario
+    from orplan.scenario.model import Case, Scenario
     from orplan.solver.build import SurgeryModel
     from orplan.solver.options import CaseOptions
 
@@ -38,11 +38,20 @@ def _describe(sm: SurgeryModel, case_index: int) -> str:
 def unplaceable_mandatory(scenario: Scenario, case_options: list[CaseOptions]) -> list[str]:
     """Mandatory cases with no eligible session at all, each with the rule that excluded it."""
     return [
-        f"mandatory case {e.case.id} ({e.case.specialty}, {e.case.procedure}, "
+        f"{_kind(e.case)} case {e.case.id} ({e.case.specialty}, {e.case.procedure}, "
         f"{e.case.duration} min) has no possible session: {e.reason()}"
         for e in case_options
-        if e.case.mandatory and not e.options
+        if e.case.must_schedule and not e.options
     ]
+
+
+def _kind(case: Case) -> str:
+    """What makes a case one that every plan must schedule, in a word."""
+    if case.pinned is not None:
+        return "pinned"
+    if case.emergency is not None and not case.mandatory:
+        return "emergency"
+    return "mandatory"
 
 
 def explain_infeasible(
@@ -71,13 +80,18 @@ def explain_infeasible(
 
     scenario = sm.scenario
     relaxed = scenario.model_copy(
-        update={"cases": [c.model_copy(update={"mandatory": False}) for c in scenario.cases]}
+        update={
+            "cases": [
+                c.model_copy(update={"mandatory": False, "pinned": None, "emergency": None})
+                for c in scenario.cases
+            ]
+        }
     )
     core_model = build_model(relaxed, sm.case_options)
     core_model.model.clear_objective()
     flags: dict[int, int] = {}
     for entry, options in zip(sm.case_options, core_model.variables.by_case, strict=True):
-        if entry.case.mandatory:
+        if entry.case.must_schedule:
             flag = core_model.model.new_bool_var(f"must[{entry.case.id}]")
             core_model.model.add(sum(o.scheduled for o in options) == 1).only_enforce_if(flag)
             core_model.model.add_assumption(flag)

@@ -39,6 +39,8 @@ def add_objective(
     terms: list[cp_model.LinearExprT] = []
     constant = 0
     for case, options in zip(scenario.cases, v.by_case, strict=True):
+        if case.cancelled is not None:
+            continue  # a cancelled case has no options and costs nothing (docs/rules.md)
         release = max(0, horizon.day_index(case.release)) if case.release else 0
         due = horizon.day_index(case.due) if case.due else None
         unscheduled = w.unscheduled_cost(case.priority)

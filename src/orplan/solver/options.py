@@ -7,6 +7,7 @@ the rule that ruled out each session, which becomes the case's "why not schedule
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -85,8 +86,16 @@ def _session_filter(
     """Return (stage, why) ``case`` cannot use ``session``; None when it can, surgeons aside."""
     if theatre.specialties and case.specialty not in theatre.specialties:
         return (1, f"no theatre open to {case.specialty}")
-    if session.specialty is not None and session.specialty != case.specialty:
+    # An emergency breaks into any session its theatre allows (rules.md, session-allows-...).
+    if (
+        session.specialty is not None
+        and session.specialty != case.specialty
+        and case.emergency is None
+    ):
         return (1, f"no session of {case.specialty}")
+    pin = case.pinned
+    if pin is not None and (pin.theatre != theatre.id or pin.date != session.date):
+        return (1, f"pinned to {pin.theatre} on {pin.date}, which has no such session")
     missing = [c for c in case.requires if c not in theatre.capabilities]
     if missing:
         return (2, f"no theatre with {', '.join(missing)}")
@@ -106,6 +115,40 @@ def _session_filter(
     if case.duration > session.close + session.overtime - session.open:
         return (5, "longer than any suitable session (including allowed overtime)")
     return None
+
+
+def live_window(scenario: Scenario, case: Case, date: dt.date) -> tuple[int, int] | None:
+    """The start minutes allowed on ``date`` by the day-of-surgery rules (None: none).
+
+    A pinned case starts at its pinned minute; other cases start no earlier than the
+    scenario's ``now``; an emergency starts between its arrival and its latest start.
+    """
+    lo, hi = 0, 24 * 60
+    if case.pinned is not None:
+        return (case.pinned.start, case.pinned.start) if case.pinned.date == date else None
+    if scenario.now is not None:
+        if date < scenario.now.date():
+            return None
+        if date == scenario.now.date():
+            lo = max(lo, scenario.now.hour * 60 + scenario.now.minute)
+    if case.emergency is not None:
+        arrival, latest = case.emergency.arrival, case.emergency.latest_start
+        if date < arrival.date() or (latest is not None and date > latest.date()):
+            return None
+        if date == arrival.date():
+            lo = max(lo, arrival.hour * 60 + arrival.minute)
+        if latest is not None and date == latest.date():
+            hi = min(hi, latest.hour * 60 + latest.minute)
+    return (lo, hi) if lo <= hi else None
+
+
+def live_reason(scenario: Scenario, case: Case) -> str:
+    """Why the day-of-surgery rules leave a case no start in a session, in plain words."""
+    if case.pinned is not None:
+        return "its pinned start does not fit the session"
+    if case.emergency is not None:
+        return "no session open within its urgency window"
+    return "no session left after the replanning moment (now)"
 
 
 def build_options(scenario: Scenario) -> list[CaseOptions]:
@@ -135,6 +178,10 @@ def build_options(scenario: Scenario) -> list[CaseOptions]:
     for ci, case in enumerate(scenario.cases):
         options: list[Option] = []
         excluded: Counter[tuple[int, str]] = Counter()
+        if case.cancelled is not None:
+            excluded[(9, f"cancelled: {case.cancelled}")] += 1
+            result.append(CaseOptions(case, ci, options, excluded))
+            continue
         eligible = scenario.surgeons_for(case)
         candidates = sorted(by_specialty.get(None, []) + by_specialty.get(case.specialty, []))
         others = len(scenario.sessions) - len(candidates)
@@ -151,8 +198,19 @@ def build_options(scenario: Scenario) -> list[CaseOptions]:
                 continue
             earliest = _ceil_to(session.open, step)
             latest = session.close + session.overtime - case.duration
+            window = live_window(scenario, case, session.date)
+            if window is None:
+                excluded[(5, live_reason(scenario, case))] += 1
+                continue
+            earliest = max(earliest, _ceil_to(window[0], step))
+            latest = min(latest, window[1])
+            if earliest > latest:
+                excluded[(5, live_reason(scenario, case))] += 1
+                continue
             choices = []
             for name in eligible:
+                if case.pinned is not None and case.pinned.surgeon not in (None, name):
+                    continue
                 surgeon = surgeons[name]
                 slots = present[(name, session.date)]
                 if not slots:
