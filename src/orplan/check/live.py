@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from orplan.check.context import CheckContext, Placed, hhmm, session_key
+from orplan.check.context import CheckContext, Placed, hhmm, session_key, turnover_minutes
 from orplan.check.violation import Violation
+from orplan.plan.model import CaseAssignment
 
 __all__ = [
     "LIVE_RULE_IDS",
@@ -203,6 +204,22 @@ def emergency_window(ctx: CheckContext) -> list[Violation]:
     return out
 
 
+def _waiting(ctx: CheckContext, theatre: str | None, old: CaseAssignment) -> bool:
+    """Whether a case the parent starts before ``now`` is still waiting for its theatre.
+
+    It is when an earlier case of its theatre that day is pinned (it has started) and, with
+    its reported duration and turnover, ends after this case's planned start: an overrun.
+    """
+    for case in ctx.scenario.cases:
+        pin = case.pinned
+        if pin is None or pin.theatre != theatre or pin.date != old.date or old.start is None:
+            continue
+        end = pin.start + case.duration + turnover_minutes(ctx.scenario, case)
+        if pin.start < old.start and end > old.start:
+            return True
+    return False
+
+
 def case_frozen(ctx: CheckContext) -> list[Violation]:
     """``case-frozen``: against the parent plan, what has started or is frozen stays.
 
@@ -230,7 +247,7 @@ def case_frozen(ctx: CheckContext) -> list[Violation]:
         case = ctx.cases.get(old.case)
         if case is None or not old.scheduled or old.date is None or old.start is None:
             continue
-        started = _at(old.date, old.start) < now
+        started = _at(old.date, old.start) < now and not _waiting(ctx, old.theatre, old)
         frozen = case.frozen_until is not None and now < case.frozen_until
         if not (started or frozen):
             continue

@@ -6,6 +6,7 @@ half-written plan beside a good one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -39,7 +40,15 @@ def write_json(path: Path, data: Any) -> None:
 
 def plan_to_json(plan: Plan) -> str:
     """Serialise a plan to its stable JSON form."""
-    return json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    data = plan.model_dump(mode="json")
+    if data.get("live") is None:
+        data.pop("live", None)  # a plan made ahead keeps the file form it always had
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def plan_digest(plan: Plan) -> str:
+    """SHA-256 of the plan's JSON form (what ``plan.json`` holds): a version's identity."""
+    return hashlib.sha256(plan_to_json(plan).encode()).hexdigest()
 
 
 def save_plan(plan: Plan, path: str | Path) -> None:

@@ -101,6 +101,27 @@ class SolverRun(BaseModel):
     )
 
 
+class LiveRecord(BaseModel):
+    """How a plan made on the day relates to the published plan it replaces."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    parent_sha256: str = Field(description="SHA-256 of the parent plan's plan.json.")
+    now: dt.datetime = Field(description="The replanning moment.")
+    events: int = Field(description="Number of events applied.")
+    window_days: int = Field(description="Days from now's date on which cases could move.")
+    tolerance: int = Field(description="Minutes a start may shift without counting as moved.")
+    levels: dict[str, float] = Field(
+        default_factory=dict,
+        description="The value reached at each level of the replanning objective, in order: "
+        "emergency minutes late, cancelled, moved to another day, to another theatre, in "
+        "time, overtime minutes, plan cost.",
+    )
+    proven: dict[str, bool] = Field(
+        default_factory=dict, description="Whether each level was proven optimal."
+    )
+
+
 class Plan(BaseModel):
     """A case-by-case surgery plan with the record of how it was made."""
 
@@ -111,6 +132,11 @@ class Plan(BaseModel):
     )
     run: SolverRun | None = Field(default=None, description="Solver run metadata.")
     cases: list[CaseAssignment] = Field(description="One entry per scenario case.")
+    live: LiveRecord | None = Field(
+        default=None,
+        description="For a plan made on the day (orplan replan / book): its parent plan and "
+        "how much changed.",
+    )
 
     def scheduled(self) -> list[CaseAssignment]:
         """The scheduled entries."""

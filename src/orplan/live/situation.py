@@ -1,0 +1,450 @@
+"""The situation on the day: a published plan, the events since, and the moment ``now``.
+
+:func:`apply_events` turns them into a *live scenario*: the scenario as it now stands, with
+the day-of-surgery rules of ``docs/rules.md`` written into it (what has started is pinned;
+cancellations, emergencies and ``now``; frozen cases keep ``frozen_until``, which the checker
+holds against the parent plan). Any plan for the live
+scenario that passes the checker keeps every hard rule on the day; the replanner then looks
+for the one that changes least.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from orplan.errors import ScenarioError
+from orplan.live.events import (
+    CaseAdded,
+    CaseCancelled,
+    CaseLate,
+    EmergencyArrived,
+    PlanEvents,
+    SurgeonAbsent,
+    TheatreClosed,
+)
+from orplan.plan.model import CaseAssignment, Plan
+from orplan.scenario.model import (
+    Availability,
+    Case,
+    EmergencyWindow,
+    PinnedSlot,
+    Scenario,
+    Session,
+    Surgeon,
+)
+
+__all__ = ["LiveSituation", "apply_events", "minute_of", "moment"]
+
+DAY = 24 * 60
+
+
+def moment(date: dt.date, minute: int) -> dt.datetime:
+    """The local date-time ``minute`` minutes after midnight of ``date``."""
+    return dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=minute)
+
+
+def minute_of(when: dt.datetime) -> int:
+    """Minutes after midnight of ``when``."""
+    return when.hour * 60 + when.minute
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@dataclass
+class LiveSituation:
+    """A live scenario and what the replanner needs to know about how it came to be.
+
+    Attributes
+    ----------
+    scenario
+        The live scenario (``now`` set; started cases pinned; events applied).
+    parent
+        The published plan being changed, one entry per case of the original scenario.
+    now
+        The replanning moment.
+    grid
+        The original scenario's time step: new starts stay on it even when the live
+        scenario's step is 1 minute (reported actual starts are off the grid).
+    started
+        Cases under way or done at ``now``.
+    frozen
+        Cases frozen by ``frozen_until`` (not started).
+    added
+        Cases to fit in (``case-added`` events).
+    emergencies
+        Emergency case ids.
+    notes
+        What each event did, in plain words (shown to the planner).
+    """
+
+    scenario: Scenario
+    parent: Plan
+    now: dt.datetime
+    grid: int
+    started: set[str] = field(default_factory=set)
+    frozen: set[str] = field(default_factory=set)
+    added: set[str] = field(default_factory=set)
+    emergencies: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    def parent_entry(self, case_id: str) -> CaseAssignment | None:
+        """The parent plan's scheduled entry of ``case_id`` (None: not scheduled there)."""
+        for entry in self.parent.cases:
+            if entry.case == case_id and entry.scheduled:
+                return entry
+        return None
+
+
+class _Builder:
+    """Applies events to mutable copies of the scenario's cases, sessions and surgeons."""
+
+    def __init__(self, scenario: Scenario, parent: Plan, now: dt.datetime, source: str) -> None:
+        self.scenario = scenario
+        self.now = now
+        self.source = source
+        self.cases: dict[str, Case] = {c.id: c.model_copy(deep=True) for c in scenario.cases}
+        self.sessions: list[Session] = [s.model_copy() for s in scenario.sessions]
+        self.surgeons: dict[str, Surgeon] = {
+            s.id: s.model_copy(deep=True) for s in scenario.surgeons
+        }
+        self.placed = {e.case: e for e in parent.cases if e.scheduled}
+        self.actual_start: dict[str, dt.datetime] = {}
+        self.expected_end: dict[str, dt.datetime] = {}
+        self.added: set[str] = set()
+        self.emergencies: set[str] = set()
+        self.notes: list[str] = []
+
+    def fail(self, where: str, problem: str) -> ScenarioError:
+        return ScenarioError(self.source, [f"{where}: {problem}"])
+
+    # -- when cases start and end ------------------------------------------------------
+    def start_of(self, cid: str) -> dt.datetime | None:
+        if cid in self.actual_start:
+            return self.actual_start[cid]
+        entry = self.placed.get(cid)
+        if entry is None or entry.date is None or entry.start is None:
+            return None
+        return moment(entry.date, entry.start)
+
+    def end_of(self, cid: str) -> dt.datetime | None:
+        if cid in self.expected_end:
+            return self.expected_end[cid]
+        start = self.start_of(cid)
+        if start is None:
+            return None
+        return start + dt.timedelta(minutes=self.cases[cid].duration)
+
+    def delayed(self, cid: str) -> bool:
+        """Whether an earlier case in the same theatre runs late past this case's start."""
+        entry = self.placed[cid]
+        planned = moment(entry.date, entry.start)  # type: ignore[arg-type]
+        for other, e in self.placed.items():
+            if other == cid or e.theatre != entry.theatre or e.date != entry.date:
+                continue
+            if e.start is None or entry.start is None or e.start >= entry.start:
+                continue
+            if other in self.expected_end or other in self.actual_start:
+                end = self.end_of(other)
+                turnover = self.scenario.turnover_of(self.cases[other])
+                if end is not None and end + dt.timedelta(minutes=turnover) > planned:
+                    return True
+        return False
+
+    def started(self) -> set[str]:
+        """Cases under way or done at ``now`` (reported starts count; late ones wait)."""
+        out = set()
+        for cid in self.placed:
+            if self.cases[cid].cancelled is not None:
+                continue
+            if cid in self.actual_start:
+                out.add(cid)
+                continue
+            start = self.start_of(cid)
+            if start is not None and start < self.now and not self.delayed(cid):
+                out.add(cid)
+        return out
+
+    # -- events ------------------------------------------------------------------------
+    def case_ref(self, where: str, cid: str) -> Case:
+        if cid not in self.cases:
+            raise self.fail(f"{where}.case", f"unknown case {cid!r}")
+        return self.cases[cid]
+
+    def cancel(self, where: str, event: CaseCancelled) -> None:
+        case = self.case_ref(where, event.case)
+        start = self.start_of(case.id)
+        if case.id in self.placed and start is not None and start < event.at:
+            raise self.fail(
+                f"{where}.case",
+                f"case {case.id} started at {start:%H:%M}, before the cancellation was reported",
+            )
+        if case.mandatory:
+            self.notes.append(f"{case.id}: mandatory case cancelled ({event.reason})")
+        self.cases[case.id] = case.model_copy(
+            update={"cancelled": event.reason, "mandatory": False, "pinned": None}
+        )
+        self.notes.append(f"{case.id} cancelled: {event.reason}")
+
+    def late(self, where: str, event: CaseLate) -> None:
+        case = self.case_ref(where, event.case)
+        if case.id not in self.placed:
+            raise self.fail(f"{where}.case", f"case {case.id} is not in the plan")
+        if event.actual_start is not None:
+            self.actual_start[case.id] = event.actual_start
+        if event.expected_end is not None:
+            start = self.start_of(case.id)
+            assert start is not None
+            if event.expected_end <= start:
+                raise self.fail(f"{where}.expected_end", f"is not after the start {start:%H:%M}")
+            self.expected_end[case.id] = event.expected_end
+            minutes = int((event.expected_end - start).total_seconds() // 60)
+            self.cases[case.id] = self.cases[case.id].model_copy(update={"duration": minutes})
+        end = self.end_of(case.id)
+        self.notes.append(
+            f"{case.id} running: started {self.start_of(case.id):%H:%M}, ends {end:%H:%M}"
+        )
+
+    def absent(self, where: str, event: SurgeonAbsent) -> None:
+        if event.surgeon not in self.surgeons:
+            raise self.fail(f"{where}.surgeon", f"unknown surgeon {event.surgeon!r}")
+        surgeon = self.surgeons[event.surgeon]
+        start = event.start
+        end = event.end or moment(start.date(), DAY)
+        # A case the surgeon is operating on is finished first.
+        for cid in self.started():
+            entry = self.placed[cid]
+            if entry.surgeon == surgeon.id:
+                case_end = self.end_of(cid)
+                if case_end is not None and case_end > start:
+                    start = min(case_end, end)
+        self.surgeons[surgeon.id] = _without(self.scenario, surgeon, start, end)
+        self.notes.append(
+            f"surgeon {surgeon.id} away from {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
+        )
+
+    def close(self, where: str, event: TheatreClosed) -> None:
+        if event.theatre not in {t.id for t in self.scenario.theatres}:
+            raise self.fail(f"{where}.theatre", f"unknown theatre {event.theatre!r}")
+        start = event.start
+        end = event.end or moment(start.date(), DAY)
+        for cid in self.started():
+            if self.placed[cid].theatre == event.theatre:
+                case_end = self.end_of(cid)
+                if case_end is not None and case_end > start:
+                    start = min(case_end, end)
+        kept: list[Session] = []
+        for s in self.sessions:
+            if s.theatre != event.theatre:
+                kept.append(s)
+                continue
+            kept.extend(_cut(s, start, end))
+        self.sessions = kept
+        self.notes.append(
+            f"theatre {event.theatre} closed {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
+        )
+
+    def emergency(self, where: str, event: EmergencyArrived) -> None:
+        if event.id in self.cases:
+            raise self.fail(f"{where}.id", f"case id {event.id!r} is already in the scenario")
+        for name in event.surgeons:
+            if name not in self.surgeons:
+                raise self.fail(f"{where}.surgeons", f"unknown surgeon {name!r}")
+        arrival = event.arrival or event.at
+        self.cases[event.id] = Case(
+            id=event.id,
+            patient=event.patient or f"EMERGENCY-{event.id}",
+            procedure=event.procedure,
+            ncsp=event.ncsp,
+            specialty=event.specialty,
+            eligible_surgeons=list(event.surgeons),
+            duration=event.duration,
+            priority=1,
+            requires=list(event.requires),
+            recovery_minutes=event.recovery_minutes,
+            icu_days=event.icu_days,
+            ward_days=event.ward_days,
+            emergency=EmergencyWindow(
+                arrival=arrival, max_wait=event.max_wait, urgency=event.urgency
+            ),
+        )
+        self.emergencies.add(event.id)
+        self.notes.append(
+            f"emergency {event.id} ({event.specialty}, {event.duration} min) arrived "
+            f"{arrival:%H:%M}, to start within {event.max_wait} min"
+        )
+
+    def add(self, where: str, event: CaseAdded) -> None:
+        if event.new_case is not None:
+            if event.new_case.id in self.cases:
+                raise self.fail(
+                    f"{where}.new_case.id", f"case id {event.new_case.id!r} is already in use"
+                )
+            self.cases[event.new_case.id] = event.new_case
+        else:
+            case = self.case_ref(where, event.case_id)
+            if case.id in self.placed:
+                raise self.fail(f"{where}.case", f"case {case.id} is already in the plan")
+        self.added.add(event.case_id)
+        self.notes.append(f"{event.case_id} to be fitted in")
+
+
+def _without(scenario: Scenario, surgeon: Surgeon, start: dt.datetime, end: dt.datetime) -> Surgeon:
+    """The surgeon with ``[start, end)`` taken out of their hours."""
+    available: list[Availability] = []
+    for date in scenario.dates():
+        for a, b in surgeon.slots(date):
+            lo, hi = moment(date, a), moment(date, b)
+            for x, y in ((lo, min(hi, start)), (max(lo, end), hi)):
+                if x < y and x.date() == date:
+                    last = DAY if y.date() > date else minute_of(y)
+                    if last > minute_of(x):
+                        available.append(Availability(date=date, start=minute_of(x), end=last))
+    return surgeon.model_copy(update={"available": available, "absent": []})
+
+
+def _cut(session: Session, start: dt.datetime, end: dt.datetime) -> list[Session]:
+    """The parts of ``session`` outside the closure ``[start, end)``."""
+    lo = moment(session.date, session.open)
+    hi = moment(session.date, session.close + session.overtime)
+    if end <= lo or start >= hi:
+        return [session]
+    parts = []
+    if start > lo and minute_of(start) > session.open and start.date() == session.date:
+        close = minute_of(start)
+        parts.append(
+            session.model_copy(
+                update={
+                    "close": min(close, session.close),
+                    "overtime": max(0, close - session.close),
+                }
+            )
+        )
+    if end < hi and end.date() == session.date and minute_of(end) < session.close:
+        parts.append(
+            session.model_copy(
+                update={"id": f"{session.id}~{_clock(minute_of(end))}", "open": minute_of(end)}
+            )
+        )
+    return parts
+
+
+def apply_events(
+    scenario: Scenario,
+    parent: Plan,
+    events: PlanEvents,
+    now: dt.datetime,
+    *,
+    source: str = "<events>",
+) -> LiveSituation:
+    """The live scenario at ``now``: ``scenario`` and ``parent`` after ``events``.
+
+    Parameters
+    ----------
+    scenario
+        The scenario the published plan was made for.
+    parent
+        The published plan.
+    events
+        What was reported since.
+    now
+        The replanning moment (local time, inside the horizon, not before any event).
+    source
+        Name of the events file, for error messages.
+
+    Returns
+    -------
+    LiveSituation
+
+    Raises
+    ------
+    ScenarioError
+        An event that names an unknown case, surgeon or theatre, lies outside the horizon
+        or after ``now``, or cancels a case that had already started.
+    """
+    horizon = scenario.horizon
+    first, last = moment(horizon.start, 0), moment(horizon.end, DAY)
+    if not first <= now < last:
+        raise ScenarioError(
+            "--now", [f"{now:%Y-%m-%dT%H:%M} is outside the horizon {horizon.start}..{horizon.end}"]
+        )
+    build = _Builder(scenario, parent, now, source)
+    indexed = sorted(enumerate(events.events), key=lambda pair: pair[1].at)
+    for i, event in indexed:
+        where = f"events[{i}]"
+        if not first <= event.at < last:
+            raise build.fail(f"{where}.at", f"{event.at:%Y-%m-%dT%H:%M} is outside the horizon")
+        if event.at > now:
+            raise build.fail(f"{where}.at", f"{event.at:%Y-%m-%dT%H:%M} is after --now")
+        if isinstance(event, CaseCancelled):
+            build.cancel(where, event)
+        elif isinstance(event, CaseLate):
+            build.late(where, event)
+        elif isinstance(event, SurgeonAbsent):
+            build.absent(where, event)
+        elif isinstance(event, TheatreClosed):
+            build.close(where, event)
+        elif isinstance(event, EmergencyArrived):
+            build.emergency(where, event)
+        else:
+            build.add(where, event)
+    return _finish(build, scenario, parent, now)
+
+
+def _finish(build: _Builder, scenario: Scenario, parent: Plan, now: dt.datetime) -> LiveSituation:
+    """Pin what has started and what is frozen; set ``now`` and the planning grid."""
+    started = build.started()
+    frozen: set[str] = set()
+    step = scenario.time_step
+    for cid, entry in build.placed.items():
+        case = build.cases[cid]
+        if case.cancelled is not None or entry.date is None or entry.start is None:
+            continue
+        if cid in started:
+            begin = build.start_of(cid)
+            assert begin is not None
+            pin = PinnedSlot(
+                theatre=str(entry.theatre),
+                date=entry.date,
+                start=minute_of(begin),
+                surgeon=entry.surgeon,
+            )
+        elif case.frozen_until is not None and now < case.frozen_until:
+            # Not pinned: the freeze ends at frozen_until, and the checker holds it against
+            # the parent plan (case-frozen); the replanner keeps the slot.
+            frozen.add(cid)
+            continue
+        else:
+            continue
+        if pin.start % step:
+            step = 1  # a reported start off the grid: plan in minutes (new starts stay on it)
+        build.cases[cid] = case.model_copy(update={"pinned": pin})
+    # Sessions cut by a closure may open off the grid; so may the earliest start after now.
+    if any(s.open % step for s in build.sessions):
+        step = 1
+    surgeons = [build.surgeons[s.id] for s in scenario.surgeons]
+    live = scenario.model_copy(
+        update={
+            "cases": list(build.cases.values()),
+            "sessions": build.sessions,
+            "surgeons": surgeons,
+            "now": now,
+            "time_step": step,
+            "cases_file": None,
+        }
+    )
+    # Re-validate: cross-references and the pinned grid are checked as for any scenario.
+    live = Scenario.model_validate(live.model_dump())
+    return LiveSituation(
+        scenario=live,
+        parent=parent,
+        now=now,
+        grid=scenario.time_step,
+        started=started,
+        frozen=frozen,
+        added=build.added,
+        emergencies=build.emergencies,
+        notes=build.notes,
+    )
