@@ -28,7 +28,8 @@ EXAMPLES = {
         "  orplan solve scenarios/pilot-week.yaml --out out/robust --overtime-probability 0.2"
     ),
     "check": "example:\n  orplan check scenarios/demo.yaml out/demo/plan.json",
-    "schema": "examples:\n  orplan schema > scenario.schema.json\n  orplan schema --plan",
+    "schema": "examples:\n  orplan schema > scenario.schema.json\n  orplan schema plan\n"
+    "  orplan schema events > events.schema.json",
 }
 
 
@@ -54,10 +55,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of the scenario (or plan) format."""
+    from pydantic import BaseModel
+
+    from orplan.live.events import PlanEvents
     from orplan.plan.model import Plan
     from orplan.scenario.model import Scenario
 
-    model = Plan if args.plan else Scenario
+    what = "plan" if args.plan else args.what
+    models: dict[str, type[BaseModel]] = {
+        "scenario": Scenario,
+        "plan": Plan,
+        "events": PlanEvents,
+    }
+    model = models[what]
     print(json.dumps(model.model_json_schema(mode="validation"), indent=2))
     return 0
 
@@ -277,7 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files",
                        epilog=EXAMPLES["schema"], formatter_class=fmt)  # fmt: skip
-    p.add_argument("--plan", action="store_true", help="print the plan schema instead")
+    p.add_argument("what", nargs="?", choices=["scenario", "plan", "events"],
+                   default="scenario", help="which file format (default: scenario)")  # fmt: skip
+    p.add_argument("--plan", action="store_true", help="same as 'orplan schema plan'")
     p.set_defaults(func=cmd_schema)
 
     from orplan.generate.cli import add_generate_parser
@@ -288,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("orplan.report.cli", "add_report_parser"),
         ("orplan.simulate.cli", "add_simulate_parser"),
         ("orplan.durations.cli", "add_durations_parser"),
+        ("orplan.live.cli", "add_live_parser"),
     ):
         getattr(importlib.import_module(module), hook)(sub)
     return parser

@@ -33,6 +33,20 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8), atomically."""
+    _atomic_write(path, text)
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell value a spreadsheet will not run: text starting ``= + - @`` (or a tab or
+    carriage return) gets a leading apostrophe, the OWASP advice against CSV injection.
+    Numbers and other values pass unchanged."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as indented JSON, atomically."""
     _atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
