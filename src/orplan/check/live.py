@@ -226,7 +226,7 @@ def case_frozen(ctx: CheckContext) -> list[Violation]:
     Only with a parent plan and ``now``: a case the parent plan starts before ``now``, or
     whose ``frozen_until`` is after ``now``, keeps the parent's theatre, date and start (or
     its pinned start, when the actual start was reported). A started case also keeps its
-    surgeon and is never unscheduled; a frozen case that has not started may be cancelled.
+    surgeon and is never unscheduled. A cancelled case is exempt: it never started.
 
     Parameters
     ----------
@@ -247,6 +247,8 @@ def case_frozen(ctx: CheckContext) -> list[Violation]:
         case = ctx.cases.get(old.case)
         if case is None or not old.scheduled or old.date is None or old.start is None:
             continue
+        if case.cancelled is not None:
+            continue  # cancelled: it never started (a started case cannot be cancelled)
         started = _at(old.date, old.start) < now and not _waiting(ctx, old.theatre, old)
         frozen = case.frozen_until is not None and now < case.frozen_until
         if not (started or frozen):

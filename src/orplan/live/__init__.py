@@ -23,7 +23,7 @@ from orplan.check import CheckReport, check
 from orplan.errors import PlanInvalidError, ScenarioError
 from orplan.live.changes import Change, change_list, changes_frame
 from orplan.live.events import PlanEvents, load_events
-from orplan.live.replan import LEVELS, ReplanSettings, solve_live
+from orplan.live.replan import LEVELS, ReplanSettings, solve_live, thaw_blocked
 from orplan.live.situation import LiveSituation, apply_events
 from orplan.plan.io import plan_digest
 from orplan.plan.model import LiveRecord, Plan, PlanStatus, SolverRun
@@ -145,7 +145,7 @@ def replan(
     problems = parent_problems(scenario, plan)
     if problems:
         raise ScenarioError(plan_source, problems)
-    sit = apply_events(scenario, plan, events, now, source=events_source)
+    sit = thaw_blocked(apply_events(scenario, plan, events, now, source=events_source))
     outcome = solve_live(sit, settings, t0)
     live = outcome.scenario or sit.scenario
     wall = time.perf_counter() - t0

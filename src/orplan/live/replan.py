@@ -439,7 +439,6 @@ def solve_live(sit: LiveSituation, settings: ReplanSettings, t0: float) -> Level
     """
     from orplan.solver.explain import explain_infeasible
 
-    sit = thaw_blocked(sit)
     scenario = sit.scenario
     for attempt in range(2):
         options = build_options(scenario)

@@ -199,13 +199,30 @@ class _Builder:
             assert start is not None
             if event.expected_end <= start:
                 raise self.fail(f"{where}.expected_end", f"is not after the start {start:%H:%M}")
+            if event.expected_end > moment(start.date(), DAY):
+                raise self.fail(
+                    f"{where}.expected_end", "a case must end on the day it started (by 24:00)"
+                )
             self.expected_end[case.id] = event.expected_end
             minutes = int((event.expected_end - start).total_seconds() // 60)
             self.cases[case.id] = self.cases[case.id].model_copy(update={"duration": minutes})
+            self.stretch(case.id, minute_of(event.expected_end) or DAY)
         end = self.end_of(case.id)
         self.notes.append(
             f"{case.id} running: started {self.start_of(case.id):%H:%M}, ends {end:%H:%M}"
         )
+
+    def stretch(self, cid: str, end: int) -> None:
+        """Let the session of a running case run until ``end`` when the case overruns its
+        allowed overtime: a fact on the day, not a choice the plan could avoid."""
+        sid = self.placed[cid].session
+        for i, s in enumerate(self.sessions):
+            if s.id == sid and end > s.close + s.overtime:
+                self.sessions[i] = s.model_copy(update={"overtime": end - s.close})
+                self.notes.append(
+                    f"session {sid} runs until {_clock(end)} (past its allowed overtime) "
+                    f"while {cid} finishes"
+                )
 
     def absent(self, where: str, event: SurgeonAbsent) -> None:
         if event.surgeon not in self.surgeons:
