@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import orplan
-from orplan.errors import OrplanError, PlanInvalidError
+from orplan.errors import OrplanError, PlanInvalidError, ScenarioError
 
 EXAMPLES = {
     "validate": "example:\n  orplan validate scenarios/demo.yaml",
@@ -27,7 +27,8 @@ EXAMPLES = {
         "  orplan solve scenarios/demo.yaml --out out/demo --workers 1 --deterministic-time 20\n"
         "  orplan solve scenarios/pilot-week.yaml --out out/robust --overtime-probability 0.2"
     ),
-    "check": "example:\n  orplan check scenarios/demo.yaml out/demo/plan.json",
+    "check": "examples:\n  orplan check scenarios/demo.yaml out/demo/plan.json\n"
+    "  orplan check out/replan/scenario.yaml out/replan/plan.json --parent out/demo/plan.json",
     "schema": "examples:\n  orplan schema > scenario.schema.json\n  orplan schema plan\n"
     "  orplan schema events > events.schema.json",
 }
@@ -189,7 +190,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan)
     scenario = scenario_as_planned(scenario, plan)
     _say_rules_changed(plan, args.quiet or args.json)
-    report = check(scenario, plan)
+    parent = load_plan(args.parent) if args.parent is not None else None
+    if parent is not None and plan.live is not None:
+        from orplan.plan.io import plan_digest
+
+        if plan.live.parent_sha256 != plan_digest(parent):
+            raise ScenarioError(str(args.parent), ["the plan was not made from this parent plan"])
+    report = check(scenario, plan, parent=parent)
     if args.json:
         print(report.model_dump_json(indent=2))
     else:
@@ -282,6 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EXAMPLES["check"], formatter_class=fmt)  # fmt: skip
     p.add_argument("scenario", type=Path, help="scenario file")
     p.add_argument("plan", type=Path, help="plan.json")
+    p.add_argument("--parent", type=Path, default=None,
+                   help="the published plan a replanned plan replaces: also check that what "
+                        "had started or was frozen did not move (rule case-frozen)")  # fmt: skip
     common(p)
     p.set_defaults(func=cmd_check)
 

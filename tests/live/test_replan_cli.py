@@ -65,6 +65,11 @@ def test_replan_writes_plan_changes_and_live_scenario(files: dict[str, Path]) ->
     ] == "case,patient,kind,old,new,tell,reason"
     check = orplan("check", str(out / "scenario.yaml"), str(out / "plan.json"))
     assert check.returncode == 0, check.stdout
+    # Against its parent the plan keeps every started case where it was (case-frozen).
+    args = ("check", str(out / "scenario.yaml"), str(out / "plan.json"), "--quiet")
+    assert orplan(*args, "--parent", str(files["plan"])).returncode == 0
+    wrong = orplan(*args, "--parent", str(out / "plan.json"))
+    assert wrong.returncode == 2 and "not made from this parent plan" in wrong.stderr
 
     # A second replan later in the day starts from the first one's scenario and plan.
     later = files["dir"] / "later.yaml"
