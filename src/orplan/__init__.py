@@ -62,6 +62,13 @@ def solve(
     return _solve(scenario, replace(base, **overrides), progress=progress)
 
 
+def replan(*args: Any, **kwargs: Any) -> Any:
+    """Re-plan a published plan after the day's events: see :func:`orplan.live.replan`."""
+    from orplan.live.api import replan as _replan
+
+    return _replan(*args, **kwargs)
+
+
 __all__ = [
     "CaseAssignment",
     "CheckReport",
@@ -75,6 +82,7 @@ __all__ = [
     "generate",
     "load_plan",
     "load_scenario",
+    "replan",
     "save_plan",
     "save_scenario",
     "solve",
