@@ -201,13 +201,19 @@ def test_started_case_with_a_reported_late_start(
     assert _run(morning, valid_entries, parent=parent).ok
 
 
-def test_started_case_cancelled_is_reported(
+def test_cancelled_case_is_exempt_even_if_the_parent_starts_it_before_now(
     morning: dict[str, Any], valid_entries: Entries
 ) -> None:
+    """A case cancelled (say at 06:00) never started, whatever time the parent gave it; an
+    unscheduled case that was not cancelled did start and is reported."""
     parent = dict(valid_entries)
-    _case(morning, "C1")["cancelled"] = "aborted"
-    valid_entries["C1"] = make_off("C1")
-    assert _rules(_run(morning, valid_entries, parent=parent)) == {("case-frozen", "C1")}
+    _pin(morning, "C1", "OR1", "2027-03-01", "08:00")
+    valid_entries["C3"] = make_off("C3")
+    del morning["cases"][2]["mandatory"]  # C3: the case the parent starts at 08:00 in OR2
+    morning["cases"][2].pop("pinned")
+    assert _rules(_run(morning, valid_entries, parent=parent)) == {("case-frozen", "C3")}
+    _case(morning, "C3")["cancelled"] = "patient ill"
+    assert _run(morning, valid_entries, parent=parent).ok
 
 
 @pytest.mark.parametrize(("frozen_until", "moved_ok"), [("2027-03-01T12:00", False),

@@ -13,8 +13,8 @@ from orplan.check import CheckReport, check
 from orplan.errors import PlanInvalidError, ScenarioError
 from orplan.live.changes import Change, change_list, changes_frame
 from orplan.live.events import PlanEvents, load_events
-from orplan.live.stages import LEVELS, ReplanSettings, solve_live, thaw_blocked
 from orplan.live.situation import LiveSituation, apply_events
+from orplan.live.stages import LEVELS, ReplanSettings, solve_live, thaw_blocked
 from orplan.plan.io import plan_digest
 from orplan.plan.model import LiveRecord, Plan, PlanStatus, SolverRun
 from orplan.scenario.io import scenario_digest

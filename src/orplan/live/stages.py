@@ -10,8 +10,7 @@ while the next is minimised):
    when no plan can keep a window, the emergency starts as early as any plan allows and the
    breach is recorded with its reason (:func:`_relax_emergencies`);
 2. disruption: the fewest patients cancelled, then moved to another day, then to another
-   theatre, then in start time by more than a tolerance (one weighted sum whose weights keep
-   that order exactly: each count is at most ``n``, so weights are powers of ``n + 1``);
+   theatre, then in start time by more than a tolerance (four levels);
 3. overtime minutes;
 4. the plan's normal cost (docs/rules.md).
 """
@@ -230,14 +229,6 @@ class _Levels:
                     model.add_implication(shifted, ov.scheduled)
                     self.moved_time.append(shifted)
         self.overtime = sum(s.overtime for s in sm.variables.sessions)
-        n = len(movable) + 1
-        self.disruption: cp_model.LinearExprT = cp_model.LinearExpr.weighted_sum(
-            [*self.cancelled, *self.moved_day, *self.moved_theatre, *self.moved_time],
-            [n**3] * len(self.cancelled)
-            + [n**2] * len(self.moved_day)
-            + [n] * len(self.moved_theatre)
-            + [1] * len(self.moved_time),
-        )
 
 
 def _grid(sm: SurgeryModel, movable: set[int], grid: int, skip: set[str]) -> None:
@@ -293,16 +284,25 @@ def _stages(
     _grid(sm, movable, sit.grid, sit.emergencies)
     _hint_parent(sm, sit)
     model = sm.model
+    # One CP-SAT solve per level with a small objective each: far easier to prove than one
+    # weighted sum (measured on pilot-week: a weighted sum stalled far from the optimum that
+    # these levels reach in about 2 s).
     stages: list[tuple[str, cp_model.LinearExprT, float]] = [
-        ("disruption", levels.disruption, 0.5),
+        ("cancelled", sum(levels.cancelled), 0.5),
+        ("moved_day", sum(levels.moved_day), 0.3),
+        ("moved_theatre", sum(levels.moved_theatre), 0.3),
+        ("moved_time", sum(levels.moved_time), 0.3),
         ("overtime_minutes", levels.overtime, 0.4),
         ("cost", sm.objective, 1.0),
     ]
     outcome = LevelOutcome("OPTIMAL", [])
     last: cp_model.CpSolver | None = None
     for name, expr, share in stages:
+        if isinstance(expr, int):
+            outcome.proven[name] = True  # nothing to decide at this level
+            continue
         left = settings.time_limit - (time.perf_counter() - t0)
-        solver = _solver(settings, left * share, share / 2)
+        solver = _solver(settings, left * share, share / 4)
         model.minimize(expr)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -317,7 +317,12 @@ def _stages(
             outcome.status = "FEASIBLE"
         model.add(expr <= value)
         _hint_from(model, solver)
-    assert last is not None
+    if last is None:  # every level was constant: one solve for the plan itself
+        model.minimize(sm.objective)
+        last = _solver(settings, settings.time_limit, 1.0)
+        if last.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            outcome.status = "INFEASIBLE"
+            return outcome
     val = last.value
     outcome.levels = {
         "cancelled": float(sum(val(e) for e in levels.cancelled)),
@@ -328,9 +333,6 @@ def _stages(
     }
     outcome.model_cost = float(val(sm.objective))
     outcome.entries = read_plan(sm, last)
-    for key in ("cancelled", "moved_day", "moved_theatre", "moved_time"):
-        outcome.proven[key] = outcome.proven.get("disruption", False)
-    outcome.proven.pop("disruption", None)
     return outcome
 
 
