@@ -131,3 +131,11 @@ def test_scenario_errors_on_csv_cases_name_the_row(tmp_path: Path) -> None:
         "w.csv row 3.id: duplicate id 'C1' (first used at cases[0])",
         "w.csv row 2 (id=C2).surgeon: unknown surgeon 'S7'",
     ]
+
+
+def test_horizon_past_the_calendar_is_bad_input(tmp_path: Path) -> None:
+    """A horizon running past year 9999 was valid, then crashed the solve (OverflowError)."""
+    text = "name: x\nhorizon: {start: 9999-12-30, days: 5}\ntheatres: [{id: OR1}]\n"
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(tmp_path, "s.yaml", text))
+    assert info.value.problems == ["horizon.start: the horizon must end before the year 9999"]
