@@ -91,11 +91,14 @@ def _progress_printer(quiet: bool) -> Any:
 
 def cmd_solve(args: argparse.Namespace) -> int:
     """Solve a scenario and write the checked plan."""
+    from orplan.files import check_output_folder
     from orplan.outputs import write_outputs
     from orplan.scenario import load_scenario
     from orplan.solver import SolveSettings, solve
     from orplan.solver.solve import rule_result
 
+    # Before the solve: a bad --out found after minutes of search wastes them.
+    check_output_folder(args.out)
     scenario = load_scenario(args.scenario)
     changed: dict[str, float | bool | None] = {}
     if args.overtime_probability is not None:

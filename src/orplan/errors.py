@@ -31,6 +31,24 @@ class ScenarioError(OrplanError):
         return "\n".join(lines)
 
 
+class OutputPathError(OrplanError):
+    """An output path cannot be written (checked before any work is done).
+
+    Parameters
+    ----------
+    option
+        The command-line option that named the path, e.g. ``--out``.
+    path
+        The path at fault.
+    problem
+        What is wrong with it.
+    """
+
+    def __init__(self, option: str, path: object, problem: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{option} {path}: {problem}")
+
+
 class PlanInvalidError(Exception):
     """The independent checker rejected a plan the solver produced: a bug in orplan.
 

@@ -11,13 +11,12 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orplan.check import CheckContext, CheckReport, check
+from orplan.files import atomic_path
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -244,13 +243,6 @@ def export_plan_xlsx(
     _fill_sheet(book.create_sheet(UNSCHEDULED_SHEET), UNSCHEDULED_COLUMNS, rows)
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".xlsx")
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".xlsx") as tmp:
         book.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path

@@ -142,9 +142,11 @@ def run_fit(args: argparse.Namespace) -> int:
         Unreadable history, missing columns or no usable row.
     """
     from orplan.durations.fit import fit, read_history
+    from orplan.files import check_output_file
 
     if (args.start_col is None) != (args.end_col is None):
         raise ScenarioError(str(args.history), ["give both --start-col and --end-col, or none"])
+    check_output_file(args.out)
     history = read_history(
         args.history,
         procedure=args.procedure_col,

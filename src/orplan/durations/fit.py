@@ -35,6 +35,7 @@ normal with its Lilliefors 5 % critical value ``0.886 / sqrt(n)``, and the log-l
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,6 +48,7 @@ import pandas as pd
 from orplan.durations.lognormal import DEFAULT_SIGMA
 from orplan.durations.model import DurationModel, FitRow, ProcedureModel, SurgeonParams
 from orplan.errors import ScenarioError
+from orplan.files import read_text
 
 __all__ = ["K_MAX", "K_MIN", "fit", "fit_table", "read_history"]
 
@@ -314,11 +316,10 @@ def read_history(
         Unreadable file or missing column.
     """
     path = Path(path)
+    text = read_text(path)  # one-line errors for a missing, empty or non-UTF-8 file
     try:
-        raw = pd.read_csv(path)
-    except FileNotFoundError:
-        raise ScenarioError(str(path), ["file not found"]) from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raw = pd.read_csv(io.StringIO(text))
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ScenarioError(str(path), [f"cannot read CSV ({exc})"]) from None
     needed: Sequence[str] = (
         [procedure, start, end] if start is not None and end is not None else [procedure, minutes]

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orplan.durations.lognormal import mean_sd_from_mu_sigma
 from orplan.errors import ScenarioError
+from orplan.files import read_text
 
 __all__ = ["DurationModel", "FitRow", "LognormalParams", "ProcedureModel"]
 
@@ -258,15 +259,13 @@ class DurationModel(BaseModel):
         """
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ScenarioError(str(path), ["file not found"]) from None
+            data = json.loads(read_text(path))
         except json.JSONDecodeError as exc:
             raise ScenarioError(
                 str(path), [f"JSON syntax error at line {exc.lineno}, column {exc.colno}"]
             ) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError(str(path), [f"cannot read file ({exc})"]) from None
+        except RecursionError:
+            raise ScenarioError(str(path), ["JSON nested too deeply"]) from None
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

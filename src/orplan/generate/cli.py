@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from orplan.errors import OutputPathError
+from orplan.files import check_output_file
 from orplan.generate.build import generate, resolve_profile
 from orplan.generate.profiles import PROFILES, Profile
 from orplan.generate.writer import write_scenario
@@ -106,6 +108,7 @@ def run_generate(args: argparse.Namespace) -> int:
             f"orplan generate: unknown profile {args.profile!r} (known: {known})", file=sys.stderr
         )
         return 2
+    check_outputs(args.out, args.cases_csv)
     try:
         overrides = parse_overrides(PROFILES[args.profile], args.overrides)
         if args.demand_ratio is not None:
@@ -122,6 +125,22 @@ def run_generate(args: argparse.Namespace) -> int:
         f"{len(scenario.theatres)} theatres, {len(scenario.surgeons)} surgeons"
     )
     return 0
+
+
+def check_outputs(out: Path, cases_csv: str | None) -> None:
+    """Check the files ``generate`` will write before generating (nothing is created).
+
+    Raises
+    ------
+    orplan.errors.OrplanError
+        Unknown suffix, or a path that cannot be written.
+    """
+    if out.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise OutputPathError("--out", out, "unknown file type; use .yaml, .yml or .json")
+    check_output_file(out)
+    if cases_csv is not None:
+        # Relative to the scenario's folder, as write_scenario resolves it.
+        check_output_file(out.parent / cases_csv, "--cases-csv")
 
 
 def generation_header(

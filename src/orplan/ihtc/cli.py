@@ -22,6 +22,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from orplan.ihtc.evaluate import Evaluation, evaluate
@@ -101,6 +102,8 @@ def run_solve(args: argparse.Namespace) -> int:
     int
         Exit status (0 feasible solution written, 1 none found, 2 bad input).
     """
+    from orplan.errors import OutputPathError
+    from orplan.files import check_output_file
     from orplan.ihtc.solution import write_solution
     from orplan.ihtc.solve import solve
 
@@ -108,6 +111,11 @@ def run_solve(args: argparse.Namespace) -> int:
         print(
             "orplan ihtc solve: error: --time-limit must be > 0 and --workers >= 1", file=sys.stderr
         )
+        return EXIT_BAD_INPUT
+    try:
+        check_output_file(Path(args.out))
+    except OutputPathError as exc:
+        print(f"orplan ihtc solve: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         instance = load_instance(args.instance)

@@ -19,6 +19,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from orplan.errors import ScenarioError
+from orplan.files import read_text
+
 __all__ = [
     "WEIGHT_KEYS",
     "AgeGroupIndex",
@@ -638,11 +641,10 @@ def load_instance(path: str | Path) -> Instance:
     """
     source = str(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except OSError as exc:
-        raise InstanceFormatError(source, "", f"cannot read file: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(read_text(Path(path)))
+    except ScenarioError as exc:  # missing, a folder, empty, not UTF-8: one line already
+        raise InstanceFormatError(source, "", "; ".join(exc.problems)) from None
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise InstanceFormatError(source, "", f"invalid JSON: {exc}") from None
     return parse_instance(data, source)
 

@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from orplan.errors import ScenarioError
+from orplan.files import read_text
 from orplan.ihtc.instance import Instance
 
 __all__ = [
@@ -251,11 +253,10 @@ def load_solution(path: str | Path) -> Solution:
     """
     source = str(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except OSError as exc:
-        raise SolutionFormatError(source, "", f"cannot read file: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(read_text(Path(path)))
+    except ScenarioError as exc:  # missing, a folder, empty, not UTF-8: one line already
+        raise SolutionFormatError(source, "", "; ".join(exc.problems)) from None
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise SolutionFormatError(source, "", f"invalid JSON: {exc}") from None
     return parse_solution(data, source)
 

@@ -8,29 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from orplan.errors import ScenarioError
+from orplan.files import atomic_write_text, read_text
 from orplan.plan.model import Plan
 from orplan.scenario.io import validation_problems
 from orplan.scenario.model import Scenario
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, text)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -86,15 +77,15 @@ def load_plan(path: str | Path) -> Plan:
     """Read ``plan.json``; errors name the file and field."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(str(path), ["file not found"]) from None
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             str(path), [f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}"]
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(str(path), [f"cannot read file ({exc})"]) from None
+    except RecursionError:
+        raise ScenarioError(str(path), ["JSON nested too deeply"]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(str(path), ["top level must be a mapping of plan fields"])
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:

@@ -40,19 +40,23 @@ def run_report(args: argparse.Namespace) -> int:
     """
     from orplan.check import check
     from orplan.errors import ScenarioError
+    from orplan.files import check_output_file
     from orplan.plan.io import load_plan, scenario_as_planned
     from orplan.report.html import write_report
     from orplan.scenario import load_scenario
 
     if args.near_days < 0:
         raise ScenarioError("--near-days", ["must be zero or more"])
+    out = Path(args.out)
+    if out.is_dir():
+        out = out / "report.html"
+    check_output_file(out)
+    if args.xlsx is not None:
+        check_output_file(Path(args.xlsx), "--xlsx")
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
     scenario = scenario_as_planned(scenario, plan)
     report = check(scenario, plan)
-    out = Path(args.out)
-    if out.is_dir():
-        out = out / "report.html"
     paths = [write_report(scenario, plan, out, report, near_days=args.near_days)]
     if args.xlsx is not None:
         from orplan.excel import export_plan_xlsx

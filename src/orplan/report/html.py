@@ -17,8 +17,6 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from orplan.check import CheckContext, CheckReport, check
 from orplan.check.context import Placed
+from orplan.files import atomic_write_text
 from orplan.report.costs import TERM_LABELS, cost_by_session, cost_by_term, cost_table, term_label
 from orplan.report.style import CSS, SCRIPT
 from orplan.report.timeline import Band, Bar, Row, hhmm, svg_defs, timeline_svg
@@ -1103,13 +1102,5 @@ def write_report(
     """
     path = Path(path)
     text = render_report(scenario, plan, check_report, near_days=near_days)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, text)
     return path

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 _CLOCK_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::00)?$")
+_CLOCK_SHAPE_RE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 
 
 def parse_clock(value: Any) -> int:
@@ -36,6 +37,9 @@ def parse_clock(value: Any) -> int:
         match = _CLOCK_RE.match(text)
         if match:
             return int(match.group(1)) * 60 + int(match.group(2))
+        if _CLOCK_SHAPE_RE.match(text):
+            # Shaped like a time but past 24:00 or :59 (an unquoted 25:00 in YAML).
+            raise ValueError(f"{text} is not a time of day (00:00 to 24:00)")
     raise ValueError(f"expected a clock time 'HH:MM', got {value!r}")
 
 

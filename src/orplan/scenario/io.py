@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from orplan.errors import ScenarioError
+from orplan.files import read_bytes, read_text
 from orplan.scenario.model import Case, Scenario
 
 #: Case fields that hold lists; in CSV cells they are separated by ';'.
@@ -49,17 +52,32 @@ def format_location(loc: tuple[int | str, ...], data: Any = None) -> str:
             else:
                 node = None
             parts.append(text)
+        elif item == "[key]":
+            continue  # a mapping key at fault: the key itself is already in the path
         else:
             parts.append(("." if parts else "") + str(item))
             node = node.get(item) if isinstance(node, dict) else None
     return "".join(parts)
 
 
+#: pydantic error types for text that does not parse as a date.
+_DATE_ERRORS = frozenset(
+    {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
+)
+
+
+def _message(err: Any) -> str:
+    """pydantic's message, in the file's terms where pydantic's own would puzzle."""
+    if err["type"] in _DATE_ERRORS and isinstance(err.get("input"), str):
+        return f"{err['input']} is not a calendar date (write YYYY-MM-DD, e.g. 2027-03-01)"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
 def validation_problems(error: ValidationError, data: Any = None) -> list[str]:
     """One readable line per pydantic error."""
     problems: list[str] = []
     for err in error.errors():
-        message = err["msg"].removeprefix("Value error, ")
+        message = _message(err)
         loc = format_location(tuple(err["loc"]), data)
         if not loc:
             # Cross-reference errors already start with their field path; split joined ones.
@@ -74,21 +92,58 @@ def validation_problems(error: ValidationError, data: Any = None) -> list[str]:
     return problems
 
 
+class _ScenarioLoader(yaml.SafeLoader):
+    """Safe YAML loader that leaves dates and ``HH:MM`` times to the scenario model.
+
+    YAML 1.1 builds dates itself and raises a bare ``ValueError`` for an impossible one
+    (``2027-02-30``), which no field path can be given to; it also reads an unquoted
+    ``15:30`` as the base-60 number 930. Here such scalars stay text, so pydantic validates
+    them with the field's path, as it does for JSON.
+    """
+
+
+def _timestamp_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+def _number(base: Any) -> Any:
+    def construct(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        if ":" in str(node.value):
+            return str(loader.construct_scalar(node))  # base-60: a clock time, kept as text
+        return base(loader, node)
+
+    return construct
+
+
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_text)
+_ScenarioLoader.add_constructor(
+    "tag:yaml.org,2002:int", _number(yaml.SafeLoader.construct_yaml_int)
+)
+_ScenarioLoader.add_constructor(
+    "tag:yaml.org,2002:float", _number(yaml.SafeLoader.construct_yaml_float)
+)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely, with dates and clock times left as text (see ``_ScenarioLoader``).
+
+    Raises
+    ------
+    yaml.YAMLError
+        Syntax errors.
+    """
+    # yaml.load is safe here: the loader is a SafeLoader subclass.
+    return yaml.load(text, Loader=_ScenarioLoader)
+
+
 def _read_mapping(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(str(path), ["file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(str(path), [f"cannot read file ({exc})"]) from None
     suffix = path.suffix.lower()
+    if suffix not in (".json", ".yaml", ".yml"):
+        # Checked first: a .csv given as the scenario should not get a JSON syntax error.
+        raise ScenarioError(str(path), ["unknown file type; use .yaml, .yml or .json"])
+    text = read_text(path)
     try:
-        if suffix == ".json":
-            data = json.loads(text)
-        elif suffix in (".yaml", ".yml"):
-            data = yaml.safe_load(text)
-        else:
-            raise ScenarioError(str(path), ["unknown file type; use .yaml, .yml or .json"])
+        data = json.loads(text) if suffix == ".json" else load_yaml(text)
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             str(path), [f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}"]
@@ -98,6 +153,9 @@ def _read_mapping(path: Path) -> dict[str, Any]:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ScenarioError(str(path), [f"YAML syntax error{where}: {problem}"]) from None
+    except (ValueError, RecursionError) as exc:
+        # A constructor's error (e.g. a bad !!binary) or nesting too deep for the parser.
+        raise ScenarioError(str(path), [f"cannot read file ({exc})"]) from None
     if not isinstance(data, dict):
         raise ScenarioError(str(path), ["top level must be a mapping of scenario fields"])
     return data
@@ -112,39 +170,46 @@ def _clean_cell(value: Any) -> Any:
     return value
 
 
-def _rows_from_csv(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+#: A table as read: its header, and each row with its number as a spreadsheet shows it.
+_Table = tuple[list[str], list[tuple[int, dict[str, Any]]]]
+
+
+def _rows_from_csv(path: Path) -> _Table:
+    text = read_text(path, missing="waiting-list file not found")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            rows = [
-                {k.strip(): _clean_cell(v) for k, v in row.items() if k is not None}
-                for row in reader
-            ]
-    except FileNotFoundError:
-        raise ScenarioError(str(path), ["waiting-list file not found"]) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ScenarioError(str(path), [f"cannot read CSV ({exc})"]) from None
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        rows = []
+        for row in reader:
+            # line_num is the line the row ends on: the spreadsheet row of a one-line row.
+            cells = {k.strip(): _clean_cell(v) for k, v in row.items() if k is not None}
+            rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise ScenarioError(str(path), [f"line {reader.line_num}: not valid CSV ({exc})"]) from None
     return header, rows
 
 
-def _rows_from_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+def _rows_from_xlsx(path: Path) -> _Table:
+    import zipfile
+
     import openpyxl
 
+    data = read_bytes(path, missing="waiting-list file not found")
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise ScenarioError(str(path), ["waiting-list file not found"]) from None
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            values = list(book.worksheets[0].iter_rows(values_only=True))
+        finally:
+            book.close()
+    except zipfile.BadZipFile:
+        raise ScenarioError(str(path), ["not an Excel workbook (.xlsx is a zip file)"]) from None
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise ScenarioError(str(path), [f"cannot read XLSX ({exc})"]) from None
-    sheet = book.worksheets[0]
-    values = list(sheet.iter_rows(values_only=True))
-    book.close()
     if not values:
         return [], []
     header = [str(h).strip() if h is not None else "" for h in values[0]]
     rows = []
-    for raw in values[1:]:
+    for number, raw in enumerate(values[1:], start=2):  # row 1 is the header, as Excel shows
         if all(v is None for v in raw):
             continue
         row = {h: _clean_cell(v) for h, v in zip(header, raw, strict=False) if h}
@@ -152,12 +217,33 @@ def _rows_from_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
             # Excel gives datetimes for date cells; the model wants dates.
             if hasattr(value, "date") and callable(value.date):
                 row[key] = value.date()
-        rows.append(row)
+        rows.append((number, row))
     return header, rows
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    missing = [c for c in _REQUIRED_COLUMNS if c not in header]
+    if missing:
+        for sep, name in ((";", "';'"), ("\t", "tab")):
+            if any(sep in h for h in header):
+                raise ScenarioError(
+                    str(path),
+                    [
+                        f"the columns look {name}-separated; orplan reads comma-separated CSV "
+                        "(save the file with ',' as the separator)"
+                    ],
+                )
+        raise ScenarioError(str(path), [f"missing column(s): {', '.join(missing)}"])
+    unknown = [c for c in header if c and c not in Case.model_fields]
+    if unknown:
+        raise ScenarioError(str(path), [f"unknown column(s): {', '.join(unknown)}"])
 
 
 def read_cases_table(path: Path) -> list[Case]:
     """Read a waiting list (CSV or XLSX) into cases, reporting errors by row and column.
+
+    Rows are numbered as a spreadsheet shows them: the header is row 1, the first case
+    row 2 (a blank line still counts as a row).
 
     Parameters
     ----------
@@ -168,6 +254,11 @@ def read_cases_table(path: Path) -> list[Case]:
     -------
     list of Case
     """
+    return [case for _, case in _read_table(path)]
+
+
+def _read_table(path: Path) -> list[tuple[int, Case]]:
+    """The cases of a waiting list, each with its spreadsheet row number."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         header, rows = _rows_from_csv(path)
@@ -175,28 +266,30 @@ def read_cases_table(path: Path) -> list[Case]:
         header, rows = _rows_from_xlsx(path)
     else:
         raise ScenarioError(str(path), ["waiting list must be a .csv or .xlsx file"])
-    missing = [c for c in _REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise ScenarioError(str(path), [f"missing column(s): {', '.join(missing)}"])
-    unknown = [c for c in header if c and c not in Case.model_fields]
-    if unknown:
-        raise ScenarioError(str(path), [f"unknown column(s): {', '.join(unknown)}"])
-    cases: list[Case] = []
+    _check_header(path, header)
+    cases: list[tuple[int, Case]] = []
     problems: list[str] = []
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
+    first_row: dict[Any, int] = {}
+    for number, row in rows:
         record = {k: v for k, v in row.items() if v is not None}
         for name in _LIST_FIELDS:
             if isinstance(record.get(name), str):
                 record[name] = [p.strip() for p in record[name].split(";") if p.strip()]
+        case_id = record.get("id")
+        if case_id in first_row:
+            # Named here, by row: the scenario check would only see cases[k] of the YAML.
+            problems.append(
+                f"row {number}: id: duplicate id {case_id!r} (first at row {first_row[case_id]})"
+            )
+        elif case_id is not None:
+            first_row[case_id] = number
         try:
-            cases.append(Case.model_validate(record))
+            cases.append((number, Case.model_validate(record)))
         except ValidationError as exc:
             for err in exc.errors():
                 field = ".".join(str(p) for p in err["loc"]) or "row"
                 label = f"row {number}" + (f" (id={record['id']})" if "id" in record else "")
-                problems.append(
-                    f"{label}, column {field}: {err['msg'].removeprefix('Value error, ')}"
-                )
+                problems.append(f"{label}, column {field}: {_message(err)}")
     if problems:
         raise ScenarioError(str(path), problems)
     return cases
@@ -222,19 +315,30 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     data = _read_mapping(path)
     cases_file = data.get("cases_file")
+    table_rows: list[int] = []
+    listed: list[Any] = []
     if cases_file is not None:
-        if not isinstance(cases_file, str):
+        if not isinstance(cases_file, str) or not cases_file.strip():
             raise ScenarioError(str(path), ["cases_file: must be a file name"])
-        table = path.parent / cases_file
-        extra = read_cases_table(table)
+        extra = _read_table(path.parent / cases_file)
         listed = data.get("cases") or []
         if not isinstance(listed, list):
             raise ScenarioError(str(path), ["cases: must be a list"])
-        data = {**data, "cases": [*listed, *(c.model_dump() for c in extra)]}
+        table_rows = [number for number, _ in extra]
+        data = {**data, "cases": [*listed, *(c.model_dump() for _, c in extra)]}
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(str(path), validation_problems(exc, data)) from None
+        problems = validation_problems(exc, data)
+    if table_rows:
+
+        def by_row(match: re.Match[str]) -> str:
+            index = int(match.group(1)) - len(listed)
+            return f"{cases_file} row {table_rows[index]}" if index >= 0 else match.group(0)
+
+        # Cases from the waiting list are named by their row there, not by cases[k].
+        problems = [re.sub(r"cases\[(\d+)\]", by_row, p) for p in problems]
+    raise ScenarioError(str(path), problems)
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:

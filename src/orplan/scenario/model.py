@@ -58,6 +58,14 @@ class Horizon(_Strict):
     start: dt.date = Field(description="First date of the planning horizon (ISO date).")
     days: int = Field(ge=1, le=366, description="Number of calendar days in the horizon.")
 
+    @model_validator(mode="after")
+    def _inside_the_calendar(self) -> Horizon:
+        # Python's dates stop at 9999-12-31, and reports and rules look past the end:
+        # leave them the year 9999 (compared by difference, as the end may not exist).
+        if (dt.date(9999, 1, 1) - self.start).days < self.days:
+            raise ValueError("start: the horizon must end before the year 9999")
+        return self
+
     @property
     def end(self) -> dt.date:
         """Last date inside the horizon."""

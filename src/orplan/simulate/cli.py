@@ -187,11 +187,14 @@ def run_simulate(args: argparse.Namespace) -> int:
         An unreadable scenario, plan or model file, or a plan that does not fit the scenario.
     """
     from orplan.durations.model import DurationModel
+    from orplan.files import check_output_file
     from orplan.plan.io import load_plan
     from orplan.scenario import load_scenario
     from orplan.simulate.engine import simulate
     from orplan.simulate.plot import plot_simulation
 
+    if args.plot is not None:
+        check_output_file(args.plot, "--plot")
     scenario = load_scenario(args.scenario)
     plans = [(path, load_plan(path)) for path in args.plans]
     model = DurationModel.load(args.model) if args.model is not None else None
