@@ -145,7 +145,7 @@ def test_out_is_a_file_exit_2_before_any_work(files: dict[str, Path]) -> None:
     blocker = files["dir"] / "bad-out"
     blocker.write_text("not a folder", encoding="utf-8")
     code, err, _ = _bad(files, "--now", "2027-03-01T09:50")
-    assert code == 2 and "--out: exists and is not a folder" in err
+    assert code == 2 and "is a file; name a folder for the outputs" in err
     assert blocker.read_text(encoding="utf-8") == "not a folder"
 
 

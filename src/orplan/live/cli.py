@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from orplan.errors import ScenarioError
+from orplan.files import check_output_folder
 
 EXAMPLES = """examples:
   orplan replan scenarios/demo.yaml out/demo/plan.json events.yaml --now 2027-03-01T10:20 \\
@@ -34,22 +35,13 @@ def _now(text: str) -> dt.datetime:
     return value.replace(second=0, microsecond=0)
 
 
-def _writable_folder(out: Path) -> None:
-    """Refuse an --out that cannot become a folder, before any work is done."""
-    if out.exists() and not out.is_dir():
-        raise ScenarioError(str(out), ["--out: exists and is not a folder"])
-    parent = next((p for p in (out, *out.parents) if p.exists()), None)
-    if parent is not None and not parent.is_dir():
-        raise ScenarioError(str(out), [f"--out: {parent} is not a folder"])
-
-
 def cmd_replan(args: argparse.Namespace) -> int:
     """Re-plan a published plan after the events of the day."""
     from orplan.live import ReplanSettings, load_events, replan
     from orplan.plan.io import load_plan
     from orplan.scenario import load_scenario
 
-    _writable_folder(args.out)
+    check_output_folder(args.out)
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
     events = load_events(args.events)
