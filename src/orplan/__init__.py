@@ -15,17 +15,34 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING, Any
 
-# ``check`` and ``generate`` are both a subpackage and a function; importing the functions
-# here, after their subpackages, makes ``orplan.check(...)`` always the function.
-from orplan.check import CheckReport, check
+from orplan._lazy import lazy_package
 from orplan.errors import OrplanError, PlanInvalidError, ScenarioError
-from orplan.generate import generate
-from orplan.plan.io import load_plan, save_plan
-from orplan.plan.model import CaseAssignment, Plan
-from orplan.scenario import Scenario, load_scenario, save_scenario
 
 if TYPE_CHECKING:
+    from orplan.check import CheckReport, check
+    from orplan.generate import generate
+    from orplan.plan.io import load_plan, save_plan
+    from orplan.plan.model import CaseAssignment, Plan
+    from orplan.scenario import Scenario, load_scenario, save_scenario
     from orplan.solver.solve import Result, SolveSettings
+
+# Imported on first use (orplan._lazy): ``orplan --help`` needs none of them. ``check`` and
+# ``generate`` are both a subpackage and a function; ``orplan.check(...)`` is the function.
+lazy_package(
+    __name__,
+    {
+        "CheckReport": "orplan.check",
+        "check": "orplan.check",
+        "generate": "orplan.generate",
+        "load_plan": "orplan.plan.io",
+        "save_plan": "orplan.plan.io",
+        "CaseAssignment": "orplan.plan.model",
+        "Plan": "orplan.plan.model",
+        "Scenario": "orplan.scenario",
+        "load_scenario": "orplan.scenario",
+        "save_scenario": "orplan.scenario",
+    },
+)
 
 
 def solve(

@@ -118,8 +118,8 @@ def test_generate_outputs_checked_before_generating(
     def no_generate(*args: object, **kwargs: object) -> None:
         raise AssertionError("generated before checking the outputs")
 
-    # orplan.generate's own generate() hides the cli module from a dotted path.
-    monkeypatch.setattr(importlib.import_module("orplan.generate.cli"), "generate", no_generate)
+    # The command imports generate() from orplan.generate.build when it runs.
+    monkeypatch.setattr(importlib.import_module("orplan.generate.build"), "generate", no_generate)
     argv = [x.format(file=a_file, tmp=tmp_path) for x in extra]
     code, err = run(["generate", "demo", *argv], capsys)
     assert code == 2 and message.format(file=a_file, tmp=tmp_path) in err

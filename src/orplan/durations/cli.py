@@ -12,10 +12,12 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from orplan.durations.model import DurationModel
 from orplan.errors import ScenarioError
+
+if TYPE_CHECKING:  # imported where used: the fitting needs pandas, slow to load
+    from orplan.durations.model import DurationModel
 
 __all__ = ["add_durations_parser", "format_fit", "main", "run_fit"]
 

@@ -6,8 +6,24 @@ values and their sources are in :mod:`orplan.generate.calibration` and
 ``scenarios/README.md``.
 """
 
-from orplan.generate.build import generate
-from orplan.generate.profiles import PROFILES, Profile, SitePlan, get_profile
+from typing import TYPE_CHECKING
+
+from orplan._lazy import lazy_package
+
+if TYPE_CHECKING:
+    from orplan.generate.build import generate
+    from orplan.generate.profiles import PROFILES, Profile, SitePlan, get_profile
+
+lazy_package(
+    __name__,
+    {
+        "generate": "orplan.generate.build",
+        "PROFILES": "orplan.generate.profiles",
+        "Profile": "orplan.generate.profiles",
+        "SitePlan": "orplan.generate.profiles",
+        "get_profile": "orplan.generate.profiles",
+    },
+)
 
 __all__ = [
     "PROFILES",

@@ -16,9 +16,7 @@ from typing import Any
 
 from orplan.errors import OutputPathError
 from orplan.files import check_output_file
-from orplan.generate.build import generate, resolve_profile
 from orplan.generate.profiles import PROFILES, Profile
-from orplan.generate.writer import write_scenario
 
 
 def add_generate_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -102,6 +100,10 @@ def parse_overrides(profile: Profile, items: list[str]) -> dict[str, Any]:
 
 def run_generate(args: argparse.Namespace) -> int:
     """Run the ``generate`` command; return the exit code."""
+    # Imported here: building a scenario needs numpy, which ``orplan --help`` should not load.
+    from orplan.generate.build import generate, resolve_profile
+    from orplan.generate.writer import write_scenario
+
     if args.profile not in PROFILES:
         known = ", ".join(sorted(PROFILES))
         print(

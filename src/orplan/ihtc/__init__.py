@@ -19,26 +19,58 @@ surgery part onto orplan's scenario model is
 :func:`orplan.ihtc.scenario_map.to_scenario`.
 """
 
-from orplan.ihtc.evaluate import (
-    HARD_RULES,
-    SOFT_RULES,
-    CostComponent,
-    Evaluation,
-    Violation,
-    evaluate,
-)
-from orplan.ihtc.instance import Instance, InstanceFormatError, load_instance, parse_instance
-from orplan.ihtc.solution import (
-    NurseRoster,
-    PatientDecision,
-    ShiftAssignment,
-    Solution,
-    SolutionArrays,
-    SolutionFormatError,
-    encode_solution,
-    load_solution,
-    parse_solution,
-    write_solution,
+from typing import TYPE_CHECKING
+
+from orplan._lazy import lazy_package
+
+if TYPE_CHECKING:
+    from orplan.ihtc.evaluate import (
+        HARD_RULES,
+        SOFT_RULES,
+        CostComponent,
+        Evaluation,
+        Violation,
+        evaluate,
+    )
+    from orplan.ihtc.instance import Instance, InstanceFormatError, load_instance, parse_instance
+    from orplan.ihtc.solution import (
+        NurseRoster,
+        PatientDecision,
+        ShiftAssignment,
+        Solution,
+        SolutionArrays,
+        SolutionFormatError,
+        encode_solution,
+        load_solution,
+        parse_solution,
+        write_solution,
+    )
+
+# Imported on first use; ``evaluate`` is both this function and a submodule.
+lazy_package(
+    __name__,
+    {
+        "HARD_RULES": "orplan.ihtc.evaluate",
+        "SOFT_RULES": "orplan.ihtc.evaluate",
+        "CostComponent": "orplan.ihtc.evaluate",
+        "Evaluation": "orplan.ihtc.evaluate",
+        "Violation": "orplan.ihtc.evaluate",
+        "evaluate": "orplan.ihtc.evaluate",
+        "Instance": "orplan.ihtc.instance",
+        "InstanceFormatError": "orplan.ihtc.instance",
+        "load_instance": "orplan.ihtc.instance",
+        "parse_instance": "orplan.ihtc.instance",
+        "NurseRoster": "orplan.ihtc.solution",
+        "PatientDecision": "orplan.ihtc.solution",
+        "ShiftAssignment": "orplan.ihtc.solution",
+        "Solution": "orplan.ihtc.solution",
+        "SolutionArrays": "orplan.ihtc.solution",
+        "SolutionFormatError": "orplan.ihtc.solution",
+        "encode_solution": "orplan.ihtc.solution",
+        "load_solution": "orplan.ihtc.solution",
+        "parse_solution": "orplan.ihtc.solution",
+        "write_solution": "orplan.ihtc.solution",
+    },
 )
 
 __all__ = [

@@ -23,11 +23,10 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from orplan.ihtc.evaluate import Evaluation, evaluate
-from orplan.ihtc.instance import InstanceFormatError, load_instance
-from orplan.ihtc.solution import SolutionFormatError, load_solution
+if TYPE_CHECKING:  # imported where used: numpy and numba are slow to load
+    from orplan.ihtc.evaluate import Evaluation
 
 __all__ = ["add_ihtc_parser", "format_evaluation", "main", "run_cost", "run_solve"]
 
@@ -104,6 +103,7 @@ def run_solve(args: argparse.Namespace) -> int:
     """
     from orplan.errors import OutputPathError
     from orplan.files import check_output_file
+    from orplan.ihtc.instance import InstanceFormatError, load_instance
     from orplan.ihtc.solution import write_solution
     from orplan.ihtc.solve import solve
 
@@ -167,6 +167,10 @@ def run_cost(args: argparse.Namespace) -> int:
     int
         Exit status (0 feasible, 1 violations, 2 bad input).
     """
+    from orplan.ihtc.evaluate import evaluate
+    from orplan.ihtc.instance import InstanceFormatError, load_instance
+    from orplan.ihtc.solution import SolutionFormatError, load_solution
+
     try:
         instance = load_instance(args.instance)
         solution = load_solution(args.solution)

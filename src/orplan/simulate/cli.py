@@ -12,10 +12,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orplan.errors import ScenarioError
-from orplan.simulate.result import Sequencing, SimulationResult
+
+if TYPE_CHECKING:  # imported where used: numpy and pandas are slow to load
+    from orplan.simulate.result import Sequencing, SimulationResult
 
 __all__ = ["ROWS", "add_simulate_parser", "format_table", "main", "plan_labels", "run_simulate"]
 
