@@ -1,15 +1,60 @@
-"""Builders of small scenarios for rule tests, and paths to test data."""
+"""Shared test helpers: builders of small scenarios, the tiny scenario, solver settings.
+
+One module for what several test packages need, so no test imports from another test
+module: paths to test data, scenario dicts to edit, lookups into them, and the settings
+solver tests run with.
+"""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from orplan.scenario import Scenario, scenario_from_dict
+import yaml
+
+from orplan.check import CheckReport
+from orplan.plan.model import CaseAssignment
+from orplan.scenario import Scenario, load_scenario, scenario_from_dict
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
+TINY = DATA / "tiny.yaml"
+
+#: Solver settings for tests: one worker and a limit in CP-SAT's deterministic time, so a run
+#: repeats exactly and its outcome (a proof of optimality included) does not depend on the
+#: machine's speed or load. The wall-clock limit is only a backstop far above what any test
+#: scenario needs; pytest-timeout stops a hung test long before it matters.
+DETERMINISTIC: dict[str, Any] = {"workers": 1, "deterministic_time": 20.0, "time_limit": 600.0}
+
+#: Plan entries of a check test, keyed by a label (usually the case id).
+Entries = dict[str, CaseAssignment]
+#: Check entries against the scenario under test.
+Run = Callable[[Entries], CheckReport]
+#: Make a scheduled entry: ``at(case, session, "HH:MM", surgeon, **overrides)``.
+At = Callable[..., CaseAssignment]
+
+
+def tiny_data() -> dict[str, Any]:
+    """tests/data/tiny.yaml as a fresh, mutable dict (2 theatres, 2 days, 6 cases)."""
+    data: dict[str, Any] = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    return data
+
+
+def tiny_scenario() -> Scenario:
+    """tests/data/tiny.yaml as a scenario (a new object on every call)."""
+    return load_scenario(TINY)
+
+
+def case_in(data: dict[str, Any], case_id: str) -> dict[str, Any]:
+    """The case ``case_id`` in a scenario dict (to edit it in place)."""
+    return next(c for c in data["cases"] if c["id"] == case_id)
+
+
+def surgeon_in(data: dict[str, Any], surgeon_id: str) -> dict[str, Any]:
+    """The surgeon ``surgeon_id`` in a scenario dict (to edit it in place)."""
+    return next(s for s in data["surgeons"] if s["id"] == surgeon_id)
 
 
 def base_dict() -> dict[str, Any]:

@@ -13,7 +13,7 @@ from orplan.baselines.mip import build_mip
 from orplan.check import check
 from orplan.scenario import Scenario, scenario_from_dict
 from tests.baselines.conftest import needs_highs
-from tests.baselines.strategies import clinical_scenarios
+from tests.strategies import clinical_scenarios
 
 pytestmark = needs_highs
 

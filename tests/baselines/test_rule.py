@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from orplan.baselines import rule_plan, solve_rule
 from orplan.check import check
 from orplan.scenario import Scenario, scenario_from_dict
-from tests.baselines.strategies import clinical_scenarios
+from tests.strategies import clinical_scenarios
 from tests.builders import case, make
 
 

@@ -12,7 +12,7 @@ from orplan import solve
 from orplan.check import check
 from orplan.scenario import Scenario, scenario_from_dict
 from orplan.simulate import simulate
-from tests.baselines.strategies import clinical_scenarios
+from tests.strategies import clinical_scenarios
 from tests.builders import case, make
 
 
