@@ -170,13 +170,15 @@ def _sometimes(draw: st.DrawFn, one_in: int = 6) -> bool:
 
 
 @st.composite
-def tiny_scenarios(draw: st.DrawFn, robust: bool = False) -> dict[str, Any]:
+def tiny_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     """A scenario dict small enough for the brute-force oracle (``tests/oracle.py``).
 
-    One or two theatres with one or two short sessions in all (45-150 min, up to 30 min of
-    overtime) on a 10- or 15-minute grid, one or two surgeons, and one to three cases of
+    One or two theatres with one or two short sessions in all (60-180 min, up to 30 min of
+    overtime) on a 10- or 15-minute grid, one or two surgeons, and one to four cases of
     10-90 min that may need equipment, PACU, ICU or ward beds, a team, or carry sequencing
-    flags; about a third are mandatory, so some scenarios have no valid plan.
+    flags; about a quarter are mandatory, so some scenarios have no valid plan. Each
+    restriction (a specialty, missing capability, surgeon hours, a release date) is drawn
+    only now and then, so that most cases have several places to go and interact.
     """
     days = draw(st.integers(1, 2))
     theatres = [
@@ -213,8 +215,11 @@ def tiny_scenarios(draw: st.DrawFn, robust: bool = False) -> dict[str, Any]:
         }
         if _sometimes(draw):
             entry["available"] = [
-                {"date": _day(d), "start": draw(st.sampled_from([420, 525])),
-                 "end": draw(st.sampled_from([600, 720]))}
+                {
+                    "date": _day(d),
+                    "start": draw(st.sampled_from([420, 525])),
+                    "end": draw(st.sampled_from([600, 720])),
+                }
                 for d in range(days)
                 if draw(st.integers(0, 3)) > 0
             ]
@@ -273,14 +278,11 @@ def tiny_scenarios(draw: st.DrawFn, robust: bool = False) -> dict[str, Any]:
         if _sometimes(draw, 3):
             case["release"] = _day(draw(st.integers(-2, days - 1)))
         if draw(st.booleans()):
-            low = 0 if "release" not in case else (dt.date.fromisoformat(case["release"]) - START).days
+            low = 0
+            if "release" in case:
+                low = (dt.date.fromisoformat(case["release"]) - START).days
             case["due"] = _day(draw(st.integers(max(low, -1), days)))
-        if robust:
-            case["duration_sd"] = draw(st.integers(0, 30))
         cases.append(case)
-    rules: dict[str, Any] = {"deadlines_hard": draw(st.booleans())}
-    if robust:
-        rules["overtime_probability"] = draw(st.sampled_from([0.1, 0.3]))
     return {
         "name": "tiny-random",
         "horizon": {"start": START.isoformat(), "days": days},
@@ -294,5 +296,5 @@ def tiny_scenarios(draw: st.DrawFn, robust: bool = False) -> dict[str, Any]:
         "recovery": recovery,
         "beds": beds,
         "staff": staff,
-        "rules": rules,
+        "rules": {"deadlines_hard": draw(st.booleans())},
     }

@@ -12,8 +12,8 @@ from orplan import solve
 from orplan.check import check
 from orplan.scenario import Scenario, scenario_from_dict
 from orplan.simulate import simulate
-from tests.strategies import clinical_scenarios
 from tests.builders import case, make
+from tests.strategies import clinical_scenarios
 
 
 def _session_of(n: int, alpha: float | None, sd: float = 20.0, overtime: int = 0) -> Scenario:
