@@ -14,9 +14,10 @@ from typing import Any
 
 import yaml
 
-from orplan.check import CheckReport
+from orplan.check import CheckReport, check
 from orplan.plan.model import CaseAssignment
 from orplan.scenario import Scenario, load_scenario, scenario_from_dict
+from orplan.solver.settings import Result
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
@@ -26,7 +27,11 @@ TINY = DATA / "tiny.yaml"
 #: repeats exactly and its outcome (a proof of optimality included) does not depend on the
 #: machine's speed or load. The wall-clock limit is only a backstop far above what any test
 #: scenario needs; pytest-timeout stops a hung test long before it matters.
-DETERMINISTIC: dict[str, Any] = {"workers": 1, "deterministic_time": 20.0, "time_limit": 600.0}
+DETERMINISTIC: dict[str, Any] = {"workers": 1, "deterministic_time": 10.0, "time_limit": 600.0}
+
+#: The same for property tests that only assert what holds for any feasible plan: a short
+#: deterministic budget, since a proof of optimality is not needed.
+SHORT: dict[str, Any] = {"workers": 1, "deterministic_time": 2.0, "time_limit": 600.0}
 
 #: Plan entries of a check test, keyed by a label (usually the case id).
 Entries = dict[str, CaseAssignment]
@@ -34,6 +39,37 @@ Entries = dict[str, CaseAssignment]
 Run = Callable[[Entries], CheckReport]
 #: Make a scheduled entry: ``at(case, session, "HH:MM", surgeon, **overrides)``.
 At = Callable[..., CaseAssignment]
+
+
+def checked_plan(scenario: Scenario, result: Result) -> CheckReport:
+    """Check a solved plan independently and hold the model's own objective to the checker.
+
+    The checker's cost is what orplan reports (``result.objective``). The CP-SAT model's
+    value of its objective (``result.model_objective``) must equal it when the solver
+    proved optimality, and may only over-state it otherwise (helper variables such as
+    overtime or idle minutes may sit above their true values before optimality).
+
+    Parameters
+    ----------
+    scenario
+        The scenario solved.
+    result
+        The solver's result; it must hold a plan.
+
+    Returns
+    -------
+    CheckReport
+        The checker's report on the plan (asserted valid).
+    """
+    assert result.plan is not None, (result.status, result.explanation)
+    report = check(scenario, result.plan)
+    assert report.ok, report.summary()
+    assert result.objective == report.cost.total
+    if result.status == "OPTIMAL":
+        assert result.model_objective == report.cost.total
+    elif result.model_objective is not None:
+        assert report.cost.total <= result.model_objective
+    return report
 
 
 def tiny_data() -> dict[str, Any]:
