@@ -22,6 +22,8 @@ from orplan.solver.settings import Result
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
 TINY = DATA / "tiny.yaml"
+#: The shipped synthetic surgery history (``python -m orplan.durations.synth --seed 1``).
+HISTORY = REPO / "data" / "history" / "synthetic-history.csv"
 
 #: Solver settings for tests: one worker and a limit in CP-SAT's deterministic time, so a run
 #: repeats exactly and its outcome (a proof of optimality included) does not depend on the
@@ -70,6 +72,20 @@ def checked_plan(scenario: Scenario, result: Result) -> CheckReport:
     elif result.model_objective is not None:
         assert report.cost.total <= result.model_objective
     return report
+
+
+def idle_floor(scenario: Scenario) -> int:
+    """The idle cost left when every case is scheduled: a lower bound of every plan's cost.
+
+    Idle minutes are ``Σ_s max(0, close − open − load(s))`` (docs/rules.md), at least the
+    open minutes less the minutes and turnovers of the scheduled cases, so at least the open
+    minutes less those of *all* cases; every other cost term is ≥ 0. A plan that schedules
+    every case with no other cost (tiny.yaml's optimal plan) attains it, which makes it the
+    optimum.
+    """
+    open_minutes = sum(s.close - s.open for s in scenario.sessions)
+    load = sum(c.duration + scenario.turnover_of(c) for c in scenario.cases)
+    return scenario.weights.idle_minute * max(0, open_minutes - load)
 
 
 def tiny_data() -> dict[str, Any]:

@@ -19,7 +19,7 @@ def tiny() -> Scenario:
 
 @pytest.fixture(scope="module")
 def optimal(tiny: Scenario) -> Plan:
-    """All six cases scheduled (valid, cost 705)."""
+    """All six cases scheduled (valid, at the optimal cost)."""
     return plans.tiny_optimal(tiny)
 
 
