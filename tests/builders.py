@@ -149,3 +149,18 @@ def make(
     if cases is not None:
         data["cases"] = cases
     return scenario_from_dict(data)
+
+
+def one_session_of(n: int, alpha: float | None, sd: float = 20.0, overtime: int = 0) -> Scenario:
+    """One 480-min session (``overtime`` allowed) and ``n`` optional 60-min cases (sd ``sd``),
+    turnover 0; with ``alpha`` the robust-slack rule targets that overtime probability."""
+    cases = [case(f"C{i}", 60, duration_sd=sd) for i in range(n)]
+    sessions = [{"theatre": "OR1", "date": "2027-03-01", "open": "08:00", "close": "16:00",
+                 "overtime": overtime}]  # fmt: skip
+    rules = {"overtime_probability": alpha} if alpha is not None else {}
+    return make(
+        {"sessions": sessions, "default_turnover": 0, "rules": rules,
+         "surgeons": [{"id": "S1", "specialty": "ortho", "max_minutes_per_day": 900}],
+         },
+        cases,
+    )  # fmt: skip

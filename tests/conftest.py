@@ -26,6 +26,17 @@ settings.load_profile(
 )
 
 
+@pytest.fixture(scope="session")
+def demo() -> Scenario:
+    """A generated demo scenario (profile demo, seed 1): 4 theatres, 2 days, about 30 cases.
+
+    Session-wide, as generating takes a moment; tests must not edit it.
+    """
+    from orplan.generate import generate
+
+    return generate("demo", 1)
+
+
 @pytest.fixture
 def small() -> Scenario:
     """The hand-written tiny scenario in tests/data/tiny.yaml (2 theatres, 2 days, 6 cases)."""

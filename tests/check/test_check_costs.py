@@ -24,14 +24,11 @@ from orplan.check import (
 )
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario.model import Scenario
+from tests.builders import case_in
 
 Entries = dict[str, CaseAssignment]
 Run = Callable[[Entries], CheckReport]
 At = Callable[..., CaseAssignment]
-
-
-def _case(data: dict[str, Any], cid: str) -> dict[str, Any]:
-    return next(c for c in data["cases"] if c["id"] == cid)
 
 
 def test_valid_plan_kpis(run: Run, valid_entries: Entries) -> None:
@@ -194,7 +191,7 @@ def test_waiting_days(
     if c6 is not None:
         valid_entries["C6"] = at("C6", f"OR1@{c6}", "11:25", "S1")
     if release is not None:
-        _case(tiny_data, "C6")["release"] = release
+        case_in(tiny_data, "C6")["release"] = release
     report = run(valid_entries)
     assert report.ok
     assert report.kpis.waiting_days == waiting_days
@@ -225,7 +222,7 @@ def test_deadline_breach_and_late_days(
     off: Callable[[str], CaseAssignment],
 ) -> None:
     """C1's deadline: a breach costs 500 and each late day 20 (deadlines soft)."""
-    _case(tiny_data, "C1")["due"] = due
+    case_in(tiny_data, "C1")["due"] = due
     if c1_day is None:
         valid_entries["C1"] = off("C1")
     elif c1_day == 2:

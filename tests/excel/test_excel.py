@@ -22,7 +22,7 @@ from orplan.excel import (
     export_plan_xlsx,
 )
 from orplan.scenario import Scenario, load_scenario
-from tests.builders import DATA
+from tests.builders import DATA, tiny_scenario
 from tests.report import plans
 
 DAY1, DAY2 = "Mon 2027-03-01", "Tue 2027-03-02"
@@ -30,7 +30,7 @@ DAY1, DAY2 = "Mon 2027-03-01", "Tue 2027-03-02"
 
 @pytest.fixture(scope="module")
 def tiny() -> Scenario:
-    return load_scenario(DATA / "tiny.yaml")
+    return tiny_scenario()
 
 
 def _rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:

@@ -27,7 +27,7 @@ from orplan.check import check
 from orplan.plan.model import Plan
 from orplan.report import render_report
 from orplan.scenario import Scenario
-from tests.builders import DATA, REPO
+from tests.builders import DETERMINISTIC, REPO, tiny_scenario
 from tests.report.plans import GAP_REASONS
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -139,8 +139,8 @@ def _png_size(path: Path) -> tuple[int, int]:
 @pytest.fixture(scope="module")
 def solved() -> tuple[Scenario, Plan]:
     """tiny.yaml solved by orplan (all six cases fit)."""
-    scenario = orplan.load_scenario(DATA / "tiny.yaml")
-    result = orplan.solve(scenario, workers=1, time_limit=10)
+    scenario = tiny_scenario()
+    result = orplan.solve(scenario, **DETERMINISTIC)
     assert result.plan is not None
     return scenario, result.plan
 

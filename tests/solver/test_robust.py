@@ -11,27 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from orplan import solve
 from orplan.scenario import Scenario, scenario_from_dict
 from orplan.simulate import simulate
-from tests.builders import DETERMINISTIC, SHORT, case, checked_plan, make
+from tests.builders import DETERMINISTIC, SHORT, case, checked_plan, make, one_session_of
 from tests.strategies import clinical_scenarios
-
-
-def _session_of(n: int, alpha: float | None, sd: float = 20.0, overtime: int = 0) -> Scenario:
-    """One 480-min session (``overtime`` allowed) and ``n`` optional 60-min cases (sd ``sd``)."""
-    cases = [case(f"C{i}", 60, duration_sd=sd) for i in range(n)]
-    sessions = [{"theatre": "OR1", "date": "2027-03-01", "open": "08:00", "close": "16:00",
-                 "overtime": overtime}]  # fmt: skip
-    rules = {"overtime_probability": alpha} if alpha is not None else {}
-    return make(
-        {"sessions": sessions, "default_turnover": 0, "rules": rules,
-         "surgeons": [{"id": "S1", "specialty": "ortho", "max_minutes_per_day": 900}],
-         },
-        cases,
-    )  # fmt: skip
 
 
 def test_deterministic_plan_fills_session_to_close() -> None:
     """Without a risk target, eight 60-min cases fill the 480-min session exactly."""
-    result = solve(_session_of(10, None), **DETERMINISTIC)
+    result = solve(one_session_of(10, None), **DETERMINISTIC)
     assert result.kpis is not None and result.kpis.scheduled == 8
 
 
@@ -41,7 +27,7 @@ def test_robust_plan_keeps_slack_for_target(alpha: float) -> None:
     running past closing is at most alpha (pooled slack z * sd * sqrt(n))."""
     z = NormalDist().inv_cdf(1 - alpha)
     expected = max(n for n in range(1, 9) if 60 * n + z * 20 * n**0.5 <= 480)
-    result = solve(_session_of(10, alpha), **DETERMINISTIC)
+    result = solve(one_session_of(10, alpha), **DETERMINISTIC)
     assert result.kpis is not None and result.kpis.scheduled == expected
 
 
@@ -50,7 +36,7 @@ def test_robust_plan_meets_target_in_simulation(alpha: float) -> None:
     """Monte-Carlo: the robust plan's chance of running past closing is at most the target
     plus a few points (the normal approximation of lognormal sums is slightly optimistic)."""
     # Allowed overtime keeps the simulation from cancelling late cases instead of overrunning.
-    scenario = _session_of(10, alpha, sd=25.0, overtime=240)
+    scenario = one_session_of(10, alpha, sd=25.0, overtime=240)
     result = solve(scenario, **DETERMINISTIC)
     assert result.plan is not None
     frame = simulate(scenario, result.plan, samples=20_000, seed=3).to_frame()
@@ -62,7 +48,7 @@ def test_robust_plan_meets_target_in_simulation(alpha: float) -> None:
 
 def _late_surgeon(n: int, alpha: float, overtime: int = 0) -> Scenario:
     """The session above, but its surgeon is present only from 10:00: 360 usable minutes."""
-    scenario = _session_of(n, alpha, overtime=overtime)
+    scenario = one_session_of(n, alpha, overtime=overtime)
     data = scenario.model_dump(mode="json")
     data["surgeons"][0]["available"] = [{"date": "2027-03-01", "start": "10:00"}]
     return Scenario.model_validate(data)
@@ -99,7 +85,7 @@ def test_planners_rule_keeps_robust_slack(late: bool) -> None:
     from orplan.baselines.rule import solve_rule
 
     alpha, usable = 0.2, (360 if late else 480)
-    scenario = _late_surgeon(10, alpha) if late else _session_of(10, alpha)
+    scenario = _late_surgeon(10, alpha) if late else one_session_of(10, alpha)
     z = NormalDist().inv_cdf(1 - alpha)
     expected = max(n for n in range(1, 9) if 60 * n + z * 20 * n**0.5 <= usable)
     report = solve_rule(scenario).report
