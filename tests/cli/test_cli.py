@@ -46,8 +46,6 @@ def test_solve_json_output(tmp_path: Path) -> None:
     """``--json`` prints one JSON object with status and KPIs (for scripts)."""
     tiny = str(DATA / "tiny.yaml")
     proc = orplan("solve", tiny, "--out", str(tmp_path), "--json", *DETERMINISTIC)
-        "solve", str(DATA / "tiny.yaml"), "--out", str(tmp_path), "--json", *DETERMINISTIC
-    )
     assert proc.returncode == 0
     data = json.loads(proc.stdout)
     assert data["status"] == "OPTIMAL" and data["kpis"]["scheduled"] == 6
