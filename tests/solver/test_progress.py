@@ -36,7 +36,7 @@ def test_cold_start_reports_solver_plans_with_a_bound() -> None:
     reports: list[Progress] = []
     # A deterministic budget: whether CP-SAT finds a plan in it does not depend on the machine.
     settings = SolveSettings(
-        time_limit=600, deterministic_time=5, workers=1, seed=0, warm_start=False, strategy="whole"
+        time_limit=600, deterministic_time=2, workers=1, seed=0, warm_start=False, strategy="whole"
     )
     solve(scenario, settings, progress=reports.append)
     assert reports
