@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: ihtc-warmup demo test lint format bench bench-smoke bench-ihtc bench-simulate clean notebooks notebooks-build
+.PHONY: system-deps ihtc-warmup demo test lint format bench bench-smoke bench-ihtc bench-simulate clean notebooks notebooks-build
 IHTC_TIME ?= 600
 
 $(STAMP): pyproject.toml constraints.txt
@@ -21,6 +21,12 @@ demo: $(STAMP)
 # compiling first keeps the two test workers from compiling at the same time.
 ihtc-warmup: $(STAMP)
 	$(BIN)/python -c "from orplan.ihtc.solve import warm_up; print(f'IHTC kernel ready in {warm_up():.0f} s')"
+
+# System packages the tests need (Debian, as root; CI runs it first): headless Chromium for
+# tests/report/test_report_browser.py. Installs only what is missing, so it is quick to rerun.
+system-deps:
+	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 test: $(STAMP) ihtc-warmup
 	$(BIN)/python -m pytest -q -n 2

@@ -6,8 +6,6 @@ import importlib.util
 
 import pytest
 
-from orplan.scenario import Scenario
-
 
 def highs_available() -> bool:
     """Whether ``highspy`` is installed (the MIP baseline runs it in a worker process)."""
@@ -15,11 +13,3 @@ def highs_available() -> bool:
 
 
 needs_highs = pytest.mark.skipif(not highs_available(), reason="highspy is not installed")
-
-
-@pytest.fixture(scope="session")
-def demo() -> Scenario:
-    """A generated demo scenario (seed 1): 4 theatres, 2 days, about 30 cases."""
-    from orplan.generate import generate
-
-    return generate("demo", 1)

@@ -13,16 +13,15 @@ from orplan.baselines.mip import build_mip
 from orplan.check import check
 from orplan.scenario import Scenario, scenario_from_dict
 from tests.baselines.conftest import needs_highs
-from tests.baselines.strategies import clinical_scenarios
+from tests.builders import idle_floor
+from tests.strategies import clinical_scenarios
 
 pytestmark = needs_highs
-
-#: CP-SAT's proven optimum of tests/data/tiny.yaml (every case fits; idle time only).
-TINY_OPTIMUM = 705
 
 
 def test_tiny_is_valid_optimal_and_bound_consistent(small: Scenario) -> None:
     result = solve_mip(small, time_limit=10)
+    optimum = idle_floor(small)  # tiny.yaml's optimum (see test_cpsat)
     assert result.valid and result.report is not None, "no valid plan"
     assert result.objective == result.report.cost.total
     assert result.bound is not None
@@ -30,9 +29,9 @@ def test_tiny_is_valid_optimal_and_bound_consistent(small: Scenario) -> None:
     # The dual bound bounds the MIP's own objective and, the MIP being a relaxation, the
     # cost of every valid plan: the optimum and the plan the MIP produced.
     assert result.bound <= mip_objective + 1e-6
-    assert result.bound <= TINY_OPTIMUM + 1e-6
+    assert result.bound <= optimum + 1e-6
     assert result.bound <= result.objective + 1e-6
-    assert result.objective == TINY_OPTIMUM
+    assert result.objective == optimum
     assert result.extra["mip_status"] == "Optimal"
 
 

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from orplan.baselines import rule_plan, solve_rule
 from orplan.check import check
 from orplan.scenario import Scenario, scenario_from_dict
-from tests.baselines.strategies import clinical_scenarios
 from tests.builders import case, make
+from tests.strategies import clinical_scenarios
 
 
 def _assert_valid(scenario: Scenario) -> None:

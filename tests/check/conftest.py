@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from orplan.check import CheckReport, check
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario.model import Scenario
-
-TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.yaml"
+from tests.builders import tiny_data as load_tiny_data
 
 #: Durations of the tiny scenario's cases (minutes), to write plan ends by hand.
 DURATION = {"C1": 120, "C2": 45, "C3": 90, "C4": 60, "C5": 130, "C6": 110}
@@ -75,8 +72,7 @@ def make_off(case: str) -> CaseAssignment:
 @pytest.fixture
 def tiny_data() -> dict[str, Any]:
     """The tiny scenario as a fresh, mutable dict (edit it to make variants)."""
-    data: dict[str, Any] = yaml.safe_load(TINY.read_text(encoding="utf-8"))
-    return data
+    return load_tiny_data()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ All theatres are at site ``ullevaal``; C6 is unscheduled. The valid plan costs 9
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +24,7 @@ from orplan.check import (
 )
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario.model import Scenario
+from tests.builders import case_in, surgeon_in
 
 Entries = dict[str, CaseAssignment]
 Run = Callable[[Entries], CheckReport]
@@ -33,14 +33,6 @@ Off = Callable[[str], CaseAssignment]
 
 MON = dt.date(2027, 3, 1)
 TUE = dt.date(2027, 3, 2)
-
-
-def _case(data: dict[str, Any], cid: str) -> dict[str, Any]:
-    return next(c for c in data["cases"] if c["id"] == cid)
-
-
-def _surgeon(data: dict[str, Any], sid: str) -> dict[str, Any]:
-    return next(s for s in data["surgeons"] if s["id"] == sid)
 
 
 def _rules(report: CheckReport) -> set[str]:
@@ -67,7 +59,7 @@ def test_cleaning_extends_turnover(
     tiny_data["sequencing"] = [
         {"flag": "dirty", "position": "early", "cleaning_after": 30, "weight": 0}
     ]
-    _case(tiny_data, "C3")["flags"] = ["dirty"]
+    case_in(tiny_data, "C3")["flags"] = ["dirty"]
     valid_entries["C4"] = at("C4", "OR2@2027-03-01", start, "S2")
     report = run(valid_entries)
     assert report.ok is ok
@@ -91,7 +83,7 @@ def test_cleaning_of_every_matching_rule_adds_up(
         {"flag": "b", "position": "early", "cleaning_after": 25, "weight": 0},
         {"flag": "z", "position": "early", "cleaning_after": 99, "weight": 0},
     ]
-    _case(tiny_data, "C3").update(flags=["a", "b", "a"], turnover=20)
+    case_in(tiny_data, "C3").update(flags=["a", "b", "a"], turnover=20)
     valid_entries["C4"] = at("C4", "OR2@2027-03-01", "10:25", "S2")
     assert run(valid_entries).ok
     valid_entries["C4"] = at("C4", "OR2@2027-03-01", "10:20", "S2")
@@ -102,7 +94,7 @@ def test_idle_counts_cleaning(
     tiny: Scenario, run: Run, tiny_data: dict[str, Any], valid_entries: Entries
 ) -> None:
     """C4 infected (default rule: last, 30 min cleaning) is last in OR2: valid, idle 830 − 30."""
-    _case(tiny_data, "C4")["flags"] = ["infected"]
+    case_in(tiny_data, "C4")["flags"] = ["infected"]
     report = run(valid_entries)
     assert report.ok
     assert report.kpis.idle_minutes == 800
@@ -120,7 +112,7 @@ def test_default_sequencing_rules_apply(
 ) -> None:
     """tiny.yaml lists no sequencing rules, so the defaults hold: a child goes first."""
     assert "sequencing" not in tiny_data
-    _case(tiny_data, "C4")["flags"] = ["child"]
+    case_in(tiny_data, "C4")["flags"] = ["child"]
     report = run(valid_entries)
     assert [(v.rule, v.case) for v in report.violations] == [("sequence-first", "C4")]
     assert report.violations[0].message == (
@@ -134,8 +126,8 @@ def test_explicitly_empty_sequencing_has_no_rules(
 ) -> None:
     """``sequencing: []`` switches the defaults off: no position rule, no cleaning."""
     tiny_data["sequencing"] = []
-    _case(tiny_data, "C4")["flags"] = ["child"]
-    _case(tiny_data, "C3")["flags"] = ["infected", "diabetic"]
+    case_in(tiny_data, "C4")["flags"] = ["child"]
+    case_in(tiny_data, "C3")["flags"] = ["infected", "diabetic"]
     report = run(valid_entries)
     assert report.ok
     assert report.kpis.idle_minutes == 830
@@ -147,8 +139,8 @@ def test_explicitly_empty_sequencing_has_no_rules(
 
 def _c_arm(data: dict[str, Any], setup: int, site: str | None = None, count: int = 1) -> None:
     data["equipment"] = [{"id": "c-arm", "count": count, "setup": setup, "site": site}]
-    _case(data, "C3")["equipment"] = ["c-arm"]
-    _case(data, "C4")["equipment"] = ["c-arm"]
+    case_in(data, "C3")["equipment"] = ["c-arm"]
+    case_in(data, "C4")["equipment"] = ["c-arm"]
 
 
 def test_equipment_setup_makes_back_to_back_use_a_conflict(
@@ -199,7 +191,7 @@ def test_equipment_conflicts_count_stretches(
     """
     tiny_data["equipment"] = [{"id": "c-arm", "count": 1, "setup": 30}, {"id": "robot", "count": 1}]
     for cid in ("C1", "C3", "C5", "C2"):
-        _case(tiny_data, cid)["equipment"] = ["c-arm"]
+        case_in(tiny_data, cid)["equipment"] = ["c-arm"]
     report = run(valid_entries)
     assert [v.cases for v in report.violations] == [["C1", "C3"], ["C5", "C2"]]
     assert "over from 08:00 to 10:00" in report.violations[0].message
@@ -218,8 +210,8 @@ def test_site_bound_equipment_in_another_sites_theatre(
     """
     _add_rh_theatre(tiny_data)
     tiny_data["equipment"] = [{"id": "robot", "count": 1, "site": "rh"}]
-    _case(tiny_data, "C1")["equipment"] = ["robot"]
-    _case(tiny_data, "C3")["equipment"] = ["robot"]
+    case_in(tiny_data, "C1")["equipment"] = ["robot"]
+    case_in(tiny_data, "C3")["equipment"] = ["robot"]
     report = run(valid_entries)
     assert [(v.rule, v.case) for v in report.violations] == [
         ("equipment-site", "C1"),
@@ -263,8 +255,8 @@ def test_site_free_equipment_is_shared_between_sites(
 def _pacu(data: dict[str, Any], periods: list[dict[str, Any]]) -> None:
     """Two PACU beds at ullevaal with ``periods``; C3 recovers 09:30-10:30, C1 10:00-11:00."""
     data["recovery"] = [{"site": "ullevaal", "beds": 2, "periods": periods}]
-    _case(data, "C3")["recovery_minutes"] = 60
-    _case(data, "C1")["recovery_minutes"] = 60
+    case_in(data, "C3")["recovery_minutes"] = 60
+    case_in(data, "C1")["recovery_minutes"] = 60
 
 
 def test_pacu_period_with_fewer_beds(
@@ -316,7 +308,7 @@ def test_pacu_counts_each_date_and_site_separately(
     _add_rh_theatre(tiny_data, session=True)
     tiny_data["recovery"] = [{"site": "ullevaal", "beds": 1}]
     for cid in ("C3", "C4", "C5"):
-        _case(tiny_data, cid)["recovery_minutes"] = 300
+        case_in(tiny_data, cid)["recovery_minutes"] = 300
     valid_entries["C4"] = at("C4", "OR3@2027-03-01", "09:45", "S2")
     report = run(valid_entries)
     assert report.ok
@@ -355,8 +347,8 @@ def test_occupied_beds_reduce_capacity(
 ) -> None:
     """Two ICU beds take C1 and C3 on 03-01; one bed already occupied leaves room for one."""
     tiny_data["beds"] = [{"site": "ullevaal", "kind": "icu", "beds": 2}]
-    _case(tiny_data, "C1")["icu_days"] = 1
-    _case(tiny_data, "C3")["icu_days"] = 1
+    case_in(tiny_data, "C1")["icu_days"] = 1
+    case_in(tiny_data, "C3")["icu_days"] = 1
     report = run(valid_entries)
     assert report.ok
     assert report.kpis.peak_icu == {"ullevaal": 2}
@@ -381,14 +373,14 @@ def test_icu_then_ward_days(run: Run, tiny_data: dict[str, Any], valid_entries: 
         {"site": "ullevaal", "kind": "icu", "beds": 1},
         {"site": "ullevaal", "kind": "ward", "beds": 1},
     ]
-    _case(tiny_data, "C1").update(icu_days=1, ward_days=2)
-    _case(tiny_data, "C5")["ward_days"] = 1
+    case_in(tiny_data, "C1").update(icu_days=1, ward_days=2)
+    case_in(tiny_data, "C5")["ward_days"] = 1
     report = run(valid_entries)
     [v] = report.violations
     assert (v.rule, v.cases) == ("bed-capacity", ["C1", "C5"])
     assert v.message.startswith("ward at ullevaal on 2027-03-02: 0 occupied + 2 patient(s)")
     assert (report.kpis.peak_icu, report.kpis.peak_ward) == ({"ullevaal": 1}, {"ullevaal": 2})
-    _case(tiny_data, "C5")["ward_days"] = 0
+    case_in(tiny_data, "C5")["ward_days"] = 0
     assert run(valid_entries).ok
 
 
@@ -397,7 +389,7 @@ def test_occupancy_table(tiny_data: dict[str, Any], valid_entries: Entries) -> N
     tiny_data["beds"] = [
         {"site": "ullevaal", "kind": "icu", "beds": 3, "occupied": {"2027-03-02": 2}}
     ]
-    _case(tiny_data, "C1").update(icu_days=2, ward_days=1)
+    case_in(tiny_data, "C1").update(icu_days=2, ward_days=1)
     scenario = Scenario.model_validate(tiny_data)
     rows = occupancy_table(scenario, Plan(cases=list(valid_entries.values())))
     got = [
@@ -411,7 +403,7 @@ def test_occupancy_table(tiny_data: dict[str, Any], valid_entries: Entries) -> N
     assert rows[1]["case_ids"] == ["C1"]
     assert rows[1]["total"] == 3
     # C1's ward day (03-03) lies past the horizon, so no ward rows. Shorter ICU: ward on 03-02.
-    _case(tiny_data, "C1")["icu_days"] = 1
+    case_in(tiny_data, "C1")["icu_days"] = 1
     scenario = Scenario.model_validate(tiny_data)
     rows = occupancy_table(scenario, Plan(cases=list(valid_entries.values())))
     ward = [(r["date"], r["patients"], r["beds"], r["free"]) for r in rows if r["kind"] == "ward"]
@@ -423,8 +415,8 @@ def test_full_ward_has_no_room(run: Run, tiny_data: dict[str, Any], valid_entrie
     tiny_data["beds"] = [
         {"site": "ullevaal", "kind": "ward", "beds": 2, "occupied": {"2027-03-02": 2}}
     ]
-    _case(tiny_data, "C3")["ward_days"] = 1
-    _case(tiny_data, "C5")["ward_days"] = 1
+    case_in(tiny_data, "C3")["ward_days"] = 1
+    case_in(tiny_data, "C5")["ward_days"] = 1
     [v] = run(valid_entries).violations
     assert v.cases == ["C5"]
     assert v.message == (
@@ -492,7 +484,7 @@ def test_case_with_a_first_and_a_last_flag(
     run: Run, tiny_data: dict[str, Any], valid_entries: Entries, at: At, off: Off
 ) -> None:
     """C3 is a child (first) and infected (last): with an unflagged case one rule must break."""
-    _case(tiny_data, "C3")["flags"] = ["child", "infected"]
+    case_in(tiny_data, "C3")["flags"] = ["child", "infected"]
     # C3 first (C4 after its 45-min turnover): C3 is not last.
     valid_entries["C4"] = at("C4", "OR2@2027-03-01", "10:15", "S2")
     report = run(valid_entries)
@@ -515,8 +507,8 @@ def test_first_and_last_flags_can_both_hold(
     run: Run, tiny_data: dict[str, Any], valid_entries: Entries, at: At
 ) -> None:
     """C3 (child, infected) before C4 (infected): both last-flagged, and C3 first."""
-    _case(tiny_data, "C3")["flags"] = ["child", "infected"]
-    _case(tiny_data, "C4")["flags"] = ["infected"]
+    case_in(tiny_data, "C3")["flags"] = ["child", "infected"]
+    case_in(tiny_data, "C4")["flags"] = ["infected"]
     valid_entries["C4"] = at("C4", "OR2@2027-03-01", "10:15", "S2")
     assert run(valid_entries).ok
 
@@ -525,8 +517,8 @@ def test_several_first_cases_each_checked(
     run: Run, tiny_data: dict[str, Any], valid_entries: Entries, at: At
 ) -> None:
     """OR2 on 03-01: C3 (child) 08:00, C4 09:45, C2 (latex-allergy) 11:00: only C2 is late."""
-    _case(tiny_data, "C3")["flags"] = ["child"]
-    _case(tiny_data, "C2")["flags"] = ["latex-allergy"]
+    case_in(tiny_data, "C3")["flags"] = ["child"]
+    case_in(tiny_data, "C2")["flags"] = ["latex-allergy"]
     valid_entries["C2"] = at("C2", "OR2@2027-03-01", "11:00", "S1")
     report = run(valid_entries)
     assert [(v.rule, v.case) for v in report.violations] == [("sequence-first", "C2")]
@@ -537,10 +529,10 @@ def test_custom_last_rule_without_cleaning(
 ) -> None:
     """A scenario's own 'last' rule replaces the defaults; flags of other rules mean nothing."""
     tiny_data["sequencing"] = [{"flag": "mrsa", "position": "last"}]
-    _case(tiny_data, "C4")["flags"] = ["mrsa", "child"]
+    case_in(tiny_data, "C4")["flags"] = ["mrsa", "child"]
     assert run(valid_entries).ok
-    _case(tiny_data, "C3")["flags"] = ["mrsa"]
-    _case(tiny_data, "C4")["flags"] = []
+    case_in(tiny_data, "C3")["flags"] = ["mrsa"]
+    case_in(tiny_data, "C4")["flags"] = []
     assert [(v.rule, v.case) for v in run(valid_entries).violations] == [("sequence-last", "C3")]
 
 
@@ -552,8 +544,8 @@ def test_early_sequencing_cost(run: Run, tiny_data: dict[str, Any], valid_entrie
 
     C4 starts 09:45 in a session opening 08:00: 105. C3 (08:00) costs 0.
     """
-    _case(tiny_data, "C4")["flags"] = ["diabetic"]
-    _case(tiny_data, "C3")["flags"] = ["diabetic"]
+    case_in(tiny_data, "C4")["flags"] = ["diabetic"]
+    case_in(tiny_data, "C3")["flags"] = ["diabetic"]
     report = run(valid_entries)
     assert report.ok
     assert report.cost.early_sequencing == 105
@@ -569,7 +561,7 @@ def test_early_sequencing_weights_add_per_rule(
         {"flag": "elderly", "position": "early", "weight": 2},
         {"flag": "child", "position": "first"},
     ]
-    _case(tiny_data, "C2")["flags"] = ["diabetic", "elderly"]
+    case_in(tiny_data, "C2")["flags"] = ["diabetic", "elderly"]
     report = run(valid_entries)
     assert report.ok
     assert report.cost.early_sequencing == 725
@@ -600,8 +592,8 @@ def test_surgeon_preference_cost(
     valid_entries: Entries,
 ) -> None:
     """Each unmet weekday or theatre preference of a scheduled case costs 10 (default)."""
-    _surgeon(tiny_data, "S1").update(s1)
-    _surgeon(tiny_data, "S2").update(s2)
+    surgeon_in(tiny_data, "S1").update(s1)
+    surgeon_in(tiny_data, "S2").update(s2)
     report = run(valid_entries)
     assert report.ok
     assert report.kpis.preference_misses == misses
@@ -629,9 +621,9 @@ def test_bed_peak_cost(run: Run, tiny_data: dict[str, Any], valid_entries: Entri
         },
         {"site": "rh", "kind": "ward", "beds": 10, "occupied": {"2027-03-01": 3, "2027-03-02": 2}},
     ]
-    _case(tiny_data, "C1").update(icu_days=1, ward_days=1)
-    _case(tiny_data, "C2")["ward_days"] = 1
-    _case(tiny_data, "C5")["ward_days"] = 2
+    case_in(tiny_data, "C1").update(icu_days=1, ward_days=1)
+    case_in(tiny_data, "C2")["ward_days"] = 1
+    case_in(tiny_data, "C5")["ward_days"] = 2
     report = run(valid_entries)
     assert report.ok
     assert report.kpis.peak_icu == {"ullevaal": 3}
@@ -656,7 +648,7 @@ def test_bed_peak_needs_a_bed_unit(
     run: Run, tiny_data: dict[str, Any], valid_entries: Entries
 ) -> None:
     """Without any beds unit, ICU and ward days cost nothing but still show as KPIs."""
-    _case(tiny_data, "C1").update(icu_days=1, ward_days=1)
+    case_in(tiny_data, "C1").update(icu_days=1, ward_days=1)
     report = run(valid_entries)
     assert report.cost.bed_peak == 0
     assert report.kpis.peak_icu == {"ullevaal": 1}
@@ -736,8 +728,8 @@ def _big_clinical(theatres: int = 20, days: int = 20, per_session: int = 10) -> 
     )
 
 
-def test_four_thousand_clinical_cases_check_fast() -> None:
-    """A valid 4,000-case plan using every clinical resource is checked quickly."""
+def test_four_thousand_clinical_cases_exact_figures() -> None:
+    """A valid 4,000-case plan using every clinical resource gets exact peaks and costs."""
     scenario = _big_clinical()
     entries = []
     for case in scenario.cases:
@@ -758,9 +750,7 @@ def test_four_thousand_clinical_cases_check_fast() -> None:
             )
         )
     plan = Plan(cases=entries)
-    t0 = time.perf_counter()
     report = check(scenario, plan)
-    elapsed = time.perf_counter() - t0
     assert report.ok, report.summary()
     kpis = report.kpis
     assert kpis.peak_equipment == {"c-arm": 20}
@@ -772,7 +762,6 @@ def test_four_thousand_clinical_cases_check_fast() -> None:
     # 2027-01-04 is a Monday: days with weekday 4, 5, 6 (Fri-Sun) miss the preference.
     off_days = sum(1 for d in range(20) if d % 7 >= 4)
     assert kpis.preference_misses == 20 * 10 * off_days
-    assert elapsed < 2.0
 
 
 def test_summary_mentions_clinical_figures(
@@ -780,7 +769,7 @@ def test_summary_mentions_clinical_figures(
 ) -> None:
     """The summary lists peaks and preference misses, and the new cost terms."""
     _pacu(tiny_data, [])
-    _surgeon(tiny_data, "S2")["preferred_theatres"] = ["OR1"]
+    surgeon_in(tiny_data, "S2")["preferred_theatres"] = ["OR1"]
     text = run(valid_entries).summary()
     assert "peak PACU ullevaal 2; 2 surgeon preference(s) missed" in text
     assert "surgeon_preference 20" in text

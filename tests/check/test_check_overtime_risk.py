@@ -20,6 +20,7 @@ import pytest
 from orplan.check import CheckReport, session_table
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario.model import Scenario
+from tests.builders import case_in
 
 Entries = dict[str, CaseAssignment]
 Run = Callable[[Entries], CheckReport]
@@ -30,10 +31,6 @@ Z_05 = 1.6448536269514722
 Z_10 = 1.2815515655446004
 TAIL_1 = 0.15865525393145707  # 1 - Phi(1)
 TAIL_2 = 0.022750131948179195  # 1 - Phi(2)
-
-
-def _case(data: dict[str, Any], cid: str) -> dict[str, Any]:
-    return next(c for c in data["cases"] if c["id"] == cid)
 
 
 def _alpha(data: dict[str, Any], alpha: float | None, **rules: Any) -> None:
@@ -50,7 +47,7 @@ def test_exactly_at_the_boundary_is_valid(
     """C1 alone in 08:00-10:30 with sd = 30 / z_0.05: 120 + z · sd = 150 = the length."""
     _alpha(tiny_data, 0.05)
     tiny_data["sessions"][0]["close"] = "10:30"
-    _case(tiny_data, "C1")["duration_sd"] = 30 / Z_05
+    case_in(tiny_data, "C1")["duration_sd"] = 30 / Z_05
     report = run(valid_entries)
     assert report.violations == []
     assert report.kpis.sessions_at_risk == 0
@@ -64,7 +61,7 @@ def test_tolerance_is_a_hundredth_of_a_minute(
     """Slack 0.005 min past the length passes; 0.02 min past it breaks the rule."""
     _alpha(tiny_data, 0.05)
     tiny_data["sessions"][0]["close"] = "10:30"
-    _case(tiny_data, "C1")["duration_sd"] = (30 + extra) / Z_05
+    case_in(tiny_data, "C1")["duration_sd"] = (30 + extra) / Z_05
     report = run(valid_entries)
     assert _risk(report) == (["OR1@2027-03-01"] if broken else [])
     assert report.kpis.sessions_at_risk == int(broken)
@@ -76,7 +73,7 @@ def test_one_minute_short_is_a_violation(
     """The boundary plan of above with the session closing one minute earlier (10:29)."""
     _alpha(tiny_data, 0.05)
     tiny_data["sessions"][0]["close"] = "10:29"
-    _case(tiny_data, "C1")["duration_sd"] = 30 / Z_05
+    case_in(tiny_data, "C1")["duration_sd"] = 30 / Z_05
     report = run(valid_entries)
     [v] = report.violations
     assert v.rule == RULE
@@ -100,8 +97,8 @@ def test_boundary_with_two_cases_subtracts_the_last_turnover(
     _alpha(tiny_data, 0.05)
     tiny_data["sessions"][1]["close"] = "11:35"
     k = 8 / Z_05
-    _case(tiny_data, "C3").update(turnover=25, duration_sd=3 * k)
-    _case(tiny_data, "C4")["duration_sd"] = 4 * k
+    case_in(tiny_data, "C3").update(turnover=25, duration_sd=3 * k)
+    case_in(tiny_data, "C4")["duration_sd"] = 4 * k
     valid_entries["C4"] = at("C4", "OR2@2027-03-01", "09:55", "S2")
     assert run(valid_entries).violations == []
     tiny_data["sessions"][1]["close"] = "11:34"
@@ -120,7 +117,7 @@ def test_late_first_case_leaves_less_room(
     planned = 30 (late start) + 120 = 150; with slack 30 the session must be open 180 min.
     """
     _alpha(tiny_data, 0.05)
-    _case(tiny_data, "C1")["duration_sd"] = 30 / Z_05
+    case_in(tiny_data, "C1")["duration_sd"] = 30 / Z_05
     valid_entries["C1"] = at("C1", "OR1@2027-03-01", "08:30", "S1")
     tiny_data["sessions"][0]["close"] = "10:59"
     report = run(valid_entries)
@@ -140,8 +137,8 @@ def test_gap_between_cases_is_not_counted(
     instead of 09:45) leaves the planned minutes at 90 + 15 + 60 = 165."""
     _alpha(tiny_data, 0.05)
     k = 8 / Z_05
-    _case(tiny_data, "C3")["duration_sd"] = 3 * k
-    _case(tiny_data, "C4")["duration_sd"] = 4 * k
+    case_in(tiny_data, "C3")["duration_sd"] = 3 * k
+    case_in(tiny_data, "C4")["duration_sd"] = 4 * k
     tiny_data["sessions"][1]["close"] = "11:45"  # 225 min: C4 ends 11:30 as planned
     valid_entries["C4"] = at("C4", "OR2@2027-03-01", "10:30", "S2")
     assert run(valid_entries).violations == []
@@ -179,7 +176,7 @@ def test_zero_duration_sd_is_not_replaced_by_the_default(
     """duration_sd = 0 means no spread: C1 exactly fills 08:00-10:00 and is valid for any α."""
     _alpha(tiny_data, 0.01)
     tiny_data["sessions"][0]["close"] = "10:00"
-    _case(tiny_data, "C1")["duration_sd"] = 0
+    case_in(tiny_data, "C1")["duration_sd"] = 0
     report = run(valid_entries)
     assert report.violations == []
     assert report.sessions[0]["overtime_probability"] == 0.0
@@ -219,10 +216,10 @@ def _kpi_scenario(data: dict[str, Any]) -> None:
     """
     data["sessions"][0]["close"] = "10:36"
     data["sessions"][1]["close"] = "11:25"
-    _case(data, "C3")["duration_sd"] = 12
-    _case(data, "C4")["duration_sd"] = 16
-    _case(data, "C5")["duration_sd"] = 0
-    _case(data, "C2")["duration_sd"] = 0
+    case_in(data, "C3")["duration_sd"] = 12
+    case_in(data, "C4")["duration_sd"] = 16
+    case_in(data, "C5")["duration_sd"] = 0
+    case_in(data, "C2")["duration_sd"] = 0
 
 
 @pytest.mark.parametrize(("alpha", "at_risk"), [(None, 0), (0.2, 0), (0.1, 1), (0.01, 2)])
@@ -275,8 +272,8 @@ def test_cleaning_counts_in_the_turnover(
 
     With sd 12 and 16 (sd 20) in 08:00-11:35 (215 min), P = 1 − Φ(1).
     """
-    _case(tiny_data, "C3").update(flags=["infected"], duration_sd=12)
-    _case(tiny_data, "C4").update(flags=["infected"], duration_sd=16)
+    case_in(tiny_data, "C3").update(flags=["infected"], duration_sd=12)
+    case_in(tiny_data, "C4").update(flags=["infected"], duration_sd=16)
     tiny_data["sessions"][1]["close"] = "11:35"
     valid_entries["C4"] = at("C4", "OR2@2027-03-01", "10:15", "S2")
     report = run(valid_entries)

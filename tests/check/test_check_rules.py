@@ -20,17 +20,10 @@ from orplan.check import RULE_IDS, CheckReport, check
 from orplan.check.live import LIVE_RULE_IDS as LIVE_RULES
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario.model import Scenario
+from tests.builders import case_in, surgeon_in
 
 Entries = dict[str, CaseAssignment]
 Run = Callable[[Entries], CheckReport]
-
-
-def _surgeon(data: dict[str, Any], sid: str) -> dict[str, Any]:
-    return next(s for s in data["surgeons"] if s["id"] == sid)
-
-
-def _case(data: dict[str, Any], cid: str) -> dict[str, Any]:
-    return next(c for c in data["cases"] if c["id"] == cid)
 
 
 def _add_surgeons(data: dict[str, Any]) -> None:
@@ -44,35 +37,35 @@ def _add_surgeons(data: dict[str, Any]) -> None:
 def _add_surgeons_and_restrict_c2(data: dict[str, Any]) -> None:
     """S3 and S4 added; C2 may be operated only by S1."""
     _add_surgeons(data)
-    _case(data, "C2")["eligible_surgeons"] = ["S1"]
+    case_in(data, "C2")["eligible_surgeons"] = ["S1"]
 
 
 def _robot_at_other_site(data: dict[str, Any]) -> None:
     """A robot owned by site rh (theatre OR3, no sessions); C3 needs it in OR2 (ullevaal)."""
     data["theatres"].append({"id": "OR3", "site": "rh"})
     data["equipment"] = [{"id": "robot", "count": 1, "site": "rh"}]
-    _case(data, "C3")["equipment"] = ["robot"]
+    case_in(data, "C3")["equipment"] = ["robot"]
 
 
 def _one_c_arm_for_c1_and_c3(data: dict[str, Any]) -> None:
     """One C-arm; C1 (OR1) and C3 (OR2) both need it from 08:00 on 2027-03-01."""
     data["equipment"] = [{"id": "c-arm", "count": 1}]
-    _case(data, "C1")["equipment"] = ["c-arm"]
-    _case(data, "C3")["equipment"] = ["c-arm"]
+    case_in(data, "C1")["equipment"] = ["c-arm"]
+    case_in(data, "C3")["equipment"] = ["c-arm"]
 
 
 def _one_pacu_bed(data: dict[str, Any]) -> None:
     """One PACU bed; C3 recovers 09:30-10:30 and C1 10:00-11:00 on 2027-03-01."""
     data["recovery"] = [{"site": "ullevaal", "beds": 1}]
-    _case(data, "C3")["recovery_minutes"] = 60
-    _case(data, "C1")["recovery_minutes"] = 60
+    case_in(data, "C3")["recovery_minutes"] = 60
+    case_in(data, "C1")["recovery_minutes"] = 60
 
 
 def _one_icu_bed(data: dict[str, Any]) -> None:
     """One ICU bed; C1 (03-01) stays 2 days and C5 (03-02) 1 day: both in ICU on 03-02."""
     data["beds"] = [{"site": "ullevaal", "kind": "icu", "beds": 1}]
-    _case(data, "C1")["icu_days"] = 2
-    _case(data, "C5")["icu_days"] = 1
+    case_in(data, "C1")["icu_days"] = 2
+    case_in(data, "C5")["icu_days"] = 1
 
 
 def _tight_session_at_5_percent(data: dict[str, Any]) -> None:
@@ -165,7 +158,7 @@ BREACHES = [
         "missing-capability",
         "theatre-capabilities",
         {"C3"},
-        scenario=lambda d: _case(d, "C3").update(requires=["hybrid"]),
+        scenario=lambda d: case_in(d, "C3").update(requires=["hybrid"]),
     ),
     Breach(
         "before-release",
@@ -235,13 +228,13 @@ BREACHES = [
         "surgeon-absent",
         "surgeon-available",
         {"C2", "C5"},
-        scenario=lambda d: _surgeon(d, "S1").update(absent=["2027-03-02"]),
+        scenario=lambda d: surgeon_in(d, "S1").update(absent=["2027-03-02"]),
     ),
     Breach(
         "surgeon-arrives-late",
         "surgeon-available",
         {"C5"},
-        scenario=lambda d: _surgeon(d, "S1").update(
+        scenario=lambda d: surgeon_in(d, "S1").update(
             available=[
                 {"date": "2027-03-01"},
                 {"date": "2027-03-02", "start": "09:00", "end": "16:00"},
@@ -252,7 +245,7 @@ BREACHES = [
         "surgeon-leaves-early",
         "surgeon-available",
         {"C2"},
-        scenario=lambda d: _surgeon(d, "S1").update(
+        scenario=lambda d: surgeon_in(d, "S1").update(
             available=[
                 {"date": "2027-03-01"},
                 {"date": "2027-03-02", "start": "07:00", "end": "11:00"},
@@ -263,7 +256,7 @@ BREACHES = [
         "surgeon-away-between-two-slots",
         "surgeon-available",
         {"C5"},
-        scenario=lambda d: _surgeon(d, "S1").update(
+        scenario=lambda d: surgeon_in(d, "S1").update(
             available=[
                 {"date": "2027-03-01"},
                 {"date": "2027-03-02", "start": "10:00", "end": "16:00"},
@@ -275,7 +268,7 @@ BREACHES = [
         "surgeon-no-availability-that-day",
         "surgeon-available",
         {"C2", "C5"},
-        scenario=lambda d: _surgeon(d, "S1").update(available=[{"date": "2027-03-01"}]),
+        scenario=lambda d: surgeon_in(d, "S1").update(available=[{"date": "2027-03-01"}]),
     ),
     Breach(
         "surgeon-in-two-theatres-at-once",
@@ -290,7 +283,7 @@ BREACHES = [
         "surgeon-over-daily-max",
         "surgeon-daily-max",
         {None},
-        scenario=lambda d: _surgeon(d, "S1").update(max_minutes_per_day=240),
+        scenario=lambda d: surgeon_in(d, "S1").update(max_minutes_per_day=240),
         plan=lambda e, at, off: e.update(C6=at("C6", "OR1@2027-03-02", "11:25", "S1")),
     ),
     Breach(
@@ -333,13 +326,13 @@ BREACHES = [
         "child-after-adult",
         "sequence-first",
         {"C4"},
-        scenario=lambda d: _case(d, "C4").update(flags=["child"]),
+        scenario=lambda d: case_in(d, "C4").update(flags=["child"]),
     ),
     Breach(
         "infected-before-clean",
         "sequence-last",
         {"C3"},
-        scenario=lambda d: _case(d, "C3").update(flags=["infected"]),
+        scenario=lambda d: case_in(d, "C3").update(flags=["infected"]),
         # C3 ends 09:30 + 15 turnover + 30 cleaning: C4 fits from 10:15.
         plan=lambda e, at, off: e.update(C4=at("C4", "OR2@2027-03-01", "10:15", "S2")),
     ),
@@ -430,7 +423,7 @@ def test_theatre_overlap_uses_case_turnover(
 ) -> None:
     """C4 may follow C3 (ends 09:30) after C3's own turnover, else the default 15 min."""
     if turnover is not None:
-        _case(tiny_data, "C3")["turnover"] = turnover
+        case_in(tiny_data, "C3")["turnover"] = turnover
     valid_entries["C4"] = at("C4", "OR2@2027-03-01", start, "S2")
     report = run(valid_entries)
     assert report.ok is ok
@@ -490,10 +483,10 @@ def test_surgeon_daily_max_at_the_limit_is_allowed(
     at: Callable[..., CaseAssignment],
 ) -> None:
     """S1 operating exactly max_minutes_per_day (130 + 45 + 110 = 285) is allowed."""
-    _surgeon(tiny_data, "S1")["max_minutes_per_day"] = 285
+    surgeon_in(tiny_data, "S1")["max_minutes_per_day"] = 285
     valid_entries["C6"] = at("C6", "OR1@2027-03-02", "11:25", "S1")
     assert run(valid_entries).ok
-    _surgeon(tiny_data, "S1")["max_minutes_per_day"] = 284
+    surgeon_in(tiny_data, "S1")["max_minutes_per_day"] = 284
     [violation] = run(valid_entries).violations
     assert violation.rule == "surgeon-daily-max"
     assert violation.surgeon == "S1"
@@ -505,7 +498,7 @@ def test_deadline_before_horizon_is_not_hard(
 ) -> None:
     """With hard deadlines, a due date before H0 does not forbid scheduling (due ≥ H0 only)."""
     tiny_data["rules"] = {"deadlines_hard": True}
-    _case(tiny_data, "C1")["due"] = "2027-02-20"
+    case_in(tiny_data, "C1")["due"] = "2027-02-20"
     report = run(valid_entries)
     assert report.ok
     assert report.kpis.deadline_breaches == 1
@@ -525,7 +518,7 @@ def test_surgeon_with_several_availability_slots_on_a_date(
     run: Run, tiny_data: dict[str, Any], valid_entries: Entries
 ) -> None:
     """A case fits if any of the surgeon's slots for the date contains it."""
-    _surgeon(tiny_data, "S1")["available"] = [
+    surgeon_in(tiny_data, "S1")["available"] = [
         {"date": "2027-03-01"},
         {"date": "2027-03-02", "start": "07:00", "end": "10:15"},
         {"date": "2027-03-02", "start": "10:20", "end": "12:00"},
@@ -591,7 +584,7 @@ def test_touching_or_overlapping_availability_entries_join(
     """C5 runs 08:00-10:10 on 2027-03-02: inside 07:00-09:00 + 09:00-16:00 (touching) and
     inside 07:00-09:30 + 09:00-16:00 (overlapping), though inside neither entry alone."""
     for first_end in ("09:00", "09:30"):
-        _surgeon(tiny_data, "S1").update(
+        surgeon_in(tiny_data, "S1").update(
             available=[
                 {"date": "2027-03-01"},
                 {"date": "2027-03-02", "start": "07:00", "end": first_end},

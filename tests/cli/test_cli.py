@@ -9,6 +9,11 @@ from orplan.plan.io import load_plan, save_plan
 from tests.builders import DATA
 from tests.cli.test_bad_input import orplan
 
+#: Solve options for results that must not depend on the machine: one worker and a limit in
+#: CP-SAT's deterministic time (the proofs of optimality below take a fraction of it); the
+#: wall-clock limit is only a backstop.
+DETERMINISTIC = ("--workers", "1", "--deterministic-time", "10", "--time-limit", "600")
+
 
 def test_validate_ok() -> None:
     """A valid scenario: exit 0 and a one-line summary with counts."""
@@ -20,9 +25,7 @@ def test_validate_ok() -> None:
 def test_solve_writes_checked_outputs(tmp_path: Path) -> None:
     """``solve`` writes plan.json, plan.csv, kpis.json, gantt.png; ``check`` accepts the plan."""
     out = tmp_path / "out"
-    proc = orplan(
-        "solve", str(DATA / "tiny.yaml"), "--out", str(out), "--workers", "1", "--time-limit", "10"
-    )
+    proc = orplan("solve", str(DATA / "tiny.yaml"), "--out", str(out), *DETERMINISTIC)
     assert proc.returncode == 0, proc.stderr
     assert "OPTIMAL" in proc.stdout
     for name in ("plan.json", "plan.csv", "kpis.json", "gantt.png"):
@@ -41,9 +44,8 @@ def test_solve_writes_checked_outputs(tmp_path: Path) -> None:
 
 def test_solve_json_output(tmp_path: Path) -> None:
     """``--json`` prints one JSON object with status and KPIs (for scripts)."""
-    proc = orplan(
-        "solve", str(DATA / "tiny.yaml"), "--out", str(tmp_path), "--json", "--workers", "1"
-    )
+    tiny = str(DATA / "tiny.yaml")
+    proc = orplan("solve", tiny, "--out", str(tmp_path), "--json", *DETERMINISTIC)
     assert proc.returncode == 0
     data = json.loads(proc.stdout)
     assert data["status"] == "OPTIMAL" and data["kpis"]["scheduled"] == 6
@@ -109,16 +111,15 @@ def test_solve_rule_method_for_comparison(tmp_path: Path) -> None:
 def test_solve_overtime_probability_flag(tmp_path: Path) -> None:
     """``--overtime-probability`` makes a robust plan without editing the file, records the
     change in plan.json and the report; the same file solved without it fills the session."""
-    from tests.solver.test_robust import _session_of
+    from tests.builders import one_session_of
 
     scenario = tmp_path / "one-session.json"
-    scenario.write_text(_session_of(10, None).model_dump_json(), encoding="utf-8")
+    scenario.write_text(one_session_of(10, None).model_dump_json(), encoding="utf-8")
     runs = {}
     for name, extra in (("det", []), ("robust", ["--overtime-probability", "0.2"])):
         out = tmp_path / name
         proc = orplan(
-            "solve", str(scenario), "--out", str(out), "--workers", "1", "--time-limit", "10",
-            "--json", *extra,
+            "solve", str(scenario), "--out", str(out), *DETERMINISTIC, "--json", *extra,
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
         runs[name] = (json.loads(proc.stdout), load_plan(out / "plan.json"), out)

@@ -8,8 +8,12 @@ from pathlib import Path
 
 from orplan.durations import DurationModel
 from orplan.durations.cli import add_durations_parser, main
+from orplan.durations.synth import TRUTH
 from orplan.durations.synth import main as synth_main
-from tests.durations.test_fit import HISTORY
+from tests.builders import HISTORY
+
+#: The synthetic history holds exactly the cases of its generating truth, none malformed.
+CASES = sum(t.n for t in TRUTH)
 
 
 def test_fit_prints_table_and_writes_model(tmp_path: Path, capsys) -> None:
@@ -17,7 +21,7 @@ def test_fit_prints_table_and_writes_model(tmp_path: Path, capsys) -> None:
     assert main(["fit", str(HISTORY), "--out", str(out), "--surgeons"]) == 0
     text = capsys.readouterr().out
     assert "Total hip replacement" in text and "S-ORT-4" in text and "weight" in text
-    assert "1171 cases used" in text and f"wrote {out}" in text
+    assert f"{CASES} cases used, 0 rows dropped" in text and f"wrote {out}" in text
     model = DurationModel.load(out)
     assert len(model.procedures) == 6
 
@@ -26,7 +30,7 @@ def test_fit_json(tmp_path: Path, capsys) -> None:
     out = tmp_path / "model.json"
     assert main(["fit", str(HISTORY), "--out", str(out), "--json", "--prior-count", "5"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["rows_used"] == 1171 and len(data["fit"]) == 6
+    assert data["rows_used"] == CASES and len(data["fit"]) == 6
     assert {row["prior_count"] for row in data["fit"]} == {5.0}
 
 
@@ -52,4 +56,4 @@ def test_synth_script(tmp_path: Path, capsys) -> None:
     out = tmp_path / "h.csv"
     assert synth_main(["--seed", "1", "--out", str(out)]) == 0
     assert out.read_text() == HISTORY.read_text()
-    assert "1171 cases" in capsys.readouterr().out
+    assert f"{CASES} cases" in capsys.readouterr().out

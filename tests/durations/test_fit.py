@@ -12,9 +12,7 @@ import pytest
 from orplan.durations import DEFAULT_SIGMA, DurationModel, fit, fit_table, read_history
 from orplan.durations.synth import TRUTH, generate_history, true_procedure_params
 from orplan.errors import ScenarioError
-from tests.builders import REPO
-
-HISTORY = REPO / "data" / "history" / "synthetic-history.csv"
+from tests.builders import HISTORY
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from orplan.excel import (
     export_plan_xlsx,
 )
 from orplan.scenario import Scenario, load_scenario
-from tests.builders import DATA
+from tests.builders import DATA, tiny_scenario
 from tests.report import plans
 
 DAY1, DAY2 = "Mon 2027-03-01", "Tue 2027-03-02"
@@ -30,7 +30,7 @@ DAY1, DAY2 = "Mon 2027-03-01", "Tue 2027-03-02"
 
 @pytest.fixture(scope="module")
 def tiny() -> Scenario:
-    return load_scenario(DATA / "tiny.yaml")
+    return tiny_scenario()
 
 
 def _rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
@@ -72,7 +72,7 @@ def test_sheets_and_rows(tmp_path: Path, tiny: Scenario) -> None:
     kpis = {(g, m): v for g, m, v in _rows(path, KPI_SHEET)[1:]}
     assert kpis[("KPI", "scheduled")] == 4
     assert kpis[("KPI", "unscheduled")] == 2
-    assert kpis[("Cost", "total")] == report.cost.total == 1830
+    assert kpis[("Cost", "total")] == report.cost.total == plans.gaps_cost(tiny)
     assert kpis[("Check", "valid plan")] == "yes"
     assert kpis[("Run", "status")] == "FEASIBLE"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]  # no temporary file left

@@ -9,12 +9,6 @@ from orplan.scenario import Scenario
 
 
 @pytest.fixture(scope="session")
-def demo() -> Scenario:
-    """The demo profile, seed 1."""
-    return generate("demo", 1)
-
-
-@pytest.fixture(scope="session")
 def pilot_week() -> Scenario:
     """The pilot-week profile, seed 1."""
     return generate("pilot-week", 1)

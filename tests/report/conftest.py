@@ -6,20 +6,20 @@ import pytest
 
 from orplan.check import CheckReport, check
 from orplan.plan.model import Plan
-from orplan.scenario import Scenario, load_scenario
-from tests.builders import DATA
+from orplan.scenario import Scenario
+from tests.builders import tiny_scenario
 from tests.report import plans
 
 
 @pytest.fixture(scope="module")
 def tiny() -> Scenario:
     """tests/data/tiny.yaml."""
-    return load_scenario(DATA / "tiny.yaml")
+    return tiny_scenario()
 
 
 @pytest.fixture(scope="module")
 def optimal(tiny: Scenario) -> Plan:
-    """All six cases scheduled (valid, cost 705)."""
+    """All six cases scheduled (valid, at the optimal cost)."""
     return plans.tiny_optimal(tiny)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from orplan.plan.model import CaseAssignment, Plan, SolverRun
 from orplan.scenario import Scenario, scenario_digest, scenario_from_dict
+from tests.builders import idle_floor
 
 D1, D2 = dt.date(2027, 3, 1), dt.date(2027, 3, 2)
 GAP_REASONS = {
@@ -63,9 +64,9 @@ def run_record(scenario: Scenario, objective: float, **changes: Any) -> SolverRu
 
 
 def tiny_optimal(scenario: Scenario) -> Plan:
-    """The optimal plan of tiny.yaml: all six cases, cost 705."""
+    """The optimal plan of tiny.yaml: all six cases, at its idle floor (the optimum)."""
     return Plan(
-        run=run_record(scenario, 705.0),
+        run=run_record(scenario, float(idle_floor(scenario))),
         cases=[
             at("C1", D1, "OR1", 540, 660, "S1"),
             at("C2", D1, "OR1", 480, 525, "S1"),
@@ -78,10 +79,17 @@ def tiny_optimal(scenario: Scenario) -> Plan:
 
 
 def tiny_with_gaps(scenario: Scenario) -> Plan:
-    """A valid plan (cost 1830) with C4, C6 unscheduled and C1 one day after its deadline."""
+    """A valid plan (cost :func:`gaps_cost`) with C4, C6 unscheduled and C1 one day after its
+    deadline."""
+    cost = float(gaps_cost(scenario))
     return Plan(
         run=run_record(
-            scenario, 1830.0, status="FEASIBLE", stopped_by="time_limit", bound=1500.0, gap=0.18
+            scenario,
+            cost,
+            status="FEASIBLE",
+            stopped_by="time_limit",
+            bound=1500.0,
+            gap=(cost - 1500.0) / cost,
         ),
         cases=[
             at("C1", D2, "OR1", 480, 600, "S1"),
@@ -92,6 +100,23 @@ def tiny_with_gaps(scenario: Scenario) -> Plan:
             off("C6", GAP_REASONS["C6"]),
         ],
     )
+
+
+def gaps_cost(scenario: Scenario) -> int:
+    """The cost of :func:`tiny_with_gaps` by docs/rules.md, term by term.
+
+    C4 (priority 3) and C6 (priority 4) unscheduled; C1 due 03-01 operated 03-02: one breach,
+    one late day and one waiting day; every session is 08:00-15:30 (450 min, turnover 15):
+    OR1 on 03-01 holds C2 (45), OR2 on 03-01 C3 (90), OR1 on 03-02 C1 (120) and C5 (130);
+    C5 is released on 03-02, so it does not wait.
+    """
+    w = scenario.weights
+    idle = (450 - (45 + 15)) + (450 - (90 + 15)) + (450 - (120 + 15) - (130 + 15))
+    return (
+        w.unscheduled_cost(3) + w.unscheduled_cost(4)
+        + w.deadline_breach + w.late_day * 1 + w.waiting_day * 1
+        + w.idle_minute * idle
+    )  # fmt: skip
 
 
 def tiny_invalid(scenario: Scenario) -> Plan:

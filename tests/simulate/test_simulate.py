@@ -13,7 +13,7 @@ from orplan.check.kpis import session_table
 from orplan.durations import DEFAULT_SIGMA, DurationModel, ProcedureModel, mu_sigma_from_mean_sd
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.simulate import SimulationResult, plot_simulation, simulate
-from tests.builders import DATA
+from tests.builders import DETERMINISTIC, tiny_scenario
 from tests.simulate.helpers import case, one_session, packed_plan
 
 PHI = NormalDist().cdf
@@ -35,10 +35,10 @@ def expected_excess(mean: float, sd: float, limit: float) -> float:
 @pytest.fixture(scope="module")
 def tiny_plan() -> tuple[orplan.Scenario, Plan]:
     """tiny.yaml with every case at sd 0, and its optimal plan."""
-    scenario = orplan.load_scenario(DATA / "tiny.yaml")
+    scenario = tiny_scenario()
     for c in scenario.cases:
         c.duration_sd = 0.0
-    plan = orplan.solve(scenario, workers=1, time_limit=10).plan
+    plan = orplan.solve(scenario, **DETERMINISTIC).plan
     assert plan is not None
     return scenario, plan
 

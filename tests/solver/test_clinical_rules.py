@@ -14,9 +14,8 @@ import pytest
 from orplan import solve
 from orplan.errors import ScenarioError
 from orplan.scenario import Scenario
-from tests.builders import case, make
+from tests.builders import DETERMINISTIC, case, make
 
-FAST = {"time_limit": 10.0, "workers": 1}
 TWO_THEATRES = {
     "theatres": [{"id": "OR1", "site": "A"}, {"id": "OR2", "site": "A"}],
     "sessions": [
@@ -28,7 +27,7 @@ TWO_THEATRES = {
 
 
 def run(scenario: Scenario) -> Any:
-    return solve(scenario, **FAST)
+    return solve(scenario, **DETERMINISTIC)
 
 
 def entry(result: Any, case_id: str) -> Any:
@@ -61,6 +60,24 @@ def test_one_c_arm_too_few_for_three_long_cases() -> None:
     result = run(two({"equipment": [{"id": "c-arm", "count": 1}]}, cases))
     assert result.status == "INFEASIBLE"
     assert "mandatory cases cannot all be scheduled" in result.explanation[0]
+
+
+@pytest.mark.parametrize(("site", "theatre"), [(None, "OR1"), ("B", "ORB")])
+def test_equipment_site_binds_in_a_feasible_plan(site: str | None, theatre: str) -> None:
+    """The surgeon prefers OR1 (site A); a robot kept at site B sends the case to ORB
+    instead, at the cost of the missed preference; a robot of no site leaves it in OR1."""
+    scenario = make(
+        {"theatres": [{"id": "OR1", "site": "A"}, {"id": "ORB", "site": "B"}],
+         "sessions": [{"theatre": t, "date": "2027-03-01", "open": "08:00", "close": "12:00"}
+                      for t in ("OR1", "ORB")],
+         "surgeons": [{"id": "S1", "specialty": "ortho", "preferred_theatres": ["OR1"]}],
+         "equipment": [{"id": "robot", "count": 1, "site": site}]},
+        [case("C1", mandatory=True, equipment=["robot"])],
+    )  # fmt: skip
+    result = run(scenario)
+    assert result.status == "OPTIMAL"
+    assert entry(result, "C1").theatre == theatre
+    assert result.kpis.preference_misses == (0 if site is None else 1)
 
 
 def test_equipment_bound_to_other_site() -> None:
@@ -195,6 +212,38 @@ def test_first_and_last_flag_conflict_infeasible() -> None:
         case("PLAIN", 30, mandatory=True),
     ]
     assert run(make(cases=cases)).status == "INFEASIBLE"
+
+
+def _split_surgeons(flag: str | None, flagged_by: str) -> Scenario:
+    """S1 is present 08:00-10:00 and S2 10:00-12:00; case F (``flag``) is by ``flagged_by``,
+    case PLAIN by the other surgeon, both mandatory in the one 08:00-12:00 session."""
+    other = "S2" if flagged_by == "S1" else "S1"
+    surgeons = [
+        {"id": "S1", "specialty": "ortho",
+         "available": [{"date": "2027-03-01", "start": "08:00", "end": "10:00"}]},
+        {"id": "S2", "specialty": "ortho",
+         "available": [{"date": "2027-03-01", "start": "10:00", "end": "12:00"}]},
+    ]  # fmt: skip
+    flags = [flag] if flag else []
+    cases = [
+        case("F", 60, mandatory=True, surgeon=flagged_by, flags=flags),
+        case("PLAIN", 60, mandatory=True, surgeon=other),
+    ]
+    return make({"surgeons": surgeons}, cases)
+
+
+@pytest.mark.parametrize(("flag", "status"), [(None, "OPTIMAL"), ("child", "INFEASIBLE")])
+def test_sequence_first_infeasible(flag: str | None, status: str) -> None:
+    """A child (first) whose surgeon only comes at 10:00 cannot start before a plain case
+    whose surgeon leaves at 10:00; without the flag both fit, the plain case first."""
+    assert run(_split_surgeons(flag, flagged_by="S2")).status == status
+
+
+@pytest.mark.parametrize(("flag", "status"), [(None, "OPTIMAL"), ("infected", "INFEASIBLE")])
+def test_sequence_last_infeasible(flag: str | None, status: str) -> None:
+    """An infected case (last) whose surgeon leaves at 10:00 cannot start after a plain case
+    whose surgeon only comes at 10:00; without the flag both fit, the flagged case first."""
+    assert run(_split_surgeons(flag, flagged_by="S1")).status == status
 
 
 def test_diabetic_early_soft() -> None:

@@ -13,13 +13,11 @@ import pytest
 
 from orplan import solve
 from orplan.scenario import Scenario
-from tests.builders import case, make
-
-FAST = {"time_limit": 10.0, "workers": 1}
+from tests.builders import DETERMINISTIC, case, make
 
 
 def run(scenario: Scenario) -> Any:
-    return solve(scenario, **FAST)
+    return solve(scenario, **DETERMINISTIC)
 
 
 def only(result: Any, case_id: str) -> Any:
@@ -130,6 +128,28 @@ def test_deadline_hard_infeasible() -> None:
     result = run(s)
     assert result.status == "INFEASIBLE"
     assert "deadline" in result.explanation[0]
+
+
+def _due_monday(hard: bool) -> Scenario:
+    """C1 due Monday; its surgeon prefers Tuesdays and lateness costs nothing, so only a hard
+    deadline keeps it on Monday (2027-03-01 is a Monday, weekday 0)."""
+    return make(
+        {"sessions": TWO_DAYS, "rules": {"deadlines_hard": hard},
+         "weights": {"deadline_breach": 0, "late_day": 0, "waiting_day": 0},
+         "surgeons": [{"id": "S1", "specialty": "ortho", "preferred_weekdays": [1]}]},
+        [case("C1", mandatory=True, due="2027-03-01")],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("hard", "day"), [(False, "2027-03-02"), (True, "2027-03-01")])
+def test_deadline_hard_binds_in_a_feasible_plan(hard: bool, day: str) -> None:
+    """With soft, free deadlines the case goes on the preferred Tuesday; a hard deadline
+    keeps it on Monday, at the cost of the missed preference."""
+    result = run(_due_monday(hard))
+    assert result.status == "OPTIMAL"
+    assert str(only(result, "C1").date) == day
+    assert result.kpis.preference_misses == (1 if hard else 0)
+    assert result.kpis.deadline_breaches == (0 if hard else 1)
 
 
 def test_deadline_prefers_day_before_due() -> None:
@@ -333,6 +353,19 @@ def test_optional_cases_fill_by_priority() -> None:
     result = run(make(cases=cases))
     assert only(result, "HIGH").scheduled and not only(result, "LOW").scheduled
     assert "HIGH" in only(result, "LOW").reason
+
+
+def test_mandatory_case_displaces_higher_priority_optional_one() -> None:
+    """Only one of two 200-min cases fits: the mandatory priority-4 case is scheduled and the
+    optional priority-1 case is not, although leaving it out costs the most."""
+    cases = [case("MAND", 200, priority=4, mandatory=True), case("URGENT", 200, priority=1)]
+    scenario = make(cases=cases)
+    weights = scenario.weights
+    assert weights.unscheduled_cost(1) > weights.unscheduled_cost(4)  # the choice binds
+    result = run(scenario)
+    assert result.status == "OPTIMAL"
+    assert only(result, "MAND").scheduled and not only(result, "URGENT").scheduled
+    assert result.kpis.unscheduled_mandatory == 0
 
 
 def test_unscheduled_case_without_session_has_reason() -> None:

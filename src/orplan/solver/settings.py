@@ -69,6 +69,13 @@ class Result:
 
     ``plan`` is None only when no plan exists (infeasible, or none found in time); then
     ``explanation`` says why in the hospital's terms.
+
+    ``objective`` is the plan's cost as the independent checker counts it (what orplan
+    reports). ``model_objective`` is the CP-SAT model's own value of its objective for the
+    same plan, kept so that tests can hold the model to the checker: equal when the status
+    is OPTIMAL, never below the checker's cost otherwise (helper variables may over-state
+    the cost before optimality). It is None when no CP-SAT solution gave the plan (day
+    windows, or the warm start returned unchanged).
     """
 
     status: PlanStatus
@@ -79,6 +86,7 @@ class Result:
     wall_time: float
     explanation: list[str] = field(default_factory=list)
     check: CheckReport | None = None
+    model_objective: float | None = None
 
     @property
     def kpis(self) -> Kpis | None:

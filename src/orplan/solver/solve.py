@@ -139,11 +139,14 @@ def solve(
             f"the checker's cost {report.cost.total} does not match the solver's objective "
             f"{objective} (a bug in orplan): {report.cost}"
         )
+    model_objective = objective
     objective = float(report.cost.total)
     gap = relative_gap(objective, bound)
     run.objective = objective
     run.gap = gap
-    return Result(status, plan, objective, bound, gap, wall, check=report)
+    return Result(
+        status, plan, objective, bound, gap, wall, check=report, model_objective=model_objective
+    )
 
 
 def rule_result(scenario: Scenario) -> Result:

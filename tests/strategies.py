@@ -162,3 +162,139 @@ def clinical_scenarios(draw: st.DrawFn, robust: bool = False) -> dict[str, Any]:
         "staff": staff,
         "rules": rules,
     }
+
+
+def _sometimes(draw: st.DrawFn, one_in: int = 6) -> bool:
+    """True about once in ``one_in`` draws: a restriction most tiny scenarios do without."""
+    return draw(st.integers(0, one_in - 1)) == 0
+
+
+@st.composite
+def tiny_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """A scenario dict small enough for the brute-force oracle (``tests/oracle.py``).
+
+    One or two theatres with one or two short sessions in all (60-180 min, up to 30 min of
+    overtime) on a 10- or 15-minute grid, one or two surgeons, and one to four cases of
+    10-90 min that may need equipment, PACU, ICU or ward beds, a team, or carry sequencing
+    flags; about a quarter are mandatory, so some scenarios have no valid plan. Each
+    restriction (a specialty, missing capability, surgeon hours, a release date) is drawn
+    only now and then, so that most cases have several places to go and interact.
+    """
+    days = draw(st.integers(1, 2))
+    theatres = [
+        {
+            "id": f"T{t}",
+            "site": draw(st.sampled_from(["A", "B"])),
+            "specialties": ["ortho"] if _sometimes(draw) else [],
+            "capabilities": [] if _sometimes(draw) else ["laminar-flow"],
+        }
+        for t in range(draw(st.integers(1, 2)))
+    ]
+    sites = sorted({t["site"] for t in theatres})
+    slots = [(t["id"], d) for t in theatres for d in range(days)]
+    picked = draw(st.lists(st.sampled_from(slots), min_size=1, max_size=2, unique=True))
+    sessions = []
+    for theatre, d in picked:
+        opening = draw(st.sampled_from([480, 487, 510]))
+        sessions.append(
+            {
+                "theatre": theatre,
+                "date": _day(d),
+                "open": opening,
+                "close": opening + draw(st.integers(60, 180)),
+                "specialty": draw(st.sampled_from(SPECIALTIES)) if _sometimes(draw) else None,
+                "overtime": draw(st.sampled_from([0, 0, 15, 30])),
+            }
+        )
+    surgeons = []
+    for g in range(draw(st.integers(1, 2))):
+        entry: dict[str, Any] = {
+            "id": f"S{g}",
+            "specialty": "gastro" if _sometimes(draw) else "ortho",
+            "max_minutes_per_day": draw(st.integers(60, 240)),
+        }
+        if _sometimes(draw):
+            entry["available"] = [
+                {
+                    "date": _day(d),
+                    "start": draw(st.sampled_from([420, 525])),
+                    "end": draw(st.sampled_from([600, 720])),
+                }
+                for d in range(days)
+                if draw(st.integers(0, 3)) > 0
+            ]
+        if draw(st.integers(0, 3)) == 0:
+            entry["preferred_weekdays"] = [1]  # Tuesday; day 0 is a Monday
+        surgeons.append(entry)
+    equipment = [
+        {
+            "id": "E0",
+            "count": draw(st.sampled_from([0, 1, 1, 1, 2])),
+            "setup": draw(st.sampled_from([0, 15])),
+            "site": draw(st.none() | st.sampled_from(sites)),
+        }
+    ] * draw(st.integers(0, 1))
+    recovery = []
+    for site in sites:
+        if draw(st.booleans()):
+            unit: dict[str, Any] = {"site": site, "beds": draw(st.sampled_from([0, 1, 1, 2]))}
+            if draw(st.booleans()):
+                unit["periods"] = [{"start": 540, "end": 600, "beds": draw(st.integers(0, 1))}]
+            recovery.append(unit)
+    beds = []
+    for site in sites:
+        for kind in ("icu", "ward"):
+            if draw(st.integers(0, 2)) == 0:
+                total = draw(st.integers(1, 2))
+                occupied = {_day(0): draw(st.integers(0, total))}
+                beds.append({"site": site, "kind": kind, "beds": total, "occupied": occupied})
+    staff = [{"site": site, "teams": 1} for site in sites if draw(st.booleans())]
+    cases = []
+    for c in range(draw(st.integers(1, 4))):
+        case: dict[str, Any] = {
+            "id": f"C{c}",
+            "patient": f"P{c}",
+            "procedure": "procedure",
+            "specialty": "gastro" if _sometimes(draw) else "ortho",
+            "duration": draw(st.integers(10, 90)),
+            "priority": draw(st.integers(1, 4)),
+            "mandatory": draw(st.integers(0, 3)) == 0,
+            "flags": draw(st.lists(st.sampled_from(FLAGS), max_size=2, unique=True)),
+            "recovery_minutes": draw(st.sampled_from([0, 0, 30])),
+            "icu_days": draw(st.sampled_from([0, 0, 1])),
+            "ward_days": draw(st.sampled_from([0, 0, 1, 2])),
+            "requires": ["laminar-flow"] if _sometimes(draw) else [],
+            "turnover": draw(st.none() | st.sampled_from([0, 10])),
+        }
+        if equipment and draw(st.booleans()):
+            case["equipment"] = ["E0"]
+        mode = draw(st.sampled_from(["fixed", "list", "any"]))
+        if mode == "fixed":
+            case["surgeon"] = draw(st.sampled_from([s["id"] for s in surgeons]))
+        elif mode == "list":
+            case["eligible_surgeons"] = draw(
+                st.lists(st.sampled_from([s["id"] for s in surgeons]), min_size=1, unique=True)
+            )
+        if _sometimes(draw, 3):
+            case["release"] = _day(draw(st.integers(-2, days - 1)))
+        if draw(st.booleans()):
+            low = 0
+            if "release" in case:
+                low = (dt.date.fromisoformat(case["release"]) - START).days
+            case["due"] = _day(draw(st.integers(max(low, -1), days)))
+        cases.append(case)
+    return {
+        "name": "tiny-random",
+        "horizon": {"start": START.isoformat(), "days": days},
+        "time_step": draw(st.sampled_from([10, 15])),
+        "default_turnover": draw(st.sampled_from([0, 15])),
+        "theatres": theatres,
+        "sessions": sessions,
+        "surgeons": surgeons,
+        "cases": cases,
+        "equipment": equipment,
+        "recovery": recovery,
+        "beds": beds,
+        "staff": staff,
+        "rules": {"deadlines_hard": draw(st.booleans())},
+    }
