@@ -1,0 +1,247 @@
+"""The two ways to run a day with emergencies: first fit, or orplan's replan at each event.
+
+``first-fit`` ("run as planned"): the published plan runs unchanged; an emergency waits in a
+queue and breaks in at the next moment a theatre that allows its specialty is free inside a
+session (its expected end within ``close + allowed overtime``), pushing the cases behind
+it. Among waiting emergencies the one with the earliest latest start goes first. With
+``theatres`` given (a dedicated emergency theatre) only those theatres take emergencies.
+
+``replan``: at each emergency arrival, and each time a case ends more than ``threshold``
+minutes after its planned end, the day so far is reported to :func:`orplan.live.replan` as
+events (emergencies; started cases with their actual start, rounded down to the planning
+grid, and their end: the real one when over, else the expected one; cases the cancellation
+rule took off) and the day goes on with the new plan. The replan of one moment starts from
+the previous one's live scenario and plan (as ``orplan replan`` does through the day).
+Cases a replan leaves out count as cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from orplan.live import PlanEvents, ReplanSettings, replan
+from orplan.live.daysim.arrivals import Emergency
+from orplan.live.daysim.run import INF, Day, Job, Policy, Record, SessionRun, Slot
+from orplan.plan.model import Plan
+from orplan.scenario.model import Scenario
+
+__all__ = ["FirstFit", "ReplanPolicy", "ReplanStep"]
+
+
+class FirstFit(Policy):
+    """Run the plan; emergencies break in at the next free moment of an allowed theatre.
+
+    Parameters
+    ----------
+    scenario
+        For the theatres' specialties.
+    theatres
+        Only these theatres take emergencies (None: every theatre that allows the specialty).
+    """
+
+    def __init__(self, scenario: Scenario, theatres: set[str] | None = None) -> None:
+        self.allows = {t.id: set(t.specialties) for t in scenario.theatres}
+        self.only = theatres
+        self.waiting: list[Emergency] = []
+
+    def _allowed(self, e: Emergency, theatre: str) -> bool:
+        if self.only is not None and theatre not in self.only:
+            return False
+        specialties = self.allows.get(theatre, set())
+        return not specialties or e.specialty in specialties
+
+    def pick(self, day: Day, session: SessionRun, t0: float) -> tuple[float, Slot | Job | None]:
+        fits = [
+            e
+            for e in self.waiting
+            if self._allowed(e, session.theatre) and t0 + e.mean <= session.limit
+        ]
+        if fits:
+            first = min(fits, key=lambda e: (e.latest, e.arrival, e.id))
+            return t0, day.jobs[first.id]
+        return super().pick(day, session, t0)
+
+    def on_arrival(self, day: Day, emergency: Emergency) -> None:
+        self.waiting.append(emergency)
+
+    def on_start(self, day: Day, record: Record) -> None:
+        self.waiting = [e for e in self.waiting if e.id != record.job]
+
+
+@dataclass
+class ReplanStep:
+    """One replan of the day: the live scenario, the parent plan and the new plan."""
+
+    now: dt.datetime
+    scenario: Scenario
+    parent: Plan
+    plan: Plan | None
+    seconds: float
+
+
+@dataclass
+class _Reported:
+    emergencies: set[str] = field(default_factory=set)
+    times: dict[str, tuple[int, int]] = field(default_factory=dict)
+    cancelled: set[str] = field(default_factory=set)
+
+
+class ReplanPolicy(Policy):
+    """Replan with orplan at each emergency arrival and each late case end.
+
+    Parameters
+    ----------
+    scenario, plan
+        The scenario and its published plan.
+    settings
+        Replan settings (one worker and a deterministic budget keep a run repeatable).
+    threshold
+        A case ending more than this many minutes after its planned end triggers a replan.
+    keep_steps
+        Keep every replan's scenario and plans in :attr:`steps` (for tests).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        plan: Plan,
+        settings: ReplanSettings,
+        threshold: float = 15.0,
+        keep_steps: bool = False,
+    ) -> None:
+        self.live, self.plan = scenario, plan
+        self.settings = settings
+        self.threshold = threshold
+        self.keep_steps = keep_steps
+        self.steps: list[ReplanStep] = []
+        self.start = dt.datetime.combine(scenario.horizon.start, dt.time())
+        self.grid = scenario.time_step
+        self.arrived: list[Emergency] = []
+        self.reported = _Reported()
+        self.replans = 0
+        self.failures = 0
+        self.seconds: list[float] = []
+        self.last = -INF
+
+    def when(self, minute: int) -> dt.datetime:
+        """The local date-time of minute ``minute`` of the horizon."""
+        return self.start + dt.timedelta(minutes=minute)
+
+    def on_arrival(self, day: Day, emergency: Emergency) -> None:
+        self.arrived.append(emergency)
+        self.replan(day)
+
+    def on_end(self, day: Day, record: Record) -> None:
+        if record.end > record.planned_end + self.threshold:
+            self.replan(day)
+
+    def next_wakeup(self, day: Day) -> float:
+        # An emergency left in a session that closed before it could start: ask again,
+        # once the clock has moved (the same moment would give the same answer).
+        return day.clock if day.orphans and day.clock > self.last else INF
+
+    def wake(self, day: Day) -> None:
+        self.replan(day)
+
+    # -- one replan ---------------------------------------------------------------------
+    def _events(self, day: Day, now: int) -> list[dict[str, Any]]:
+        at = self.when(now).isoformat()
+        events: list[dict[str, Any]] = []
+        for e in self.arrived:
+            if e.id in self.reported.emergencies:
+                continue
+            events.append(
+                {"kind": "emergency", "at": self.when(math.floor(e.arrival)).isoformat(),
+                 "id": e.id, "specialty": e.specialty, "duration": max(1, round(e.mean)),
+                 "max_wait": e.max_wait, "urgency": e.urgency}
+            )  # fmt: skip
+        for rec in day.records.values():
+            start = math.floor(rec.start / self.grid) * self.grid
+            if rec.end <= day.clock:
+                end = math.ceil(rec.end)
+            else:
+                end = max(math.ceil(rec.start + day.jobs[rec.job].mean), now + 1)
+            midnight = (start // 1440 + 1) * 1440
+            end = min(max(end, start + 1), midnight)
+            if self.reported.times.get(rec.job) == (start, end):
+                continue
+            events.append(
+                {"kind": "case-late", "at": at, "case": rec.job,
+                 "actual_start": self.when(start).isoformat(),
+                 "expected_end": self.when(end).isoformat()}
+            )  # fmt: skip
+        placed = _starts(self.live, self.plan)
+        for cid in day.cancelled:
+            if cid in self.reported.cancelled or cid not in placed:
+                continue
+            events.append(
+                {"kind": "case-cancelled", "at": self.when(min(now, placed[cid])).isoformat(),
+                 "case": cid, "reason": "no time left in the session"}
+            )  # fmt: skip
+        return events
+
+    def replan(self, day: Day) -> None:
+        """Report the day so far, replan, and load the new plan into the day's queues."""
+        self.last = day.clock
+        now = math.ceil(day.clock)
+        events = self._events(day, now)
+        model = PlanEvents.model_validate({"events": events})
+        t0 = time.perf_counter()
+        result = replan(self.live, self.plan, model, self.when(now), self.settings)
+        seconds = time.perf_counter() - t0
+        self.replans += 1
+        self.seconds.append(seconds)
+        if self.keep_steps:
+            self.steps.append(ReplanStep(self.when(now), result.scenario, self.plan, result.plan, seconds))
+        if result.plan is None:
+            self.failures += 1  # keep the plan in force; the events are sent again next time
+            return
+        for ev in events:
+            if ev["kind"] == "emergency":
+                self.reported.emergencies.add(ev["id"])
+            elif ev["kind"] == "case-late":
+                start = _minute(self.start, ev["actual_start"])
+                self.reported.times[ev["case"]] = (start, _minute(self.start, ev["expected_end"]))
+            else:
+                self.reported.cancelled.add(ev["case"])
+        self.live, self.plan = result.scenario, result.plan
+        self._load(day)
+
+    def _load(self, day: Day) -> None:
+        """Refill every open session's queue from the plan in force."""
+        day.orphans.clear()
+        starts = _starts(self.live, self.plan)
+        sessions = {e.case: str(e.session) for e in self.plan.cases if e.scheduled}
+        for session in day.sessions.values():
+            session.queue = []
+        for cid, job in day.jobs.items():
+            if cid in day.records or cid in day.cancelled:
+                continue
+            sid = sessions.get(cid)
+            session = day.sessions.get(sid) if sid is not None else None
+            if session is None or session.over:
+                if job.emergency is None and cid not in starts:
+                    day.cancelled[cid] = day.clock  # left out by the replan
+                    self.reported.cancelled.add(cid)
+                continue
+            session.queue.append(Slot(cid, float(starts[cid])))
+        for session in day.sessions.values():
+            session.queue.sort(key=lambda s: (s.start, s.job))
+
+
+def _starts(scenario: Scenario, plan: Plan) -> dict[str, int]:
+    """Planned start of each scheduled case, in minutes of the horizon."""
+    horizon = scenario.horizon
+    return {
+        e.case: horizon.day_index(e.date) * 1440 + e.start
+        for e in plan.cases
+        if e.scheduled and e.date is not None and e.start is not None
+    }
+
+
+def _minute(start: dt.datetime, text: str) -> int:
+    return int((dt.datetime.fromisoformat(text) - start).total_seconds() // 60)
