@@ -126,10 +126,19 @@ class ReplanPolicy(Policy):
         self.failures = 0
         self.seconds: list[float] = []
         self.last = -INF
+        self.fallback = FirstFit(scenario)
 
     def when(self, minute: int) -> dt.datetime:
         """The local date-time of minute ``minute`` of the horizon."""
         return self.start + dt.timedelta(minutes=minute)
+
+    def pick(self, day: Day, session: SessionRun, t0: float) -> tuple[float, Slot | Job | None]:
+        if self.fallback.waiting:
+            return self.fallback.pick(day, session, t0)
+        return super().pick(day, session, t0)
+
+    def on_start(self, day: Day, record: Record) -> None:
+        self.fallback.on_start(day, record)
 
     def on_arrival(self, day: Day, emergency: Emergency) -> None:
         self.arrived.append(emergency)
@@ -159,18 +168,11 @@ class ReplanPolicy(Policy):
                  "id": e.id, "specialty": e.specialty, "duration": max(1, round(e.mean)),
                  "max_wait": e.max_wait, "urgency": e.urgency}
             )  # fmt: skip
-        for rec in day.records.values():
-            start = math.floor(rec.start / self.grid) * self.grid
-            if rec.end <= day.clock:
-                end = math.ceil(rec.end)
-            else:
-                end = max(math.ceil(rec.start + day.jobs[rec.job].mean), now + 1)
-            midnight = (start // 1440 + 1) * 1440
-            end = min(max(end, start + 1), midnight)
-            if self.reported.times.get(rec.job) == (start, end):
+        for job, (start, end) in _reported_times(day, self.grid, now).items():
+            if self.reported.times.get(job) == (start, end):
                 continue
             events.append(
-                {"kind": "case-late", "at": at, "case": rec.job,
+                {"kind": "case-late", "at": at, "case": job,
                  "actual_start": self.when(start).isoformat(),
                  "expected_end": self.when(end).isoformat()}
             )  # fmt: skip
@@ -198,7 +200,13 @@ class ReplanPolicy(Policy):
         if self.keep_steps:
             self.steps.append(ReplanStep(self.when(now), result.scenario, self.plan, result.plan, seconds))
         if result.plan is None:
-            self.failures += 1  # keep the plan in force; the events are sent again next time
+            # No plan for the facts of the day: keep the plan in force, let the new
+            # emergencies break in first fit, and send the events again next time.
+            self.failures += 1
+            placed = set(_starts(self.live, self.plan)) | {e.id for e in self.fallback.waiting}
+            self.fallback.waiting += [
+                e for e in self.arrived if e.id not in placed and e.id not in day.records
+            ]
             return
         for ev in events:
             if ev["kind"] == "emergency":
@@ -216,6 +224,8 @@ class ReplanPolicy(Policy):
         day.orphans.clear()
         starts = _starts(self.live, self.plan)
         sessions = {e.case: str(e.session) for e in self.plan.cases if e.scheduled}
+        surgeons = {e.case: e.surgeon for e in self.plan.cases if e.scheduled}
+        self.fallback.waiting = []
         for session in day.sessions.values():
             session.queue = []
         for cid, job in day.jobs.items():
@@ -228,9 +238,40 @@ class ReplanPolicy(Policy):
                     day.cancelled[cid] = day.clock  # left out by the replan
                     self.reported.cancelled.add(cid)
                 continue
+            job.surgeon = surgeons[cid]
             session.queue.append(Slot(cid, float(starts[cid])))
         for session in day.sessions.values():
             session.queue.sort(key=lambda s: (s.start, s.job))
+
+
+def _reported_times(day: Day, grid: int, now: int) -> dict[str, tuple[int, int]]:
+    """Start and end minutes to report for each started job, consistent among themselves.
+
+    Starts are rounded down to the planning grid (the live scenario keeps its step); an end
+    is the real one when the job is over, else its start plus the expected minutes (at
+    least a minute after ``now``). Ends are then cut so that no reported job overlaps the
+    next one of its theatre (with turnover) or of its surgeon: rounding must not make the
+    facts break a rule the replan has to keep.
+    """
+    recs = sorted(day.records.values(), key=lambda r: r.start)
+    starts = {r.job: math.floor(r.start / grid) * grid for r in recs}
+    out: dict[str, tuple[int, int]] = {}
+    for i, rec in enumerate(recs):
+        job = day.jobs[rec.job]
+        start = starts[rec.job]
+        if rec.end <= day.clock:
+            end = math.ceil(rec.end)
+        else:
+            end = max(math.ceil(rec.start + job.mean), now + 1)
+        for later in recs[i + 1 :]:
+            other = day.jobs[later.job]
+            if later.theatre == rec.theatre:
+                end = min(end, starts[later.job] - job.turnover)
+            if job.surgeon is not None and other.surgeon == job.surgeon:
+                end = min(end, starts[later.job])
+        midnight = (start // 1440 + 1) * 1440
+        out[rec.job] = (start, min(max(end, start + 1), midnight))
+    return out
 
 
 def _starts(scenario: Scenario, plan: Plan) -> dict[str, int]:

@@ -11,7 +11,8 @@ The rules of play, the same for every policy (those of :mod:`orplan.simulate.eng
 * Cancellation: when an elective case is due to start, it is cancelled if its *expected*
   end (start + expected minutes) is after ``close + allowed overtime``.
 * A session ends at ``close + allowed overtime`` for new starts; a case under way finishes.
-* Surgeons are not followed across theatres (as in ``orplan simulate``).
+* A case does not start before its surgeon's previous case of the period has ended (the
+  surgeon is in one theatre at a time; emergencies under first fit name no surgeon).
 
 A policy decides what a free theatre does next (:meth:`Policy.pick`) and may react to
 arrivals and to case ends (:meth:`Policy.on_arrival`, :meth:`Policy.on_end`).
@@ -39,6 +40,7 @@ class Job:
     duration: float
     turnover: int
     emergency: Emergency | None = None
+    surgeon: str | None = None
 
 
 @dataclass
@@ -92,6 +94,8 @@ class Policy:
         earliest = slot.start if not session.started else -INF
         if job.emergency is not None:
             earliest = max(earliest, job.emergency.arrival)
+        if job.surgeon is not None:
+            earliest = max(earliest, day.surgeon_free.get(job.surgeon, -INF))
         return max(t0, earliest), slot
 
     def on_arrival(self, day: Day, emergency: Emergency) -> None:
@@ -149,6 +153,7 @@ class Day:
         self.ends: list[tuple[float, str]] = []
         self.turnover = turnover
         self.orphans: list[str] = []
+        self.surgeon_free: dict[str, float] = {}
         self.policy = Policy()
 
     # -- queries ----------------------------------------------------------------------
@@ -230,5 +235,7 @@ class Day:
         session.started = True
         self.records[job.id] = Record(job.id, session.id, theatre, self.clock, end, planned_end)
         self.ready[theatre] = end + job.turnover
+        if job.surgeon is not None:
+            self.surgeon_free[job.surgeon] = end
         self.ends.append((end, job.id))
         self.policy.on_start(self, self.records[job.id])

@@ -50,6 +50,7 @@ class SampleOutcome:
     overtime: float
     moved: int
     replans: int = 0
+    failures: int = 0
     replan_seconds: list[float] = field(default_factory=list)
     steps: list[ReplanStep] = field(default_factory=list)
 
@@ -120,7 +121,8 @@ def play(
             continue
         case = cases[e.case]
         mean, _ = case_mean_sigma(case, None, e.surgeon)
-        jobs[e.case] = Job(e.case, case.specialty, mean, durations[e.case], scenario.turnover_of(case))
+        turnover = scenario.turnover_of(case)
+        jobs[e.case] = Job(e.case, case.specialty, mean, durations[e.case], turnover, None, e.surgeon)
         start = float(runs[str(e.session)].day * 1440 + e.start)
         runs[str(e.session)].queue.append(Slot(e.case, start))
         published[e.case] = (str(e.theatre), start)
@@ -176,6 +178,7 @@ def _outcome(
     )
     if isinstance(policy, ReplanPolicy):
         out.replans = policy.replans
+        out.failures = policy.failures
         out.replan_seconds = policy.seconds
         out.steps = policy.steps
     return out
@@ -294,6 +297,7 @@ def summarise(outcomes: Sequence[SampleOutcome]) -> pd.DataFrame:
                 "overtime": sum(o.overtime for o in mine) / n,
                 "moved": sum(o.moved for o in mine) / n,
                 "replans": sum(o.replans for o in mine) / n,
+                "replan_failed": sum(o.failures for o in mine) / n,
                 "replan_s_mean": float(np.mean(seconds)) if seconds else float("nan"),
                 "replan_s_max": float(np.max(seconds)) if seconds else float("nan"),
             }
