@@ -8,9 +8,9 @@ it. Among waiting emergencies the one with the earliest latest start goes first.
 
 ``replan``: at each emergency arrival, and each time a case ends more than ``threshold``
 minutes after its planned end, the day so far is reported to :func:`orplan.live.replan` as
-events (emergencies; started cases with their actual start, rounded down to the planning
-grid, and their end: the real one when over, else the expected one; cases the cancellation
-rule took off) and the day goes on with the new plan. The replan of one moment starts from
+events (emergencies at their arrival and started cases at their actual start, both rounded
+down to the planning grid, and their end: the real one when over, else the expected one;
+cases the cancellation rule took off) and the day goes on with the new plan. The replan of one moment starts from
 the previous one's live scenario and plan (as ``orplan replan`` does through the day).
 Cases a replan leaves out count as cancelled.
 """
@@ -140,6 +140,11 @@ class ReplanPolicy(Policy):
     def on_start(self, day: Day, record: Record) -> None:
         self.fallback.on_start(day, record)
 
+    def _floor(self, minute: float) -> int:
+        # Arrivals and starts are reported on the planning grid, rounded down: a started
+        # emergency then never starts before its reported arrival.
+        return math.floor(minute / self.grid) * self.grid
+
     def on_arrival(self, day: Day, emergency: Emergency) -> None:
         self.arrived.append(emergency)
         self.replan(day)
@@ -164,7 +169,7 @@ class ReplanPolicy(Policy):
             if e.id in self.reported.emergencies:
                 continue
             events.append(
-                {"kind": "emergency", "at": self.when(math.floor(e.arrival)).isoformat(),
+                {"kind": "emergency", "at": self.when(self._floor(e.arrival)).isoformat(),
                  "id": e.id, "specialty": e.specialty, "duration": max(1, round(e.mean)),
                  "max_wait": e.max_wait, "urgency": e.urgency}
             )  # fmt: skip
@@ -198,7 +203,9 @@ class ReplanPolicy(Policy):
         self.replans += 1
         self.seconds.append(seconds)
         if self.keep_steps:
-            self.steps.append(ReplanStep(self.when(now), result.scenario, self.plan, result.plan, seconds))
+            self.steps.append(
+                ReplanStep(self.when(now), result.scenario, self.plan, result.plan, seconds)
+            )
         if result.plan is None:
             # No plan for the facts of the day: keep the plan in force, let the new
             # emergencies break in first fit, and send the events again next time.

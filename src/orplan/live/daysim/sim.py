@@ -104,9 +104,7 @@ def play(
     wanted = set(dates)
     sessions = [s for s in scenario.sessions if s.date in wanted]
     runs = {
-        str(s.id): SessionRun(
-            str(s.id), s.theatre, horizon.day_index(s.date), 0, 0, 0
-        )
+        str(s.id): SessionRun(str(s.id), s.theatre, horizon.day_index(s.date), 0, 0, 0)
         for s in sessions
     }
     for s in sessions:
@@ -122,7 +120,9 @@ def play(
         case = cases[e.case]
         mean, _ = case_mean_sigma(case, None, e.surgeon)
         turnover = scenario.turnover_of(case)
-        jobs[e.case] = Job(e.case, case.specialty, mean, durations[e.case], turnover, None, e.surgeon)
+        jobs[e.case] = Job(
+            e.case, case.specialty, mean, durations[e.case], turnover, None, e.surgeon
+        )
         start = float(runs[str(e.session)].day * 1440 + e.start)
         runs[str(e.session)].queue.append(Slot(e.case, start))
         published[e.case] = (str(e.theatre), start)
