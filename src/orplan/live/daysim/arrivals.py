@@ -189,7 +189,7 @@ def sample_arrivals(
         sigma = math.sqrt(math.log1p((sd / mean) ** 2)) if sd > 0 else 0.0
         shares = np.array([u.share for u in arrival.urgency])
         hour0 = int(start // 60)
-        for hour in range(hour0, int(math.ceil(end / 60))):
+        for hour in range(hour0, math.ceil(end / 60)):
             n = int(rng.poisson(rates[hour % 24]))
             for _ in range(n):
                 t = hour * 60 + float(rng.uniform(0, 60))

@@ -46,7 +46,7 @@ def cmd_simulate_day(args: argparse.Namespace) -> int:
     from orplan.live import parent_problems
     from orplan.live.daysim import load_arrivals, simulate_day
     from orplan.live.daysim.setups import compare_setups
-    from orplan.live.replan import ReplanSettings
+    from orplan.live import ReplanSettings
     from orplan.plan.io import load_plan
     from orplan.scenario import load_scenario
 
@@ -141,9 +141,11 @@ def add_simulate_day_parser(sub: Any) -> None:
     p.add_argument("--policies", type=_policies, default=("first-fit", "replan"),
                    help="comma-separated: first-fit,replan (default both)")  # fmt: skip
     p.add_argument("--spread", type=float, default=1.0,
-                   help="factor on each case's duration spread (0: as planned; default 1)")  # fmt: skip
+                   help="factor on each case's duration spread (0: as planned; "
+                        "default 1)")  # fmt: skip
     p.add_argument("--threshold", type=float, default=15.0,
-                   help="a case ending this many minutes late triggers a replan (default 15)")  # fmt: skip
+                   help="a case ending this many minutes late triggers a replan "
+                        "(default 15)")  # fmt: skip
     p.add_argument("--deterministic-time", type=float, default=1.0,
                    help="CP-SAT deterministic time per replan (default 1; one worker)")  # fmt: skip
     p.add_argument("--time-limit", type=float, default=30.0,

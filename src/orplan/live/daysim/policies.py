@@ -10,8 +10,9 @@ it. Among waiting emergencies the one with the earliest latest start goes first.
 minutes after its planned end, the day so far is reported to :func:`orplan.live.replan` as
 events (emergencies at their arrival and started cases at their actual start, both rounded
 down to the planning grid, and their end: the real one when over, else the expected one;
-cases the cancellation rule took off) and the day goes on with the new plan. The replan of one moment starts from
-the previous one's live scenario and plan (as ``orplan replan`` does through the day).
+cases the cancellation rule took off) and the day goes on with the new plan. The replan of
+one moment starts from the previous one's live scenario and plan (as ``orplan replan``
+does through the day).
 Cases a replan leaves out count as cancelled.
 """
 
@@ -233,8 +234,8 @@ class ReplanPolicy(Policy):
         sessions = {e.case: str(e.session) for e in self.plan.cases if e.scheduled}
         surgeons = {e.case: e.surgeon for e in self.plan.cases if e.scheduled}
         self.fallback.waiting = []
-        for session in day.sessions.values():
-            session.queue = []
+        for run in day.sessions.values():
+            run.queue = []
         for cid, job in day.jobs.items():
             if cid in day.records or cid in day.cancelled:
                 continue
@@ -247,8 +248,8 @@ class ReplanPolicy(Policy):
                 continue
             job.surgeon = surgeons[cid]
             session.queue.append(Slot(cid, float(starts[cid])))
-        for session in day.sessions.values():
-            session.queue.sort(key=lambda s: (s.start, s.job))
+        for run in day.sessions.values():
+            run.queue.sort(key=lambda s: (s.start, s.job))
 
 
 def _reported_times(day: Day, grid: int, now: int) -> dict[str, tuple[int, int]]:

@@ -191,7 +191,7 @@ class Day:
         arrivals = list(self.emergencies)
         i = 0
         while True:
-            best = (INF, None, None, "")
+            best: tuple[float, SessionRun | None, object, str] = (INF, None, None, "")
             for theatre in self.by_theatre:
                 t, session, what = self._decision(policy, theatre)
                 if t < best[0]:

@@ -59,10 +59,12 @@ def emergency_setups(scenario: Scenario, theatre: str) -> dict[str, tuple[Plan, 
         close = max(s.open + step, s.close - cut)
         shrunk.append(s.model_copy(update={"close": close}))
     spread = scenario.model_copy(update={"sessions": shrunk})
-    return {
-        "dedicated": (rule_result(_valid(dedicated)).plan, {theatre}),
-        "spread": (rule_result(_valid(spread)).plan, None),
+    plans = {
+        name: rule_result(_valid(sc)).plan
+        for name, sc in (("dedicated", dedicated), ("spread", spread))
     }
+    assert all(p is not None for p in plans.values())  # the rule always gives a plan
+    return {"dedicated": (plans["dedicated"], {theatre}), "spread": (plans["spread"], None)}  # type: ignore[dict-item]
 
 
 def _valid(scenario: Scenario) -> Scenario:

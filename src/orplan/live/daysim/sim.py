@@ -25,7 +25,7 @@ from orplan.durations.distribution import case_mean_sigma
 from orplan.live.daysim.arrivals import ArrivalsFile, Emergency, sample_arrivals
 from orplan.live.daysim.policies import FirstFit, ReplanPolicy, ReplanStep
 from orplan.live.daysim.run import Day, Job, Policy, SessionRun, Slot
-from orplan.live.replan import ReplanSettings
+from orplan.live import ReplanSettings
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
 
