@@ -10,6 +10,10 @@ emergencies (stream ``(seed, 2**32 + k)``). Metrics per sample and policy:
 * overtime: minutes past closing summed over the period's sessions;
 * moved: operated electives whose theatre differs from the published plan's, or whose
   actual start is more than 15 minutes from its published start.
+
+With ``no_shows`` = p each elective is also called off by the patient before the day with
+probability p (same stream as its duration, so the same cases in every policy); those are
+counted apart (``no_shows``), not as cancellations.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ class SampleOutcome:
     moved: int
     replans: int = 0
     failures: int = 0
+    no_shows: int = 0
     replan_seconds: list[float] = field(default_factory=list)
     steps: list[ReplanStep] = field(default_factory=list)
 
@@ -76,6 +81,7 @@ def play(
     theatres: set[str] | None = None,
     keep_steps: bool = False,
     sample: int = 0,
+    absent: frozenset[str] = frozenset(),
 ) -> SampleOutcome:
     """Play the period ``dates`` once under ``policy`` with the given sampled durations.
 
@@ -95,6 +101,8 @@ def play(
         Replan settings and trigger; emergency theatres of first fit; keep replan steps.
     sample
         Sample number (recorded).
+    absent
+        Electives called off by the patient before the day (never played).
 
     Returns
     -------
@@ -119,6 +127,8 @@ def play(
             continue
         case = cases[e.case]
         mean, _ = case_mean_sigma(case, None, e.surgeon)
+        if e.case in absent:
+            continue
         turnover = scenario.turnover_of(case)
         jobs[e.case] = Job(
             e.case, case.specialty, mean, durations[e.case], turnover, None, e.surgeon
@@ -138,8 +148,13 @@ def play(
         chosen = ReplanPolicy(scenario, plan, settings, threshold, keep_steps)
     else:
         raise ValueError(f"unknown policy {policy!r} (use one of {', '.join(POLICIES)})")
+    for cid in absent:
+        if cid in cases and any(e.case == cid and str(e.session) in runs for e in plan.cases):
+            day.cancelled[cid] = first  # reported as a cancellation at the first replan
     day.play(chosen, until=last)
-    return _outcome(day, chosen, published, emergencies, policy, sample)
+    out = _outcome(day, chosen, published, emergencies, policy, sample)
+    out.no_shows = sum(cid in day.cancelled for cid in absent)
+    return out
 
 
 def _outcome(
@@ -188,19 +203,39 @@ def sampled_durations(
     scenario: Scenario, plan: Plan, seed: int, samples: int, spread: float = 1.0
 ) -> list[dict[str, float]]:
     """Elective minutes per sample: lognormal per case, on the case's own stream."""
+    return [minutes for minutes, _ in sampled_days(scenario, plan, seed, samples, spread)]
+
+
+def sampled_days(
+    scenario: Scenario,
+    plan: Plan,
+    seed: int,
+    samples: int,
+    spread: float = 1.0,
+    no_shows: float = 0.0,
+) -> list[tuple[dict[str, float], frozenset[str]]]:
+    """Elective minutes and the patients' call-offs per sample, each case on its own stream.
+
+    The duration draws come first on a case's stream, so ``no_shows`` leaves them unchanged.
+    """
     index = {c.id: i for i, c in enumerate(scenario.cases)}
     cases = {c.id: c for c in scenario.cases}
     out: list[dict[str, float]] = [{} for _ in range(samples)]
+    off: list[set[str]] = [set() for _ in range(samples)]
     for e in plan.cases:
         if not e.scheduled:
             continue
         mean, sigma = case_mean_sigma(cases[e.case], None, e.surgeon)
         sigma *= spread
-        z = np.random.default_rng([seed, index[e.case]]).standard_normal(samples)
+        rng = np.random.default_rng([seed, index[e.case]])
+        z = rng.standard_normal(samples)
+        calls = rng.uniform(size=samples) < no_shows
         minutes = mean * np.exp(sigma * z - 0.5 * sigma * sigma)
         for k in range(samples):
             out[k][e.case] = float(minutes[k])
-    return out
+            if calls[k]:
+                off[k].add(e.case)
+    return [(out[k], frozenset(off[k])) for k in range(samples)]
 
 
 def simulate_day(
@@ -213,6 +248,7 @@ def simulate_day(
     *,
     dates: Sequence[dt.date] | None = None,
     spread: float = 1.0,
+    no_shows: float = 0.0,
     settings: ReplanSettings = DEFAULT_SETTINGS,
     threshold: float = 15.0,
     theatres: set[str] | None = None,
@@ -236,6 +272,8 @@ def simulate_day(
         The period (default: the whole horizon).
     spread
         Factor on every elective's log-sd (0: planned durations exactly).
+    no_shows
+        Probability that a patient calls off before the day (see the module docstring).
     settings
         Settings of each replan (default: one worker, deterministic time 1, ``days=1``).
     threshold
@@ -256,16 +294,16 @@ def simulate_day(
     chosen = _dates(scenario, dates)
     first = scenario.horizon.day_index(chosen[0]) * 1440
     last = (scenario.horizon.day_index(chosen[-1]) + 1) * 1440
-    minutes = sampled_durations(scenario, plan, seed, samples, spread)
+    drawn = sampled_days(scenario, plan, seed, samples, spread, no_shows)
     outcomes: list[SampleOutcome] = []
     for k in range(samples):
         rng = np.random.default_rng([seed, 2**32 + k])
         emergencies = sample_arrivals(arrivals, first, last, rng)
         for name in policies:
             outcomes.append(
-                play(scenario, plan, name, minutes[k], emergencies, chosen,
+                play(scenario, plan, name, drawn[k][0], emergencies, chosen,
                      settings=settings, threshold=threshold, theatres=theatres,
-                     keep_steps=keep_steps, sample=k)
+                     keep_steps=keep_steps, sample=k, absent=drawn[k][1])
             )  # fmt: skip
     table = summarise(outcomes)
     table.attrs["outcomes"] = outcomes
@@ -293,6 +331,7 @@ def summarise(outcomes: Sequence[SampleOutcome]) -> pd.DataFrame:
                 "wait_p90": float(np.percentile(waits, 90)) if waits.size else float("nan"),
                 "within_window": sum(o.within_window for o in mine) / emerg if emerg else 1.0,
                 "unserved": sum(o.unserved for o in mine) / n,
+                "no_shows": sum(o.no_shows for o in mine) / n,
                 "cancelled": sum(o.cancelled for o in mine) / n,
                 "overtime": sum(o.overtime for o in mine) / n,
                 "moved": sum(o.moved for o in mine) / n,
