@@ -96,8 +96,8 @@ def main() -> None:
     def change(x: float, y: float) -> str:
         return f"{100 * (y - x) / x:+.0f} %" if x else ("0 %" if y == x else "n/a (base 0)")
 
-    print(f"cancellations {a.cancelled:.2f} -> {b.cancelled:.2f} ({change(a.cancelled, b.cancelled)}; "
-          f"target <= -30 %)")  # fmt: skip
+    print(f"cancellations {a.cancelled:.2f} -> {b.cancelled:.2f} "
+          f"({change(a.cancelled, b.cancelled)}; target <= -30 %)")  # fmt: skip
     print(f"p90 emergency wait {a.wait_p90:.0f} -> {b.wait_p90:.0f} min "
           f"({change(a.wait_p90, b.wait_p90)}; target <= -30 %)")  # fmt: skip
     print(f"overtime {a.overtime:.0f} -> {b.overtime:.0f} min ({change(a.overtime, b.overtime)}; "

@@ -43,10 +43,9 @@ def cmd_simulate_day(args: argparse.Namespace) -> int:
     """Simulate sampled days under each policy and print the side-by-side table."""
     import pandas as pd
 
-    from orplan.live import parent_problems
+    from orplan.live import ReplanSettings, parent_problems
     from orplan.live.daysim import load_arrivals, simulate_day
     from orplan.live.daysim.setups import compare_setups
-    from orplan.live import ReplanSettings
     from orplan.plan.io import load_plan
     from orplan.scenario import load_scenario
 

@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from orplan.durations.distribution import case_mean_sigma
+from orplan.live import ReplanSettings
 from orplan.live.daysim.arrivals import ArrivalsFile, Emergency, sample_arrivals
 from orplan.live.daysim.policies import FirstFit, ReplanPolicy, ReplanStep
 from orplan.live.daysim.run import Day, Job, Policy, SessionRun, Slot
-from orplan.live import ReplanSettings
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
 
