@@ -32,14 +32,15 @@ import pandas as pd
 from orplan.live import PlanEvents, ReplanSettings, replan
 from orplan.live.daysim import load_arrivals, simulate_day, summarise
 from orplan.live.daysim.setups import compare_setups, day_scenario
-from orplan.scenario import load_scenario
+from orplan.plan.model import Plan
+from orplan.scenario import Scenario, load_scenario
 from orplan.solver.solve import rule_result
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 
 
-def one_replan(scenario, plan, date: dt.date, settings: ReplanSettings) -> float:  # type: ignore[no-untyped-def]
+def one_replan(scenario: Scenario, plan: Plan, date: dt.date, settings: ReplanSettings) -> float:
     """Seconds of one replan after one gastro emergency at 10:05 on ``date``."""
     events = PlanEvents.model_validate(
         {"events": [{"kind": "emergency", "at": f"{date}T10:05", "id": "E1",
@@ -91,17 +92,16 @@ def main() -> None:
     table = summarise(outcomes)
     show = table.T.to_markdown(floatfmt=".2f") if args.markdown else table.T.to_string()
     print(show)
-    a, b = table.loc["first-fit"], table.loc["replan"]
-
-    def change(x: float, y: float) -> str:
-        return f"{100 * (y - x) / x:+.0f} %" if x else ("0 %" if y == x else "n/a (base 0)")
-
-    print(f"cancellations {a.cancelled:.2f} -> {b.cancelled:.2f} "
-          f"({change(a.cancelled, b.cancelled)}; target <= -30 %)")  # fmt: skip
-    print(f"p90 emergency wait {a.wait_p90:.0f} -> {b.wait_p90:.0f} min "
-          f"({change(a.wait_p90, b.wait_p90)}; target <= -30 %)")  # fmt: skip
-    print(f"overtime {a.overtime:.0f} -> {b.overtime:.0f} min ({change(a.overtime, b.overtime)}; "
-          f"target no more)")  # fmt: skip
+    records = table.to_dict(orient="index")
+    a, b = records["first-fit"], records["replan"]
+    for key, what, target in (
+        ("cancelled", "elective cancellations", "target <= -30 %"),
+        ("wait_p90", "p90 emergency wait (min)", "target <= -30 %"),
+        ("overtime", "overtime (min)", "target: no more"),
+    ):
+        x, y = float(a[key]), float(b[key])
+        rel = f"{100 * (y - x) / x:+.0f} %" if x else "n/a (first fit 0)"
+        print(f"{what}: first fit {x:.1f}, replan {y:.1f} ({rel}; {target})")
     date = args.days[0]
     week_s = one_replan(week, plan, date, settings)
     sub, sub_plan = day_scenario(week, plan, date)
