@@ -53,6 +53,16 @@ def one_replan(scenario: Scenario, plan: Plan, date: dt.date, settings: ReplanSe
     return seconds
 
 
+def markdown(frame: pd.DataFrame) -> str:
+    """A pipe table (no tabulate dependency); floats with two decimals."""
+    cols = [str(c) for c in frame.columns]
+    lines = ["| | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for index, row in frame.iterrows():
+        cells = [f"{v:.2f}" if isinstance(v, float) else str(v) for v in row]
+        lines.append(f"| {index} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=dt.date.fromisoformat, nargs="+",
@@ -90,7 +100,7 @@ def main() -> None:
         print(f"{date}: {len(sub.cases)} planned cases, {len(sub.sessions)} sessions, "
               f"{time.perf_counter() - began:.0f} s so far")  # fmt: skip
     table = summarise(outcomes)
-    show = table.T.to_markdown(floatfmt=".2f") if args.markdown else table.T.to_string()
+    show = markdown(table.T) if args.markdown else table.T.to_string()
     print(show)
     records = table.to_dict(orient="index")
     a, b = records["first-fit"], records["replan"]
@@ -117,7 +127,7 @@ def main() -> None:
         cols = ["planned", "emergencies", "wait_mean", "wait_p90", "within_window",
                 "unserved", "cancelled", "overtime", "moved"]  # fmt: skip
         out = setups[cols].T
-        print(out.to_markdown(floatfmt=".2f") if args.markdown else out.to_string())
+        print(markdown(out) if args.markdown else out.to_string())
     print(f"total {time.perf_counter() - began:.0f} s, load {os.getloadavg()[0]:.2f} at end")
 
 
