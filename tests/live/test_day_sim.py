@@ -175,3 +175,25 @@ def test_cli_prints_the_side_by_side_table(tmp_path: Any, capsys: Any) -> None:
     code = main(["simulate-day", "tests/data/tiny.yaml", str(plan), "--arrivals",
                  str(tmp_path / "missing.yaml")])  # fmt: skip
     assert code == 2
+
+
+def test_dedicated_theatre_takes_every_emergency(tiny: Scenario) -> None:
+    from orplan.live.daysim.setups import emergency_setups
+
+    setups = emergency_setups(tiny, "OR2")
+    dedicated, only = setups["dedicated"]
+    assert only == {"OR2"}
+    assert not any(e.scheduled and e.theatre == "OR2" for e in dedicated.cases)
+    spread, anywhere = setups["spread"]
+    assert anywhere is None and any(e.scheduled for e in spread.cases)
+    # An orthopaedic emergency at 08:30. Dedicated plan: OR2 is empty and takes it at once.
+    e = Emergency("E1", "orthopaedics", 8 * 60 + 30, 60.0, 60.0, 360, None)
+    durations = sampled_durations(tiny, dedicated, seed=0, samples=1, spread=0.0)[0]
+    out = play(tiny, dedicated, "first-fit", durations, [e], DAY1, theatres={"OR2"})
+    assert out.waits == [0.0]
+    # Published plan: OR2 alone waits for C3 + turnover (09:45), OR1 alone for C1 +
+    # turnover (10:15); both together take the earlier.
+    plan = published_plan()
+    for only, wait in (({"OR2"}, 75.0), ({"OR1"}, 105.0), (None, 75.0)):
+        out = play(tiny, plan, "first-fit", _fixed(tiny), [e], DAY1, theatres=only)
+        assert out.waits == [wait], only

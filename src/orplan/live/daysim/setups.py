@@ -46,7 +46,10 @@ def emergency_setups(scenario: Scenario, theatre: str) -> dict[str, tuple[Plan, 
     if theatre not in {t.id for t in scenario.theatres}:
         raise ValueError(f"unknown theatre {theatre!r}")
     kept = [s for s in scenario.sessions if s.theatre != theatre]
-    dedicated = scenario.model_copy(update={"sessions": kept})
+    # With less elective time a mandatory case may no longer fit: it stays unplanned (the
+    # ``planned`` column shows what each set-up plans) rather than failing the plan.
+    cases = [c.model_copy(update={"mandatory": False}) for c in scenario.cases]
+    dedicated = scenario.model_copy(update={"sessions": kept, "cases": cases})
     reserved: dict[dt.date, int] = {}
     for s in scenario.sessions:
         if s.theatre == theatre:
@@ -58,7 +61,7 @@ def emergency_setups(scenario: Scenario, theatre: str) -> dict[str, tuple[Plan, 
         cut = -(-reserved.get(s.date, 0) // max(1, others) // step) * step  # rounded up
         close = max(s.open + step, s.close - cut)
         shrunk.append(s.model_copy(update={"close": close}))
-    spread = scenario.model_copy(update={"sessions": shrunk})
+    spread = scenario.model_copy(update={"sessions": shrunk, "cases": cases})
     plans = {
         name: rule_result(_valid(sc)).plan
         for name, sc in (("dedicated", dedicated), ("spread", spread))
