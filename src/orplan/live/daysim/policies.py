@@ -167,22 +167,25 @@ class ReplanPolicy(Policy):
         at = self.when(now).isoformat()
         events: list[dict[str, Any]] = []
         for e in self.arrived:
-            if e.id in self.reported.emergencies:
-                continue
+            if e.id in self.reported.emergencies or e.id in day.records:
+                continue  # told already, or operated first fit while no plan could be had
             events.append(
                 {"kind": "emergency", "at": self.when(self._floor(e.arrival)).isoformat(),
                  "id": e.id, "specialty": e.specialty, "duration": max(1, round(e.mean)),
                  "max_wait": e.max_wait, "urgency": e.urgency}
             )  # fmt: skip
+        placed = _starts(self.live, self.plan)
         for job, (start, end) in _reported_times(day, self.grid, now).items():
-            if self.reported.times.get(job) == (start, end):
+            # An emergency started first fit while no replan had placed it is not in the
+            # plan in force: the replan cannot be told (a case-late needs a planned case);
+            # the cases it delays are reported when they start.
+            if job not in placed or self.reported.times.get(job) == (start, end):
                 continue
             events.append(
                 {"kind": "case-late", "at": at, "case": job,
                  "actual_start": self.when(start).isoformat(),
                  "expected_end": self.when(end).isoformat()}
             )  # fmt: skip
-        placed = _starts(self.live, self.plan)
         for cid in day.cancelled:
             if cid in self.reported.cancelled or cid not in placed:
                 continue
