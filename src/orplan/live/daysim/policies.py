@@ -13,7 +13,8 @@ down to the planning grid, and their end: the real one when over, else the expec
 cases the cancellation rule took off) and the day goes on with the new plan. The replan of
 one moment starts from the previous one's live scenario and plan (as ``orplan replan``
 does through the day).
-Cases a replan leaves out count as cancelled.
+Cases a replan leaves out count as cancelled. Mandatory flags are dropped for the day (a
+mandatory case that no longer fits would leave the replan without any plan).
 """
 
 from __future__ import annotations
@@ -114,7 +115,13 @@ class ReplanPolicy(Policy):
         threshold: float = 15.0,
         keep_steps: bool = False,
     ) -> None:
-        self.live, self.plan = scenario, plan
+        # On the day a mandatory case may no longer fit (overruns, emergencies): orplan
+        # replan would then find no plan at all, so the day is replanned with the flags off
+        # (such a case is cancelled like any other and counted). The published plan's run
+        # record names the original scenario; the copy is checked against the relaxed one.
+        relaxed = [c.model_copy(update={"mandatory": False}) for c in scenario.cases]
+        self.live = scenario.model_copy(update={"cases": relaxed})
+        self.plan = plan.model_copy(update={"run": None})
         self.settings = settings
         self.threshold = threshold
         self.keep_steps = keep_steps
@@ -261,8 +268,9 @@ def _reported_times(day: Day, grid: int, now: int) -> dict[str, tuple[int, int]]
     Starts are rounded down to the planning grid (the live scenario keeps its step); an end
     is the real one when the job is over, else its start plus the expected minutes (at
     least a minute after ``now``). Ends are then cut so that no reported job overlaps the
-    next one of its theatre (with turnover) or of its surgeon: rounding must not make the
-    facts break a rule the replan has to keep.
+    next one of its theatre (with turnover), of its surgeon, or of a shared equipment unit
+    it handed on (with set-up): rounding must not make the facts break a rule the replan
+    has to keep.
     """
     recs = sorted(day.records.values(), key=lambda r: r.start)
     starts = {r.job: math.floor(r.start / grid) * grid for r in recs}
@@ -280,6 +288,9 @@ def _reported_times(day: Day, grid: int, now: int) -> dict[str, tuple[int, int]]
                 end = min(end, starts[later.job] - job.turnover)
             if job.surgeon is not None and other.surgeon == job.surgeon:
                 end = min(end, starts[later.job])
+            if later.start >= rec.end:  # one after the other on a shared unit
+                for e in set(job.equipment) & set(other.equipment):
+                    end = min(end, starts[later.job] - day.setup[e])
         midnight = (start // 1440 + 1) * 1440
         out[rec.job] = (start, min(max(end, start + 1), midnight))
     return out

@@ -12,7 +12,9 @@ The rules of play, the same for every policy (those of :mod:`orplan.simulate.eng
   end (start + expected minutes) is after ``close + allowed overtime``.
 * A session ends at ``close + allowed overtime`` for new starts; a case under way finishes.
 * A case does not start before its surgeon's previous case of the period has ended (the
-  surgeon is in one theatre at a time; emergencies under first fit name no surgeon).
+  surgeon is in one theatre at a time; emergencies under first fit name no surgeon), nor
+  before a unit of each shared equipment it needs is free (a unit is busy during a case and
+  its set-up). Recovery beds, ward beds and staff are not followed.
 
 A policy decides what a free theatre does next (:meth:`Policy.pick`) and may react to
 arrivals and to case ends (:meth:`Policy.on_arrival`, :meth:`Policy.on_end`).
@@ -41,6 +43,7 @@ class Job:
     turnover: int
     emergency: Emergency | None = None
     surgeon: str | None = None
+    equipment: tuple[str, ...] = ()
 
 
 @dataclass
@@ -96,7 +99,7 @@ class Policy:
             earliest = max(earliest, job.emergency.arrival)
         if job.surgeon is not None:
             earliest = max(earliest, day.surgeon_free.get(job.surgeon, -INF))
-        return max(t0, earliest), slot
+        return max(t0, earliest, day.equipment_free(job)), slot
 
     def on_arrival(self, day: Day, emergency: Emergency) -> None:
         """An emergency arrives at ``day.clock``."""
@@ -130,6 +133,8 @@ class Day:
         The first minute of the period.
     turnover
         Turnover after an emergency (the scenario's default).
+    equipment
+        Shared equipment: id to (units, set-up minutes).
     """
 
     def __init__(
@@ -139,6 +144,7 @@ class Day:
         emergencies: list[Emergency],
         start: float,
         turnover: int,
+        equipment: dict[str, tuple[int, int]] | None = None,
     ) -> None:
         self.sessions = {s.id: s for s in sessions}
         self.by_theatre: dict[str, list[SessionRun]] = {}
@@ -154,9 +160,15 @@ class Day:
         self.turnover = turnover
         self.orphans: list[str] = []
         self.surgeon_free: dict[str, float] = {}
+        self.setup = {k: setup for k, (_, setup) in (equipment or {}).items()}
+        self.units = {k: [-INF] * count for k, (count, _) in (equipment or {}).items()}
         self.policy = Policy()
 
     # -- queries ----------------------------------------------------------------------
+    def equipment_free(self, job: Job) -> float:
+        """When a unit of every piece of equipment ``job`` needs is free."""
+        return max((min(self.units[e], default=INF) for e in job.equipment), default=-INF)
+
     def current(self, theatre: str) -> list[SessionRun]:
         """The theatre's sessions not over yet, by opening."""
         return [s for s in self.by_theatre[theatre] if not s.over]
@@ -237,5 +249,8 @@ class Day:
         self.ready[theatre] = end + job.turnover
         if job.surgeon is not None:
             self.surgeon_free[job.surgeon] = end
+        for e in job.equipment:
+            units = self.units[e]
+            units[units.index(min(units))] = end + self.setup[e]
         self.ends.append((end, job.id))
         self.policy.on_start(self, self.records[job.id])

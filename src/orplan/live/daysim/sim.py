@@ -131,8 +131,9 @@ def play(
             continue
         turnover = scenario.turnover_of(case)
         jobs[e.case] = Job(
-            e.case, case.specialty, mean, durations[e.case], turnover, None, e.surgeon
-        )
+            e.case, case.specialty, mean, durations[e.case], turnover, None, e.surgeon,
+            tuple(case.equipment),
+        )  # fmt: skip
         start = float(runs[str(e.session)].day * 1440 + e.start)
         runs[str(e.session)].queue.append(Slot(e.case, start))
         published[e.case] = (str(e.theatre), start)
@@ -140,7 +141,10 @@ def play(
         run.queue.sort(key=lambda s: (s.start, s.job))
     first = horizon.day_index(min(dates)) * 1440
     last = (horizon.day_index(max(dates)) + 1) * 1440
-    day = Day(list(runs.values()), jobs, emergencies, first, scenario.default_turnover)
+    equipment = {e.id: (e.count, e.setup) for e in scenario.equipment}
+    day = Day(
+        list(runs.values()), jobs, emergencies, first, scenario.default_turnover, equipment
+    )
     chosen: Policy
     if policy == "first-fit":
         chosen = FirstFit(scenario, theatres)
