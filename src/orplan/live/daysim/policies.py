@@ -135,6 +135,8 @@ class ReplanPolicy(Policy):
         self.seconds: list[float] = []
         self.last = -INF
         self.fallback = FirstFit(scenario)
+        self.outside: set[str] = set()
+        self.placed: dict[str, int] = {}
 
     def when(self, minute: int) -> dt.datetime:
         """The local date-time of minute ``minute`` of the horizon."""
@@ -146,6 +148,8 @@ class ReplanPolicy(Policy):
         return super().pick(day, session, t0)
 
     def on_start(self, day: Day, record: Record) -> None:
+        if day.jobs[record.job].emergency is not None and record.job not in self.placed:
+            self.outside.add(record.job)  # operated first fit, outside the plan in force
         self.fallback.on_start(day, record)
 
     def _floor(self, minute: float) -> int:
@@ -182,11 +186,20 @@ class ReplanPolicy(Policy):
                  "max_wait": e.max_wait, "urgency": e.urgency}
             )  # fmt: skip
         placed = _starts(self.live, self.plan)
-        for job, (start, end) in _reported_times(day, self.grid, now).items():
+        surgeons = {e.case: e.surgeon for e in self.plan.cases if e.scheduled}
+        waiting = {
+            cid: begin
+            for cid, begin in placed.items()
+            if begin < now and cid not in day.records and cid not in day.cancelled
+            and _session_of(day, cid)
+        }  # fmt: skip
+        for job, (start, end) in _reported_times(day, self.grid, now, surgeons, waiting).items():
             # An emergency started first fit while no replan had placed it is not in the
             # plan in force: the replan cannot be told (a case-late needs a planned case);
             # the cases it delays are reported when they start.
-            if job not in placed or self.reported.times.get(job) == (start, end):
+            if job not in placed or job in self.outside:
+                continue
+            if self.reported.times.get(job) == (start, end):
                 continue
             events.append(
                 {"kind": "case-late", "at": at, "case": job,
@@ -241,6 +254,7 @@ class ReplanPolicy(Policy):
         """Refill every open session's queue from the plan in force."""
         day.orphans.clear()
         starts = _starts(self.live, self.plan)
+        self.placed = starts
         sessions = {e.case: str(e.session) for e in self.plan.cases if e.scheduled}
         surgeons = {e.case: e.surgeon for e in self.plan.cases if e.scheduled}
         self.fallback.waiting = []
@@ -262,7 +276,9 @@ class ReplanPolicy(Policy):
             run.queue.sort(key=lambda s: (s.start, s.job))
 
 
-def _reported_times(day: Day, grid: int, now: int) -> dict[str, tuple[int, int]]:
+def _reported_times(
+    day: Day, grid: int, now: int, surgeons: dict[str, str | None], waiting: dict[str, int]
+) -> dict[str, tuple[int, int]]:
     """Start and end minutes to report for each started job, consistent among themselves.
 
     Starts are rounded down to the planning grid (the live scenario keeps its step); an end
@@ -286,14 +302,35 @@ def _reported_times(day: Day, grid: int, now: int) -> dict[str, tuple[int, int]]
             other = day.jobs[later.job]
             if later.theatre == rec.theatre:
                 end = min(end, starts[later.job] - job.turnover)
-            if job.surgeon is not None and other.surgeon == job.surgeon:
+            mine = surgeons.get(rec.job) or job.surgeon
+            if mine is not None and mine in (surgeons.get(later.job), other.surgeon):
                 end = min(end, starts[later.job])
             if later.start >= rec.end:  # one after the other on a shared unit
                 for e in set(job.equipment) & set(other.equipment):
                     end = min(end, starts[later.job] - day.setup[e])
+        for cid, begin in waiting.items():
+            # A case the plan starts before now that still waits for its surgeon or an
+            # equipment unit held in another theatre: the replan takes any case planned
+            # before now as started unless its own theatre overran, so the holder is
+            # reported free by then (the real start is reported once it happens).
+            w = day.jobs.get(cid)
+            if w is None or day.sessions[_session_of(day, cid)].theatre == rec.theatre:
+                continue
+            mine = surgeons.get(rec.job) or job.surgeon
+            if mine is not None and mine == (surgeons.get(cid) or w.surgeon):
+                end = min(end, begin)
+            for e in set(job.equipment) & set(w.equipment):
+                end = min(end, begin - day.setup[e])
         midnight = (start // 1440 + 1) * 1440
         out[rec.job] = (start, min(max(end, start + 1), midnight))
     return out
+
+
+def _session_of(day: Day, cid: str) -> str:
+    for sid, session in day.sessions.items():
+        if any(slot.job == cid for slot in session.queue):
+            return sid
+    return ""
 
 
 def _starts(scenario: Scenario, plan: Plan) -> dict[str, int]:

@@ -142,9 +142,7 @@ def play(
     first = horizon.day_index(min(dates)) * 1440
     last = (horizon.day_index(max(dates)) + 1) * 1440
     equipment = {e.id: (e.count, e.setup) for e in scenario.equipment}
-    day = Day(
-        list(runs.values()), jobs, emergencies, first, scenario.default_turnover, equipment
-    )
+    day = Day(list(runs.values()), jobs, emergencies, first, scenario.default_turnover, equipment)
     chosen: Policy
     if policy == "first-fit":
         chosen = FirstFit(scenario, theatres)
