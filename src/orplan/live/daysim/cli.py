@@ -30,12 +30,12 @@ def _date(text: str) -> dt.date:
 
 
 def _policies(text: str) -> tuple[str, ...]:
-    from orplan.live.daysim.sim import POLICIES
+    from orplan.live.daysim.sim import ALL_POLICIES
 
     names = tuple(p.strip() for p in text.split(",") if p.strip())
-    bad = [p for p in names if p not in POLICIES]
+    bad = [p for p in names if p not in ALL_POLICIES]
     if bad or not names:
-        raise argparse.ArgumentTypeError(f"policies are {', '.join(POLICIES)} (got {text!r})")
+        raise argparse.ArgumentTypeError(f"policies are {', '.join(ALL_POLICIES)} (got {text!r})")
     return names
 
 
@@ -138,7 +138,8 @@ def add_simulate_day_parser(sub: Any) -> None:
     p.add_argument("--dates", type=_date, nargs="+", default=None,
                    help="dates to play (default: the whole horizon)")  # fmt: skip
     p.add_argument("--policies", type=_policies, default=("first-fit", "replan"),
-                   help="comma-separated: first-fit,replan (default both)")  # fmt: skip
+                   help="comma-separated: first-fit,replan,replan-asap (default "
+                        "first-fit,replan)")  # fmt: skip
     p.add_argument("--spread", type=float, default=1.0,
                    help="factor on each case's duration spread (0: as planned; "
                         "default 1)")  # fmt: skip

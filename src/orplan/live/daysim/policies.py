@@ -25,7 +25,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from orplan.live import PlanEvents, ReplanSettings, replan
+from orplan.errors import PlanInvalidError
+from orplan.live import PlanEvents, ReplanResult, ReplanSettings, replan
 from orplan.live.daysim.arrivals import Emergency
 from orplan.live.daysim.run import INF, Day, Job, Policy, Record, SessionRun, Slot
 from orplan.plan.model import Plan
@@ -105,6 +106,10 @@ class ReplanPolicy(Policy):
         A case ending more than this many minutes after its planned end triggers a replan.
     keep_steps
         Keep every replan's scenario and plans in :attr:`steps` (for tests).
+    max_wait
+        Report each emergency's urgency window as at most this many minutes ("replan-asap"
+        uses 0: the replan's first level then starts every emergency as early as any plan
+        allows, instead of anywhere inside its window).
     """
 
     def __init__(
@@ -114,6 +119,7 @@ class ReplanPolicy(Policy):
         settings: ReplanSettings,
         threshold: float = 15.0,
         keep_steps: bool = False,
+        max_wait: int | None = None,
     ) -> None:
         # On the day a mandatory case may no longer fit (overruns, emergencies): orplan
         # replan would then find no plan at all, so the day is replanned with the flags off
@@ -123,6 +129,7 @@ class ReplanPolicy(Policy):
         self.live = scenario.model_copy(update={"cases": relaxed})
         self.plan = plan.model_copy(update={"run": None})
         self.settings = settings
+        self.max_wait = max_wait
         self.threshold = threshold
         self.keep_steps = keep_steps
         self.steps: list[ReplanStep] = []
@@ -136,6 +143,7 @@ class ReplanPolicy(Policy):
         self.last = -INF
         self.fallback = FirstFit(scenario)
         self.outside: set[str] = set()
+        self.errors: list[str] = []
         self.placed: dict[str, int] = {}
 
     def when(self, minute: int) -> dt.datetime:
@@ -156,6 +164,33 @@ class ReplanPolicy(Policy):
         # Arrivals and starts are reported on the planning grid, rounded down: a started
         # emergency then never starts before its reported arrival.
         return math.floor(minute / self.grid) * self.grid
+
+    def _widen(self, day: Day) -> None:
+        """Record a breach for an emergency that started after its accepted latest start.
+
+        The start is a fact of the day (the theatre ran late); the live scenario would
+        otherwise hold a window the reported start breaks, and no plan could be checked.
+        """
+        cases, changed = [], False
+        for case in self.live.cases:
+            em, rec = case.emergency, day.records.get(case.id)
+            if em is not None and rec is not None and case.id not in self.outside:
+                start = self.when(self._floor(rec.start))
+                latest = em.latest_start
+                if latest is not None and start > latest:
+                    em = em.model_copy(
+                        update={"breach_until": start, "breach_reason": "started late on the day"}
+                    )
+                    case = case.model_copy(update={"emergency": em})
+                    changed = True
+            cases.append(case)
+        if changed:
+            self.live = self.live.model_copy(update={"cases": cases})
+            # The plan in force names the unwidened scenario by its digest.
+            self.plan = self.plan.model_copy(update={"run": None})
+
+    def _window(self, e: Emergency) -> int:
+        return e.max_wait if self.max_wait is None else min(e.max_wait, self.max_wait)
 
     def on_arrival(self, day: Day, emergency: Emergency) -> None:
         self.arrived.append(emergency)
@@ -183,7 +218,7 @@ class ReplanPolicy(Policy):
             events.append(
                 {"kind": "emergency", "at": self.when(self._floor(e.arrival)).isoformat(),
                  "id": e.id, "specialty": e.specialty, "duration": max(1, round(e.mean)),
-                 "max_wait": e.max_wait, "urgency": e.urgency}
+                 "max_wait": self._window(e), "urgency": e.urgency}
             )  # fmt: skip
         placed = _starts(self.live, self.plan)
         surgeons = {e.case: e.surgeon for e in self.plan.cases if e.scheduled}
@@ -221,8 +256,15 @@ class ReplanPolicy(Policy):
         now = math.ceil(day.clock)
         events = self._events(day, now)
         model = PlanEvents.model_validate({"events": events})
+        self._widen(day)
         t0 = time.perf_counter()
-        result = replan(self.live, self.plan, model, self.when(now), self.settings)
+        try:
+            result = replan(self.live, self.plan, model, self.when(now), self.settings)
+        except PlanInvalidError as exc:
+            # A bug in orplan (the checker rejected its replan): counted, and the day goes
+            # on as after a replan without a plan.
+            self.errors.append(str(exc).splitlines()[-1] if str(exc) else "rejected")
+            result = ReplanResult("UNKNOWN", None, self.live)
         seconds = time.perf_counter() - t0
         self.replans += 1
         self.seconds.append(seconds)

@@ -36,6 +36,7 @@ from orplan.scenario.model import Scenario
 __all__ = ["POLICIES", "SampleOutcome", "play", "simulate_day", "summarise"]
 
 POLICIES = ("first-fit", "replan")
+ALL_POLICIES = (*POLICIES, "replan-asap")
 MOVED = 15
 DEFAULT_SETTINGS = ReplanSettings(time_limit=30.0, workers=1, deterministic_time=1.0, days=1)
 
@@ -55,6 +56,7 @@ class SampleOutcome:
     moved: int
     replans: int = 0
     failures: int = 0
+    rejected: int = 0
     no_shows: int = 0
     replan_seconds: list[float] = field(default_factory=list)
     steps: list[ReplanStep] = field(default_factory=list)
@@ -90,7 +92,8 @@ def play(
     scenario, plan
         The scenario and its published plan.
     policy
-        ``"first-fit"`` or ``"replan"`` (see :mod:`orplan.live.daysim.policies`).
+        ``"first-fit"``, ``"replan"`` or ``"replan-asap"`` (see
+        :mod:`orplan.live.daysim.policies`).
     durations
         Sampled minutes of each elective (case id to minutes).
     emergencies
@@ -146,10 +149,11 @@ def play(
     chosen: Policy
     if policy == "first-fit":
         chosen = FirstFit(scenario, theatres)
-    elif policy == "replan":
-        chosen = ReplanPolicy(scenario, plan, settings, threshold, keep_steps)
+    elif policy in ("replan", "replan-asap"):
+        cap = 0 if policy == "replan-asap" else None
+        chosen = ReplanPolicy(scenario, plan, settings, threshold, keep_steps, cap)
     else:
-        raise ValueError(f"unknown policy {policy!r} (use one of {', '.join(POLICIES)})")
+        raise ValueError(f"unknown policy {policy!r} (use one of {', '.join(ALL_POLICIES)})")
     for cid in absent:
         if cid in cases and any(e.case == cid and str(e.session) in runs for e in plan.cases):
             day.cancelled[cid] = first  # reported as a cancellation at the first replan
@@ -196,6 +200,7 @@ def _outcome(
     if isinstance(policy, ReplanPolicy):
         out.replans = policy.replans
         out.failures = policy.failures
+        out.rejected = len(policy.errors)
         out.replan_seconds = policy.seconds
         out.steps = policy.steps
     return out
@@ -265,7 +270,7 @@ def simulate_day(
     arrivals
         The emergency arrival process.
     policies
-        Any of ``"first-fit"`` and ``"replan"``.
+        Any of ``"first-fit"``, ``"replan"`` and ``"replan-asap"``.
     samples
         Number of sampled days (or periods).
     seed
@@ -339,6 +344,7 @@ def summarise(outcomes: Sequence[SampleOutcome]) -> pd.DataFrame:
                 "moved": sum(o.moved for o in mine) / n,
                 "replans": sum(o.replans for o in mine) / n,
                 "replan_failed": sum(o.failures for o in mine) / n,
+                "replan_rejected": sum(o.rejected for o in mine) / n,
                 "replan_s_mean": float(np.mean(seconds)) if seconds else float("nan"),
                 "replan_s_max": float(np.max(seconds)) if seconds else float("nan"),
             }
