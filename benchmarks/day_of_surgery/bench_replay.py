@@ -31,8 +31,8 @@ import pandas as pd
 
 from orplan.live import PlanEvents, ReplanSettings, replan
 from orplan.live.daysim import load_arrivals, simulate_day, summarise
-from orplan.live.daysim.sim import ALL_POLICIES
 from orplan.live.daysim.setups import compare_setups, day_scenario
+from orplan.live.daysim.sim import ALL_POLICIES
 from orplan.plan.model import Plan
 from orplan.scenario import Scenario, load_scenario
 from orplan.solver.solve import rule_result
