@@ -263,7 +263,7 @@ class ReplanPolicy(Policy):
         except PlanInvalidError as exc:
             # A bug in orplan (the checker rejected its replan): counted, and the day goes
             # on as after a replan without a plan.
-            self.errors.append(str(exc).splitlines()[-1] if str(exc) else "rejected")
+            self.errors.append(" | ".join(str(exc).splitlines()[2:4]) or "rejected")
             result = ReplanResult("UNKNOWN", None, self.live)
         seconds = time.perf_counter() - t0
         self.replans += 1
