@@ -1,10 +1,12 @@
 """Benchmark: replay pilot-week days with emergencies, first fit vs orplan replan (not a test).
 
-Usage::
+Usage (the README's table: all five weekdays, ``--samples 2 --setups ULL-OP20``)::
 
     PYTHONPATH=src .venv/bin/python benchmarks/day_of_surgery/bench_replay.py
         [--days 2027-03-02 2027-03-04] [--samples 3] [--seed 1] [--no-shows 0.03]
-        [--deterministic-time 1.0] [--setups ULL-OP19] [--markdown]
+        [--deterministic-time 1.0] [--setups ULL-OP20] [--markdown]
+
+Policies: first-fit, replan and replan-asap (see README.md).
 
 The published plan is the planner's rule plan of ``scenarios/pilot-week.yaml``
 (:func:`orplan.solver.solve.rule_result`: earliest deadline first, first fit; repeatable and

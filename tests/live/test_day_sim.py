@@ -197,3 +197,16 @@ def test_dedicated_theatre_takes_every_emergency(tiny: Scenario) -> None:
     for only, wait in (({"OR2"}, 75.0), ({"OR1"}, 105.0), (None, 75.0)):
         out = play(tiny, plan, "first-fit", _fixed(tiny), [e], DAY1, theatres=only)
         assert out.waits == [wait], only
+
+
+def test_call_offs_are_not_cancellations(tiny: Scenario) -> None:
+    # Every patient calls off (probability 1): nothing is operated, nothing is counted as
+    # cancelled or moved, in both policies; an emergency then finds OR2 free at 08:00.
+    e = _arrivals(per_hour={"07-08": 3.0}, urgency=[{"max_wait": 60, "share": 1.0}])
+    table = simulate_day(
+        tiny, published_plan(), e, samples=1, seed=2, spread=0.0, no_shows=1.0, dates=DAY1,
+        settings=SETTINGS_DAY,
+    )  # fmt: skip
+    assert (table["no_shows"] == 3).all()  # C1, C3, C4 on 03-01
+    assert (table["cancelled"] == 0).all() and (table["moved"] == 0).all()
+    assert table.loc["first-fit", "emergencies"] > 0
