@@ -15,6 +15,7 @@ from orplan.errors import ScenarioError
 from orplan.live import ReplanResult
 from orplan.plan.model import CaseAssignment
 from orplan.scenario.model import Scenario
+from tests.check.conftest import make_at
 from tests.live.conftest import SETTINGS, published_plan, run
 
 
@@ -225,17 +226,59 @@ def test_started_cases_never_move_and_plan_checks_against_parent(tiny: Scenario)
     assert check(result.scenario, result.plan, parent=published_plan()).ok
 
 
-def test_mandatory_case_with_no_room_is_explained(tiny: Scenario) -> None:
+def test_mandatory_case_with_no_room_is_cancelled_and_said(tiny: Scenario) -> None:
     """OR2 closed all of 03-01 before anything starts: C3 (mandatory, S2, away 03-02) has no
-    possible session left; the replan says so instead of returning a plan."""
+    possible session left; the day cancels it (the first level), says so, and the live
+    scenario no longer calls it mandatory, so the checker holds the plan to that."""
     result = run(
         tiny, "03-01 06:00",
         {"kind": "theatre-closed", "at": "2027-03-01T06:00", "theatre": "OR2",
          "from": "2027-03-01T06:00"},
     )  # fmt: skip
-    assert result.plan is None
-    assert result.status == "INFEASIBLE"
-    assert any("C3" in line for line in result.explanation)
+    assert result.plan is not None and result.plan.live is not None
+    assert result.plan.live.levels["mandatory_cancelled"] == 1
+    assert _kinds(result)["C3"] == "cancelled"
+    assert any("mandatory case C3 cancelled" in note for note in result.notes)
+    assert not next(c for c in result.scenario.cases if c.id == "C3").mandatory
+
+
+def test_facts_that_contradict_each_other_are_explained(tiny: Scenario) -> None:
+    """C3 (OR2, 08:00) runs until 10:00 and C4 is reported started in OR2 at 09:45: two
+    started cases overlap in one theatre, which no plan can keep: no plan, an explanation."""
+    result = run(
+        tiny, "03-01 09:55",
+        {"kind": "case-late", "at": "2027-03-01T09:50", "case": "C3",
+         "expected_end": "2027-03-01T10:00"},
+        {"kind": "case-late", "at": "2027-03-01T09:50", "case": "C4",
+         "actual_start": "2027-03-01T09:45"},
+    )  # fmt: skip
+    assert result.plan is None and result.status == "INFEASIBLE"
+    assert any("C3" in line or "C4" in line for line in result.explanation)
+
+
+def test_a_case_waits_for_its_overrunning_surgeon(small: Scenario) -> None:
+    """C1 (S1, OR1 08:00-10:00) will end at 11:00; C2 (S1) planned in OR3 at 10:15 has not
+    started at 10:30 although its theatre is free: its surgeon is still operating. It waits
+    (moves after 11:00); it is not taken as started."""
+    plan = published_plan()
+    plan.cases[4] = make_at("C2", "OR3@2027-03-01", "10:15", "S1", end="11:00")
+    data = small.model_dump(mode="json")
+    data["cases"][1]["surgeon"] = "S1"  # C2 by S1
+    data["theatres"].append({"id": "OR3", "site": "ullevaal"})
+    data["sessions"].append(
+        {"theatre": "OR3", "date": "2027-03-01", "open": "08:00", "close": "15:30"}
+    )
+    scenario = Scenario.model_validate(data)
+    result = run(
+        scenario, "03-01 10:30",
+        {"kind": "case-late", "at": "2027-03-01T09:50", "case": "C1",
+         "expected_end": "2027-03-01T11:00"},
+        plan=plan,
+    )  # fmt: skip
+    c2 = _entry(result, "C2")
+    assert c2.scheduled and c2.start is not None and c2.start >= 11 * 60
+    assert result.plan is not None
+    assert check(result.scenario, result.plan, parent=plan).ok
 
 
 @pytest.mark.parametrize(

@@ -204,17 +204,25 @@ def emergency_window(ctx: CheckContext) -> list[Violation]:
     return out
 
 
-def _waiting(ctx: CheckContext, theatre: str | None, old: CaseAssignment) -> bool:
-    """Whether a case the parent starts before ``now`` is still waiting for its theatre.
+def _waiting(ctx: CheckContext, old: CaseAssignment) -> bool:
+    """Whether a case the parent starts before ``now`` is still waiting.
 
-    It is when an earlier case of its theatre that day is pinned (it has started) and, with
-    its reported duration and turnover, ends after this case's planned start: an overrun.
+    It is when a pinned (started) case of its theatre that day began before this case's
+    planned start and ends, with its turnover, after it; or a pinned case of its surgeon that
+    day began before and ends after it: an overrun holds the theatre or the surgeon.
     """
+    if old.start is None:
+        return False
     for case in ctx.scenario.cases:
         pin = case.pinned
-        if pin is None or pin.theatre != theatre or pin.date != old.date or old.start is None:
+        if pin is None or pin.date != old.date or case.id == old.case:
             continue
-        end = pin.start + case.duration + turnover_minutes(ctx.scenario, case)
+        same_theatre = pin.theatre == old.theatre
+        if not same_theatre and (pin.surgeon is None or pin.surgeon != old.surgeon):
+            continue
+        end = pin.start + case.duration
+        if same_theatre:
+            end += turnover_minutes(ctx.scenario, case)
         if pin.start < old.start and end > old.start:
             return True
     return False
@@ -249,7 +257,7 @@ def case_frozen(ctx: CheckContext) -> list[Violation]:
             continue
         if case.cancelled is not None:
             continue  # cancelled: it never started (a started case cannot be cancelled)
-        started = _at(old.date, old.start) < now and not _waiting(ctx, old.theatre, old)
+        started = _at(old.date, old.start) < now and not _waiting(ctx, old)
         frozen = case.frozen_until is not None and now < case.frozen_until
         if not (started or frozen):
             continue

@@ -138,6 +138,7 @@ def replan(
     sit = thaw_blocked(apply_events(scenario, plan, events, now, source=events_source))
     outcome = solve_live(sit, settings, t0)
     live = outcome.scenario or sit.scenario
+    sit.notes.extend(outcome.notes)
     wall = time.perf_counter() - t0
     if not outcome.entries:
         return ReplanResult(

@@ -78,6 +78,9 @@ class LiveSituation:
         Emergency case ids.
     notes
         What each event did, in plain words (shown to the planner).
+    relaxed_mandatory
+        Mandatory cases the replan may cancel after all (no plan keeps every one of them):
+        their cancellation is the first level of the objective.
     """
 
     scenario: Scenario
@@ -89,6 +92,7 @@ class LiveSituation:
     added: set[str] = field(default_factory=set)
     emergencies: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    relaxed_mandatory: set[str] = field(default_factory=set)
 
     def parent_entry(self, case_id: str) -> CaseAssignment | None:
         """The parent plan's scheduled entry of ``case_id`` (None: not scheduled there)."""
@@ -137,33 +141,45 @@ class _Builder:
             return None
         return start + dt.timedelta(minutes=self.cases[cid].duration)
 
-    def delayed(self, cid: str) -> bool:
-        """Whether an earlier case in the same theatre runs late past this case's start."""
+    def waiting(self, cid: str, started: set[str]) -> bool:
+        """Whether a case due before ``now`` is still waiting: a started case of its theatre
+        (with turnover) or of its surgeon that began before its planned start ends after it.
+
+        The same test as the checker's ``case-frozen`` (docs/rules.md), on the same facts: the
+        started cases' reported starts and live durations.
+        """
         entry = self.placed[cid]
-        planned = moment(entry.date, entry.start)  # type: ignore[arg-type]
-        for other, e in self.placed.items():
-            if other == cid or e.theatre != entry.theatre or e.date != entry.date:
+        planned = self.start_of(cid)
+        if planned is None:
+            return False
+        for other in started:
+            e = self.placed[other]
+            if e.date != entry.date:
                 continue
-            if e.start is None or entry.start is None or e.start >= entry.start:
+            same_theatre = e.theatre == entry.theatre
+            if not same_theatre and e.surgeon != entry.surgeon:
                 continue
-            if other in self.expected_end or other in self.actual_start:
-                end = self.end_of(other)
-                turnover = self.scenario.turnover_of(self.cases[other])
-                if end is not None and end + dt.timedelta(minutes=turnover) > planned:
-                    return True
+            begin, end = self.start_of(other), self.end_of(other)
+            if begin is None or end is None or begin >= planned:
+                continue
+            if same_theatre:
+                end += dt.timedelta(minutes=self.scenario.turnover_of(self.cases[other]))
+            if end > planned:
+                return True
         return False
 
     def started(self) -> set[str]:
-        """Cases under way or done at ``now`` (reported starts count; late ones wait)."""
-        out = set()
-        for cid in self.placed:
-            if self.cases[cid].cancelled is not None:
-                continue
-            if cid in self.actual_start:
-                out.add(cid)
-                continue
+        """Cases under way or done at ``now``: reported starts, then, in order of their planned
+        start, every case due before ``now`` that is not waiting (see :meth:`waiting`)."""
+        live = [cid for cid in self.placed if self.cases[cid].cancelled is None]
+        out = {cid for cid in live if cid in self.actual_start}
+        due = []
+        for cid in live:
             start = self.start_of(cid)
-            if start is not None and start < self.now and not self.delayed(cid):
+            if cid not in out and start is not None and start < self.now:
+                due.append((start, cid))
+        for _, cid in sorted(due):
+            if not self.waiting(cid, out):
                 out.add(cid)
         return out
 
@@ -437,7 +453,20 @@ def _finish(build: _Builder, scenario: Scenario, parent: Plan, now: dt.datetime)
             continue
         if pin.start % step:
             step = 1  # a reported start off the grid: plan in minutes (new starts stay on it)
-        build.cases[cid] = case.model_copy(update={"pinned": pin})
+        update: dict[str, object] = {"pinned": pin}
+        em = case.emergency
+        begun = moment(pin.date, pin.start)
+        if em is not None and em.latest_start is not None and begun > em.latest_start:
+            # A fact of the day: the emergency started late. Record the breach, so the plan
+            # keeps the rule it can keep (it starts when it did) and says why.
+            update["emergency"] = em.model_copy(
+                update={
+                    "breach_until": begun,
+                    "breach_reason": f"started {begun:%H:%M}, after its window "
+                    f"({em.latest_start:%H:%M})",
+                }
+            )
+        build.cases[cid] = case.model_copy(update=update)
     # Sessions cut by a closure may open off the grid; so may the earliest start after now.
     if any(s.open % step for s in build.sessions):
         step = 1

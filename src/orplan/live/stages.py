@@ -33,6 +33,7 @@ __all__ = ["LEVELS", "LevelOutcome", "ReplanSettings", "solve_live"]
 
 LEVELS = (
     "emergency_minutes_late",
+    "mandatory_cancelled",
     "cancelled",
     "moved_day",
     "moved_theatre",
@@ -87,6 +88,7 @@ class LevelOutcome:
     model_cost: float | None = None
     explanation: list[str] = field(default_factory=list)
     scenario: Scenario | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def _window(sit: LiveSituation, days: int) -> tuple[int, int]:
@@ -207,6 +209,11 @@ class _Levels:
         self.moved_theatre: list[cp_model.LinearExprT] = []
         self.moved_time: list[cp_model.LinearExprT] = []
         self.late: list[cp_model.LinearExprT] = []
+        self.mandatory_cancelled: list[cp_model.LinearExprT] = [
+            1 - sum(o.scheduled for o in sm.variables.by_case[ci])
+            for ci, case in enumerate(scenario.cases)
+            if case.id in sit.relaxed_mandatory
+        ]
         for ci, case in enumerate(scenario.cases):
             opts = sm.variables.by_case[ci]
             parent = sit.parent_entry(case.id)
@@ -288,6 +295,7 @@ def _stages(
     # weighted sum (measured on pilot-week: a weighted sum stalled far from the optimum that
     # these levels reach in about 2 s).
     stages: list[tuple[str, cp_model.LinearExprT, float]] = [
+        ("mandatory_cancelled", sum(levels.mandatory_cancelled), 0.4),
         ("cancelled", sum(levels.cancelled), 0.5),
         ("moved_day", sum(levels.moved_day), 0.3),
         ("moved_theatre", sum(levels.moved_theatre), 0.3),
@@ -325,6 +333,7 @@ def _stages(
             return outcome
     val = last.value
     outcome.levels = {
+        "mandatory_cancelled": float(sum(val(e) for e in levels.mandatory_cancelled)),
         "cancelled": float(sum(val(e) for e in levels.cancelled)),
         "moved_day": float(sum(val(e) for e in levels.moved_day)),
         "moved_theatre": float(sum(val(e) for e in levels.moved_theatre)),
@@ -442,23 +451,59 @@ def solve_live(sit: LiveSituation, settings: ReplanSettings, t0: float) -> Level
     from orplan.solver.explain import explain_infeasible
 
     scenario = sit.scenario
-    for attempt in range(2):
+    relaxed: set[str] = set()
+    windows_opened = False
+    while True:
         options = build_options(scenario)
-        current = LiveSituation(**{**sit.__dict__, "scenario": scenario})
+        current = LiveSituation(
+            **{**sit.__dict__, "scenario": scenario, "relaxed_mandatory": relaxed}
+        )
         movable = narrow_options(current, options, settings)
         sm = build_model(scenario, options)
         outcome = _stages(sm, current, movable, settings, t0)
         if outcome.status not in ("INFEASIBLE", "UNKNOWN"):
-            outcome.scenario = scenario
+            outcome.scenario = _keep_mandatory(scenario, relaxed, outcome)
             outcome.levels = {
                 "emergency_minutes_late": _late_minutes(scenario, outcome.entries),
                 **outcome.levels,
                 "cost": outcome.model_cost or 0.0,
             }
             return outcome
-        if attempt == 0 and sit.emergencies:
+        if sit.emergencies and not windows_opened:
+            windows_opened = True
             scenario = _relax_emergencies(current, settings, t0)
+            continue
+        mandatory = {c.id for c in scenario.cases if c.mandatory and c.pinned is None}
+        if mandatory and not relaxed:
+            # The day cannot keep every mandatory case: cancel as few of them as possible.
+            relaxed = mandatory
+            scenario = scenario.model_copy(
+                update={
+                    "cases": [
+                        c.model_copy(update={"mandatory": False}) if c.id in relaxed else c
+                        for c in scenario.cases
+                    ]
+                }
+            )
             continue
         break
     reasons = explain_infeasible(sm, time_limit=max(1.0, settings.time_limit / 2))
     return LevelOutcome(outcome.status, [], explanation=reasons, scenario=scenario)
+
+
+def _keep_mandatory(scenario: Scenario, relaxed: set[str], outcome: LevelOutcome) -> Scenario:
+    """The live scenario with ``mandatory`` back on every relaxed case the plan schedules; the
+    others stay optional, each with a note (the checker then holds the plan to that)."""
+    if not relaxed:
+        return scenario
+    placed = {e.case for e in outcome.entries if e.scheduled}
+    for cid in sorted(relaxed - placed):
+        outcome.notes.append(f"mandatory case {cid} cancelled: no plan of the day keeps it")
+    return scenario.model_copy(
+        update={
+            "cases": [
+                c.model_copy(update={"mandatory": True}) if c.id in relaxed & placed else c
+                for c in scenario.cases
+            ]
+        }
+    )
