@@ -9,10 +9,12 @@ while the next is minimised):
 1. every hard rule (the model) and every emergency inside its urgency window (its options);
    when no plan can keep a window, the emergency starts as early as any plan allows and the
    breach is recorded with its reason (:func:`_relax_emergencies`);
-2. disruption: the fewest patients cancelled, then moved to another day, then to another
+2. when no plan keeps every mandatory case: the fewest mandatory cases cancelled;
+3. disruption: the fewest patients cancelled, then moved to another day, then to another
    theatre, then in start time by more than a tolerance (four levels);
-3. overtime minutes;
-4. the plan's normal cost (docs/rules.md).
+4. the emergencies' total minutes from arrival to start;
+5. overtime minutes;
+6. the plan's normal cost (docs/rules.md).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ LEVELS = (
     "moved_day",
     "moved_theatre",
     "moved_time",
+    "emergency_wait_minutes",
     "overtime_minutes",
     "cost",
 )
@@ -209,6 +212,19 @@ class _Levels:
         self.moved_theatre: list[cp_model.LinearExprT] = []
         self.moved_time: list[cp_model.LinearExprT] = []
         self.late: list[cp_model.LinearExprT] = []
+        self.emergency_wait: list[cp_model.LinearExprT] = []
+        horizon_minutes = scenario.horizon.days * 24 * 60
+        for ci, case in enumerate(scenario.cases):
+            em = case.emergency
+            if em is None or case.pinned is not None:
+                continue
+            arrival = (em.arrival.date() - scenario.horizon.start).days * 1440
+            arrival += em.arrival.hour * 60 + em.arrival.minute
+            wait = model.new_int_var(0, horizon_minutes, f"wait[{case.id}]")
+            for ov in sm.variables.by_case[ci]:
+                begin = ov.option.day * 1440 + ov.start * step
+                model.add(wait >= begin - arrival).only_enforce_if(ov.scheduled)
+            self.emergency_wait.append(wait)
         self.mandatory_cancelled: list[cp_model.LinearExprT] = [
             1 - sum(o.scheduled for o in sm.variables.by_case[ci])
             for ci, case in enumerate(scenario.cases)
@@ -300,6 +316,7 @@ def _stages(
         ("moved_day", sum(levels.moved_day), 0.3),
         ("moved_theatre", sum(levels.moved_theatre), 0.3),
         ("moved_time", sum(levels.moved_time), 0.3),
+        ("emergency_wait_minutes", sum(levels.emergency_wait), 0.3),
         ("overtime_minutes", levels.overtime, 0.4),
         ("cost", sm.objective, 1.0),
     ]
@@ -338,6 +355,7 @@ def _stages(
         "moved_day": float(sum(val(e) for e in levels.moved_day)),
         "moved_theatre": float(sum(val(e) for e in levels.moved_theatre)),
         "moved_time": float(sum(val(e) for e in levels.moved_time)),
+        "emergency_wait_minutes": float(sum(val(e) for e in levels.emergency_wait)),
         "overtime_minutes": float(val(levels.overtime)),
     }
     outcome.model_cost = float(val(sm.objective))
