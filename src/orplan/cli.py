@@ -311,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("orplan.simulate.cli", "add_simulate_parser"),
         ("orplan.durations.cli", "add_durations_parser"),
         ("orplan.live.cli", "add_live_parser"),
+        ("orplan.web.cli", "add_serve_parser"),
     ):
         getattr(importlib.import_module(module), hook)(sub)
     return parser
