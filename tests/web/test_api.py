@@ -37,8 +37,10 @@ def test_move_breaks_a_rule_listed_and_publish_refused(solved: tuple[Bench, int]
     draft = _new_draft(bench)
     base = bench.draft(draft)["base_version"]
     # C0001 needs laminar flow, which ULL-OP04 lacks.
-    response = bench.post(f"/drafts/{draft}/move",
-                          {"case": "C0001", "session": "ULL-OP04@2027-03-01", "start": "08:00"})  # fmt: skip
+    response = bench.post(
+        f"/drafts/{draft}/move",
+        {"case": "C0001", "session": "ULL-OP04@2027-03-01", "start": "08:00"},
+    )
     assert response.status_code == 303
     state = bench.draft(draft)
     rules = {v["rule"] for v in state["violations"]}
@@ -63,10 +65,15 @@ def test_pin_and_resolve_keeps_the_pin(solved: tuple[Bench, int]) -> None:
     assert bench.post(f"/drafts/{draft}/pin", {"case": first["case"]}).status_code == 303
     assert bench.draft(draft)["pins"] == [first["case"]]
     # Move another case onto the pinned one's slot, then let the solver repair the rest.
-    other = next(e for e in plan["cases"] if e["scheduled"] and e["case"] != first["case"]
-                 and e["session"] == first["session"])  # fmt: skip
-    bench.post(f"/drafts/{draft}/move",
-               {"case": other["case"], "session": first["session"], "start": first["start"]})  # fmt: skip
+    other = next(
+        e
+        for e in plan["cases"]
+        if e["scheduled"] and e["case"] != first["case"] and e["session"] == first["session"]
+    )
+    bench.post(
+        f"/drafts/{draft}/move",
+        {"case": other["case"], "session": first["session"], "start": first["start"]},
+    )
     assert bench.draft(draft)["violations"]
     state = bench.wait(bench.job_of(bench.post(f"/drafts/{draft}/solve")))
     assert state["status"] == "done", state["message"]
@@ -83,8 +90,11 @@ def test_save_conflict_is_409(solved: tuple[Bench, int]) -> None:
     base = str(bench.draft(mine)["base_version"])
     ok = bench.post(f"/drafts/{mine}/save", {"reason": "mine first", "base_version": base})
     assert ok.status_code == 303
-    late = bench.post(f"/drafts/{theirs}/save", {"reason": "theirs", "base_version": base},
-                      headers={"accept": "text/html"})  # fmt: skip
+    late = bench.post(
+        f"/drafts/{theirs}/save",
+        {"reason": "theirs", "base_version": base},
+        headers={"accept": "text/html"},
+    )
     assert late.status_code == 409
     assert "after the version you started from" in late.text
 
@@ -97,8 +107,9 @@ def test_diff_of_two_versions(solved: tuple[Bench, int]) -> None:
     saved = bench.post(f"/drafts/{draft}/save", {"reason": "C0001 off", "base_version": str(base)})
     assert saved.status_code == 303
     new = bench.draft(draft)["base_version"]
-    rows = bench.client.get(f"/workspaces/1/diff?a={base}&b={new}",
-                            headers={"accept": "application/json"}).json()["rows"]  # fmt: skip
+    rows = bench.client.get(
+        f"/workspaces/1/diff?a={base}&b={new}", headers={"accept": "application/json"}
+    ).json()["rows"]
     assert [(r["case"], r["kind"]) for r in rows] == [("C0001", "cancelled")]
     page = bench.client.get(f"/workspaces/1/diff?a={base}&b={new}").text
     assert "0 moved" in page and "1 cancelled" in page
@@ -108,8 +119,11 @@ def test_replan_with_events_lists_changes(solved: tuple[Bench, int]) -> None:
     bench, _ = solved
     draft = _new_draft(bench)
     events = (REPO / "scenarios/events/demo-morning.yaml").read_bytes()
-    response = bench.post(f"/drafts/{draft}/replan", {"now": "2027-03-01T07:45"},
-                          files={"events": ("demo-morning.yaml", events)})  # fmt: skip
+    response = bench.post(
+        f"/drafts/{draft}/replan",
+        {"now": "2027-03-01T07:45"},
+        files={"events": ("demo-morning.yaml", events)},
+    )
     state = bench.wait(bench.job_of(response))
     assert state["status"] == "done", state
     after = bench.draft(draft)
@@ -174,14 +188,22 @@ def test_upload_too_big_is_413(tmp_path: Path) -> None:
 def test_bad_upload_one_line_nothing_stored(tmp_path: Path) -> None:
     with TestClient(create_app(web_settings(tmp_path / "t.db"))) as client:
         bench = Bench(client)
-        text = (REPO / "scenarios/demo.yaml").read_text().replace(
-            "default_turnover: 30", "default_turnover: -5")  # fmt: skip
-        response = bench.post("/workspaces", files={"upload": ("mine.yaml", text.encode())},
-                              headers={"accept": "application/json"})  # fmt: skip
+        text = (
+            (REPO / "scenarios/demo.yaml")
+            .read_text()
+            .replace("default_turnover: 30", "default_turnover: -5")
+        )
+        response = bench.post(
+            "/workspaces",
+            files={"upload": ("mine.yaml", text.encode())},
+            headers={"accept": "application/json"},
+        )
         assert response.status_code == 400
         detail = response.json()["detail"]
         assert detail.startswith("mine.yaml: default_turnover") and "\n" not in detail
-        outside = bench.post("/workspaces", files={"upload": ("x.yaml", b"cases_file: /etc/passwd\n")})
+        outside = bench.post(
+            "/workspaces", files={"upload": ("x.yaml", b"cases_file: /etc/passwd\n")}
+        )
         assert outside.status_code == 400 and "cases inline" in outside.text
         assert bench.post("/workspaces", {"pick": "../pyproject.toml"}).status_code == 400
         assert _count(client) == 0
@@ -190,8 +212,14 @@ def test_bad_upload_one_line_nothing_stored(tmp_path: Path) -> None:
 def test_user_text_is_escaped(tmp_path: Path) -> None:
     with TestClient(create_app(web_settings(tmp_path / "t.db"))) as client:
         bench = Bench(client)
-        text = (REPO / "scenarios/demo.yaml").read_text().replace(
-            "name: demo", "name: <script>alert(1)</script>")  # fmt: skip
-        assert bench.post("/workspaces", files={"upload": ("x.yaml", text.encode())}).status_code == 303
+        text = (
+            (REPO / "scenarios/demo.yaml")
+            .read_text()
+            .replace("name: demo", "name: <script>alert(1)</script>")
+        )
+        assert (
+            bench.post("/workspaces", files={"upload": ("x.yaml", text.encode())}).status_code
+            == 303
+        )
         page = client.get("/").text
         assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page

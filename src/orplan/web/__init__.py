@@ -33,7 +33,16 @@ _EXPORTS = {
     "unpin_case": "orplan.web.workbench",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Store",
+    "WebSettings",
+    "create_app",
+    "diff_plans",
+    "move_case",
+    "open_store",
+    "pin_case",
+    "unpin_case",
+]
 
 
 def __getattr__(name: str) -> Any:

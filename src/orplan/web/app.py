@@ -70,8 +70,9 @@ def create_app(settings: WebSettings | None = None, store: Store | None = None) 
         yield
         jobs.shutdown()
 
-    app = FastAPI(title="orplan workbench", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)  # fmt: skip
+    app = FastAPI(
+        title="orplan workbench", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
     app.state.settings, app.state.store, app.state.jobs = settings, store, jobs
     app.add_middleware(Guard, settings=settings)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
@@ -134,8 +135,9 @@ def _add_start_pages(app: FastAPI) -> None:
         if upload is not None and upload.filename:
             data = await upload.read(settings.max_upload + 1)
             if len(data) > settings.max_upload:
-                raise HTTPException(413, f"upload too large: the limit is "
-                                         f"{settings.max_upload:,} bytes")  # fmt: skip
+                raise HTTPException(
+                    413, f"upload too large: the limit is {settings.max_upload:,} bytes"
+                )
             source = Path(upload.filename).name
             scenario = parse_scenario(source, data)
         elif pick:
@@ -159,8 +161,7 @@ def _add_start_pages(app: FastAPI) -> None:
             db.flush()
             draft = Draft(workspace_id=space.id, author=who, scenario_json=body)
             db.add(draft)
-            store.audit(db, who, "load", space.id, f"loaded {source} ({len(scenario.cases)} "
-                                                   "cases)")  # fmt: skip
+            store.audit(db, who, "load", space.id, f"loaded {source} ({len(scenario.cases)} cases)")
             db.commit()
         response = RedirectResponse(f"/drafts/{draft.id}", status_code=303)
         response.set_cookie(AUTHOR_COOKIE, who, samesite="strict")

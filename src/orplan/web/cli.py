@@ -49,8 +49,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from orplan.web.app import create_app
 
     app = create_app(settings, store)
-    print(f"orplan workbench on http://{settings.host}:{settings.port}/ "
-          f"(database {settings.db_url}; Ctrl-C stops)", file=sys.stderr)  # fmt: skip
+    print(
+        f"orplan workbench on http://{settings.host}:{settings.port}/ "
+        f"(database {settings.db_url}; Ctrl-C stops)",
+        file=sys.stderr,
+    )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
     return 0
 
@@ -63,19 +66,40 @@ def add_serve_parser(sub: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--db", default=None, metavar="URL",
-                   help="database URL (default: sqlite:///$XDG_DATA_HOME/orplan/orplan.db)")  # fmt: skip
+    p.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="database URL (default: sqlite:///$XDG_DATA_HOME/orplan/orplan.db)",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
-    p.add_argument("--token", default=None,
-                   help="require this token on every request (default: $ORPLAN_TOKEN); "
-                        "needed for any host but 127.0.0.1")  # fmt: skip
-    p.add_argument("--scenarios", type=Path, default=Path("scenarios"), metavar="DIR",
-                   help="folder of scenarios offered on the load page (default ./scenarios)")  # fmt: skip
-    p.add_argument("--max-upload", type=int, default=2_000_000, metavar="BYTES",
-                   help="largest upload accepted (default 2,000,000 bytes)")  # fmt: skip
-    p.add_argument("--max-jobs", type=int, default=1,
-                   help="solves or replans running at once, each in its own process (default 1)")  # fmt: skip
+    p.add_argument(
+        "--token",
+        default=None,
+        help="require this token on every request (default: $ORPLAN_TOKEN); "
+        "needed for any host but 127.0.0.1",
+    )
+    p.add_argument(
+        "--scenarios",
+        type=Path,
+        default=Path("scenarios"),
+        metavar="DIR",
+        help="folder of scenarios offered on the load page (default ./scenarios)",
+    )
+    p.add_argument(
+        "--max-upload",
+        type=int,
+        default=2_000_000,
+        metavar="BYTES",
+        help="largest upload accepted (default 2,000,000 bytes)",
+    )
+    p.add_argument(
+        "--max-jobs",
+        type=int,
+        default=1,
+        help="solves or replans running at once, each in its own process (default 1)",
+    )
     p.add_argument("--time-limit", type=float, default=20.0, help="seconds per solve (default 20)")
     p.add_argument("--workers", type=int, default=2, help="solver threads per job (default 2)")
     p.set_defaults(func=cmd_serve)

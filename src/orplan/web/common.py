@@ -82,6 +82,11 @@ def load(db: Session, kind: type[Any], key: int) -> Any:
     """The row with this id, or 404."""
     row = db.get(kind, key)
     if row is None:
-        names = {Draft: "draft", Version: "version", Workspace: "workspace", ScenarioRow: "scenario"}
+        names = {
+            Draft: "draft",
+            Version: "version",
+            Workspace: "workspace",
+            ScenarioRow: "scenario",
+        }
         raise HTTPException(404, f"no {names.get(kind, 'row')} {key}")
     return row

@@ -42,6 +42,7 @@ class Lane:
 
     session: str
     theatre: str
+    specialty: str
     hours: str
     open_left: float
     open_width: float
@@ -59,6 +60,7 @@ class DayView:
     step: int
     lanes: list[Lane]
     ticks: list[tuple[float, str]]
+    legend: list[tuple[str, str, str]]
 
 
 def _pct(minutes: int, t0: int, t1: int) -> float:
@@ -101,6 +103,7 @@ def day_view(
         lane = Lane(
             session=str(s.id),
             theatre=s.theatre,
+            specialty=s.specialty or "any specialty",
             hours=f"{hhmm(s.open)}–{hhmm(s.close)}" + (f" +{s.overtime}" if s.overtime else ""),
             open_left=_pct(s.open, t0, t1),
             open_width=_pct(s.close, t0, t1) - _pct(s.open, t0, t1),
@@ -129,4 +132,5 @@ def day_view(
             )
         lanes.append(lane)
     ticks = [(_pct(m, t0, t1), hhmm(m)) for m in range(t0, t1 + 1, 60)]
-    return DayView(date, t0, t1, scenario.time_step, lanes, ticks)
+    legend = [(name, fill, text_colour(fill)) for name, fill in colours.items()]
+    return DayView(date, t0, t1, scenario.time_step, lanes, ticks, legend)

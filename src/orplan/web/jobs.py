@@ -49,8 +49,14 @@ class Job:
 
     def as_dict(self) -> dict[str, Any]:
         """The job as the page's progress poll sees it."""
-        return {"id": self.id, "kind": self.kind, "draft": self.draft_id, "status": self.status,
-                "progress": self.progress, "message": self.message}  # fmt: skip
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "draft": self.draft_id,
+            "status": self.status,
+            "progress": self.progress,
+            "message": self.message,
+        }
 
 
 class JobManager:
@@ -120,9 +126,7 @@ class JobManager:
         for job_id in ids:
             self.cancel(job_id)
 
-    def _run(
-        self, job: Job, payload: bytes, on_done: Callable[[Job, dict[str, Any]], str]
-    ) -> None:
+    def _run(self, job: Job, payload: bytes, on_done: Callable[[Job, dict[str, Any]], str]) -> None:
         from orplan.web.worker import run
 
         with self._slots:

@@ -55,8 +55,9 @@ def _state(draft: Draft) -> tuple[Scenario, Plan | None, CheckReport | None]:
 def _idle(request: Request, draft_id: int) -> None:
     job = jobs_of(request).active(draft_id)
     if job is not None:
-        raise ConflictError(f"a {job.kind} is running on this draft (job {job.id}): wait for "
-                            "it or cancel it first")  # fmt: skip
+        raise ConflictError(
+            f"a {job.kind} is running on this draft (job {job.id}): wait for it or cancel it first"
+        )
 
 
 def _back(draft_id: int, day: str = "") -> Response:
@@ -77,8 +78,11 @@ def draft_page(request: Request, draft_id: int, day: str = "", job: int = 0) -> 
     date = next((d for d in dates if d.isoformat() == day), dates[0])
     entries = {e.case: e for e in plan.cases} if plan else {}
     cases = {c.id: c for c in scenario.cases}
-    waiting = [(c, entries[c.id].reason if c.id in entries else "not planned yet")
-               for c in scenario.cases if c.id not in entries or not entries[c.id].scheduled]  # fmt: skip
+    waiting = [
+        (c, entries[c.id].reason if c.id in entries else "not planned yet")
+        for c in scenario.cases
+        if c.id not in entries or not entries[c.id].scheduled
+    ]
     running = jobs_of(request).get(job) if job else jobs_of(request).active(draft_id)
     context: dict[str, Any] = {
         "draft": draft,
@@ -110,15 +114,20 @@ def draft_json(request: Request, draft_id: int) -> Response:
         draft = load(db, Draft, draft_id)
         head = store.head(db, draft.workspace_id)
     scenario, plan, report = _state(draft)
-    return JSONResponse({
-        "id": draft.id, "workspace": draft.workspace_id, "base_version": draft.base_version_id,
-        "head_version": head.id if head else None, "note": draft.note,
-        "plan": plan.model_dump(mode="json") if plan else None,
-        "violations": [v.model_dump() for v in report.violations] if report else [],
-        "cost": report.cost.total if report else None,
-        "pins": [c.id for c in scenario.cases if c.pinned is not None],
-        "changes": json.loads(draft.changes_json) if draft.changes_json else [],
-    })  # fmt: skip
+    return JSONResponse(
+        {
+            "id": draft.id,
+            "workspace": draft.workspace_id,
+            "base_version": draft.base_version_id,
+            "head_version": head.id if head else None,
+            "note": draft.note,
+            "plan": plan.model_dump(mode="json") if plan else None,
+            "violations": [v.model_dump() for v in report.violations] if report else [],
+            "cost": report.cost.total if report else None,
+            "pins": [c.id for c in scenario.cases if c.pinned is not None],
+            "changes": json.loads(draft.changes_json) if draft.changes_json else [],
+        }
+    )
 
 
 def _edit(
@@ -226,10 +235,15 @@ def solve(request: Request, draft_id: int) -> Response:
     scenario, plan, report = _state(draft)
     # Warm start from the plan on screen when it keeps every rule (pins included).
     start = plan_text(aligned(plan, scenario)) if plan and report and report.ok else None
-    request_ = {"scenario": draft.scenario_json, "start": start,
-                "settings": dict(settings_of(request).solve)}  # fmt: skip
+    request_ = {
+        "scenario": draft.scenario_json,
+        "start": start,
+        "settings": dict(settings_of(request).solve),
+    }
     author = author_of(request)
-    job = jobs_of(request).submit("solve", draft_id, request_, _finish(store, draft_id, author, None))
+    job = jobs_of(request).submit(
+        "solve", draft_id, request_, _finish(store, draft_id, author, None)
+    )
     with store.session() as db:
         store.audit(db, author, "solve", draft.workspace_id, f"draft {draft_id}: job {job.id}")
         db.commit()
@@ -259,18 +273,30 @@ async def replan(
         draft = load(db, Draft, draft_id)
     scenario, plan, report = _state(draft)
     if plan is None or report is None or not report.ok:
-        raise ConflictError("replan starts from a plan that keeps every rule: solve or fix the "
-                            "violations first")  # fmt: skip
+        raise ConflictError(
+            "replan starts from a plan that keeps every rule: solve or fix the violations first"
+        )
     parent = aligned(plan, scenario)
-    request_ = {"scenario": draft.scenario_json, "plan": plan_text(parent),
-                "events": parsed.model_dump_json(by_alias=True), "now": moment.isoformat(),
-                "events_name": events.filename or "events", "settings": dict(settings.replan)}  # fmt: skip
+    request_ = {
+        "scenario": draft.scenario_json,
+        "plan": plan_text(parent),
+        "events": parsed.model_dump_json(by_alias=True),
+        "now": moment.isoformat(),
+        "events_name": events.filename or "events",
+        "settings": dict(settings.replan),
+    }
     author = author_of(request)
-    job = jobs_of(request).submit("replan", draft_id, request_,
-                                  _finish(store, draft_id, author, parent))  # fmt: skip
+    job = jobs_of(request).submit(
+        "replan", draft_id, request_, _finish(store, draft_id, author, parent)
+    )
     with store.session() as db:
-        store.audit(db, author, "replan", draft.workspace_id,
-                    f"draft {draft_id}: {len(parsed.events)} event(s) at {moment}, job {job.id}")  # fmt: skip
+        store.audit(
+            db,
+            author,
+            "replan",
+            draft.workspace_id,
+            f"draft {draft_id}: {len(parsed.events)} event(s) at {moment}, job {job.id}",
+        )
         db.commit()
     return RedirectResponse(f"/drafts/{draft_id}?job={job.id}", status_code=303)
 
@@ -310,11 +336,15 @@ def save(
         draft: Draft = load(db, Draft, draft_id)
         base = int(base_version) if base_version.isdigit() else None
         version = save_version(store, db, draft, who, reason, base)
-        store.audit(db, who, "save", draft.workspace_id,
-                    f"version {version.id} from draft {draft_id}: {version.reason}")  # fmt: skip
+        store.audit(
+            db,
+            who,
+            "save",
+            draft.workspace_id,
+            f"version {version.id} from draft {draft_id}: {version.reason}",
+        )
         draft.note = f"saved as version {version.id}"
         db.commit()
     response = _back(draft_id)
     response.set_cookie(AUTHOR_COOKIE, who, samesite="strict")
     return response
-

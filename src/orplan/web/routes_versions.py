@@ -23,10 +23,12 @@ def history(request: Request, space_id: int) -> Response:
     """Every version of a workspace, newest first, with the audit log."""
     with store_of(request).session() as db:
         space = load(db, Workspace, space_id)
-        versions = db.scalars(select(Version).where(Version.workspace_id == space_id)
-                              .order_by(Version.id.desc())).all()  # fmt: skip
-        audit = db.scalars(select(Audit).where(Audit.workspace_id == space_id)
-                           .order_by(Audit.id.desc()).limit(200)).all()  # fmt: skip
+        versions = db.scalars(
+            select(Version).where(Version.workspace_id == space_id).order_by(Version.id.desc())
+        ).all()
+        audit = db.scalars(
+            select(Audit).where(Audit.workspace_id == space_id).order_by(Audit.id.desc()).limit(200)
+        ).all()
         drafts = db.scalars(select(Draft).where(Draft.workspace_id == space_id)).all()
     context = {"space": space, "versions": versions, "audit": audit, "drafts": drafts}
     return render(request, "versions.html", context)
@@ -49,8 +51,11 @@ def plan_file(request: Request, version_id: int) -> Response:
     """The version's plan.json (for ``orplan check`` or ``orplan replan``)."""
     with store_of(request).session() as db:
         version = load(db, Version, version_id)
-    return Response(version.plan_json, media_type="application/json", headers={
-        "content-disposition": f'attachment; filename="plan-v{version_id}.json"'})  # fmt: skip
+    return Response(
+        version.plan_json,
+        media_type="application/json",
+        headers={"content-disposition": f'attachment; filename="plan-v{version_id}.json"'},
+    )
 
 
 @router.post("/versions/{version_id}/publish", dependencies=CSRF)
@@ -65,21 +70,25 @@ def publish_version(request: Request, version_id: int) -> Response:
 
 
 @router.post("/versions/{version_id}/draft", dependencies=CSRF)
-def draft_from(
-    request: Request, version_id: int, author: Annotated[str, Form()] = ""
-) -> Response:
+def draft_from(request: Request, version_id: int, author: Annotated[str, Form()] = "") -> Response:
     """A new draft starting from a version (e.g. the newest, after a conflict)."""
     who = author_of(request, author)
     store = store_of(request)
     with store.session() as db:
         version = load(db, Version, version_id)
         row = load(db, ScenarioRow, version.scenario_id)
-        draft = Draft(workspace_id=version.workspace_id, base_version_id=version.id, author=who,
-                      scenario_json=row.body, plan_json=version.plan_json,
-                      note=f"started from version {version.id}")  # fmt: skip
+        draft = Draft(
+            workspace_id=version.workspace_id,
+            base_version_id=version.id,
+            author=who,
+            scenario_json=row.body,
+            plan_json=version.plan_json,
+            note=f"started from version {version.id}",
+        )
         db.add(draft)
         db.flush()
-        store.audit(db, who, "draft", version.workspace_id,
-                    f"draft {draft.id} from version {version.id}")  # fmt: skip
+        store.audit(
+            db, who, "draft", version.workspace_id, f"draft {draft.id} from version {version.id}"
+        )
         db.commit()
     return RedirectResponse(f"/drafts/{draft.id}", status_code=303)

@@ -209,9 +209,10 @@ def unpin_case(scenario: Scenario, case_id: str) -> Scenario:
 def _with_case(scenario: Scenario, case: Any) -> Scenario:
     cases = [case if c.id == case.id else c for c in scenario.cases]
     # Revalidate: a pin off the time grid or on an unknown theatre is refused here.
-    return scenario_from_dict(scenario.model_dump(mode="json") | {"cases": [
-        c.model_dump(mode="json") for c in cases
-    ]}, source="pin")  # fmt: skip
+    return scenario_from_dict(
+        scenario.model_dump(mode="json") | {"cases": [c.model_dump(mode="json") for c in cases]},
+        source="pin",
+    )
 
 
 def aligned(plan: Plan, scenario: Scenario) -> Plan:

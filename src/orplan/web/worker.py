@@ -33,8 +33,16 @@ def _solve(conn: Connection, request: dict[str, Any]) -> dict[str, Any]:
     start = plan_from_json(request["start"]) if request.get("start") else None
 
     def progress(p: Progress) -> None:
-        _send(conn, {"type": "progress", "elapsed": p.elapsed, "objective": p.objective,
-                     "bound": p.bound, "gap": p.gap})  # fmt: skip
+        _send(
+            conn,
+            {
+                "type": "progress",
+                "elapsed": p.elapsed,
+                "objective": p.objective,
+                "bound": p.bound,
+                "gap": p.gap,
+            },
+        )
 
     settings = SolveSettings(**request["settings"])
     result = orplan.solve(scenario, settings, progress=progress, start=start)
@@ -55,10 +63,16 @@ def _replan(conn: Connection, request: dict[str, Any]) -> dict[str, Any]:
     plan = plan_from_json(request["plan"])
     events = PlanEvents.model_validate_json(request["events"])
     now = dt.datetime.fromisoformat(request["now"])
-    _send(conn, {"type": "progress", "elapsed": 0.0, "objective": None, "bound": None,
-                 "gap": None})  # fmt: skip
-    result = replan(scenario, plan, events, now, ReplanSettings(**request["settings"]),
-                    plan_source="plan", events_source=request.get("events_name", "events"))  # fmt: skip
+    _send(conn, {"type": "progress", "elapsed": 0.0, "objective": None, "bound": None, "gap": None})
+    result = replan(
+        scenario,
+        plan,
+        events,
+        now,
+        ReplanSettings(**request["settings"]),
+        plan_source="plan",
+        events_source=request.get("events_name", "events"),
+    )
     if result.plan is None:
         why = "; ".join(result.explanation) or result.status
         return {"type": "failed", "message": f"no plan: {why}"}
