@@ -15,8 +15,8 @@ from orplan.web import WebSettings, create_app
 from tests.builders import REPO
 
 # Short, repeatable solves: one worker and a deterministic-time limit.
-SOLVE = {"workers": 1, "deterministic_time": 1.0, "time_limit": 60.0}
-REPLAN = {"workers": 1, "deterministic_time": 1.0, "time_limit": 60.0}
+SOLVE = {"workers": 1, "deterministic_time": 0.5, "time_limit": 10.0}
+REPLAN = {"workers": 1, "deterministic_time": 0.5, "time_limit": 10.0}
 
 
 def web_settings(db: Path, **changes: Any) -> WebSettings:
