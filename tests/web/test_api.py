@@ -168,8 +168,9 @@ def test_token_required(tmp_path: Path) -> None:
     with TestClient(app) as client:
         assert client.get("/api/drafts/1").status_code == 401
         assert client.post("/workspaces", data={"pick": "demo.yaml"}).status_code == 401
-        page = client.get("/", headers={"accept": "text/html"}, follow_redirects=False)
-        assert page.status_code == 303 and page.headers["location"] == "/login"
+        page = client.get("/", headers={"accept": "text/html"})
+        assert page.status_code == 401 and 'action="/login"' in page.text
+        assert client.get("/static/workbench.js").status_code == 401
         assert client.get("/", headers={"authorization": "Bearer s3cret"}).status_code == 200
         assert client.post("/login", data={"token": "wrong"}).status_code == 401
         assert client.post("/login", data={"token": "s3cret"}).status_code == 200  # → start page
@@ -182,6 +183,8 @@ def test_upload_too_big_is_413(tmp_path: Path) -> None:
         data = (REPO / "scenarios/demo.yaml").read_bytes()
         response = bench.post("/workspaces", files={"upload": ("demo.yaml", data)})
         assert response.status_code == 413
+        huge = bench.post("/workspaces", files={"upload": ("demo.yaml", data * 20)})
+        assert huge.status_code == 413 and "limit is 1,000 bytes" in huge.text
         assert _count(client) == 0
 
 

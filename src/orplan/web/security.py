@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import HTTPException, Request
 from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from orplan.web.settings import WebSettings
 
@@ -44,7 +44,10 @@ class Guard(BaseHTTPMiddleware):
         token = self.settings.token
         if token and request.url.path != "/login" and not self._authorised(request, token):
             if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
-                return RedirectResponse("/login", status_code=303)
+                from orplan.web.common import render
+
+                # 401 with the login form itself: a browser shows it, a script sees the code.
+                return render(request, "login.html", {"error": ""}, status_code=401)
             return JSONResponse({"detail": "a token is required (log in)"}, status_code=401)
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > self.settings.max_upload + FORM_OVERHEAD:
