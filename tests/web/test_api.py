@@ -142,6 +142,22 @@ def test_cancel_stores_nothing(solved: tuple[Bench, int]) -> None:
     assert bench.draft(draft)["plan"] == before["plan"]
 
 
+def test_at_most_one_job_runs_at_once(solved: tuple[Bench, int]) -> None:
+    bench, _ = solved
+    first, second = _new_draft(bench), _new_draft(bench)
+    jobs = [bench.job_of(bench.post(f"/drafts/{d}/solve")) for d in (first, second)]
+    for _ in range(600):  # until one worker process is running
+        states = {bench.client.get(f"/jobs/{j}").json()["status"] for j in jobs}
+        if "running" in states:
+            break
+    assert states == {"running", "queued"}
+    busy = bench.post(f"/drafts/{first}/move", {"case": "C0001", "session": ""})
+    assert busy.status_code == 409  # no edits under a running solve
+    for job in jobs:
+        bench.post(f"/jobs/{job}/cancel")
+        assert bench.wait(job)["status"] == "cancelled"
+
+
 def test_every_change_is_audited(solved: tuple[Bench, int]) -> None:
     bench, _ = solved
     store = bench.client.app.state.store  # type: ignore[attr-defined]

@@ -29,6 +29,8 @@ def test_unopenable_database_is_one_line_exit_2(
     err = capsys.readouterr().err.strip()
     assert err.startswith("orplan: error: cannot open database sqlite:///") and "\n" not in err
     assert main(["serve", "--db", "nonsense://"]) == 2
+    assert main(["serve", "--db", "postgresql://localhost/orplan"]) == 2
+    assert "cannot open database postgresql://" in capsys.readouterr().err
 
 
 def test_not_a_database_is_refused(tmp_path: Path) -> None:

@@ -229,6 +229,9 @@ def open_store(url: str) -> Store:
         _migrate(engine)
     except ArgumentError as exc:
         raise StoreError(f"cannot open database {url}: bad URL ({exc})") from None
+    except ImportError as exc:
+        # e.g. postgresql:// without a driver: PostgreSQL support is later work.
+        raise StoreError(f"cannot open database {url}: no driver installed ({exc.name})") from None
     except (SQLAlchemyError, OSError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise StoreError(f"cannot open database {url}: {reason}") from None
