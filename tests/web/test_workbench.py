@@ -73,8 +73,7 @@ def test_move_pin_unpin_and_diff(demo: Scenario) -> None:
 
 
 def test_solve_warm_starts_from_a_valid_plan(demo: Scenario) -> None:
-    start = orplan.solve(demo, FAST).plan
-    assert start is not None
+    start = rule_plan(demo)  # the planner's rule: valid, and far from optimal
     pinned = pin_case(demo, start, next(e.case for e in start.cases if e.scheduled))
     result = orplan.solve(pinned, FAST, start=aligned(start, pinned))
     assert result.plan is not None and result.objective is not None

@@ -127,27 +127,17 @@ class JobManager:
             self.cancel(job_id)
 
     def _run(self, job: Job, payload: bytes, on_done: Callable[[Job, dict[str, Any]], str]) -> None:
-        from orplan.web.worker import run
-
         with self._slots:
             if job.cancel_requested:
                 job.status = "cancelled"
                 return
-            requests_in, requests_out = self._context.Pipe(duplex=False)
-            replies_in, replies_out = self._context.Pipe(duplex=False)
-            process = self._context.Process(
-                target=run, args=(requests_in, replies_out), daemon=True
-            )
-            with self._lock:
-                self._processes[job.id] = process
-                job.status = "running"
-            process.start()
-            replies_out.close()  # the child holds the write end; EOF means it has gone
-            requests_out.send_bytes(payload)
-            final = self._collect(job, replies_in)
-            process.join()
-            with self._lock:
-                self._processes.pop(job.id, None)
+            try:
+                final = self._work(job, payload)
+            except Exception as exc:  # e.g. no process could be started: say so, never hang
+                final = {"type": "error", "message": f"could not run a worker process: {exc}"}
+            finally:
+                with self._lock:
+                    self._processes.pop(job.id, None)
         if job.cancel_requested:
             job.status, job.message = "cancelled", "cancelled: nothing was stored"
         elif final is None:
@@ -160,6 +150,30 @@ class JobManager:
                 job.status = "done"
             except Exception as exc:  # stored nothing: tell the page rather than hang
                 job.status, job.message = "failed", str(exc)
+
+    def _work(self, job: Job, payload: bytes) -> dict[str, Any] | None:
+        """Run one worker process to its end; its final message (None: it died)."""
+        from orplan.web.worker import run
+
+        requests_in, requests_out = self._context.Pipe(duplex=False)
+        replies_in, replies_out = self._context.Pipe(duplex=False)
+        process = self._context.Process(target=run, args=(requests_in, replies_out), daemon=True)
+        with self._lock:
+            job.status = "running"
+        process.start()
+        with self._lock:
+            self._processes[job.id] = process
+        if job.cancel_requested:  # cancelled while it was starting
+            process.terminate()
+        # The child holds these ends now. Closed here, a dead child means EOF on the replies and
+        # a broken pipe (not a hang) when a large request is still being written.
+        replies_out.close()
+        requests_in.close()
+        requests_out.send_bytes(payload)
+        requests_out.close()
+        final = self._collect(job, replies_in)
+        process.join()
+        return final
 
     @staticmethod
     def _collect(job: Job, replies: Any) -> dict[str, Any] | None:
