@@ -27,7 +27,7 @@ from orplan.web.common import (
     store_of,
 )
 from orplan.web.jobs import JobManager
-from orplan.web.security import TOKEN_COOKIE, Guard, _same, check_csrf
+from orplan.web.security import TOKEN_COOKIE, Guard, check_csrf, same_secret
 from orplan.web.settings import WebSettings
 from orplan.web.store import Draft, Store, Workspace, default_db_url, open_store
 from orplan.web.workbench import parse_scenario, scenario_to_json
@@ -118,7 +118,7 @@ def _add_start_pages(app: FastAPI) -> None:
     @app.post("/login")
     def login(request: Request, token: Annotated[str, Form()] = "") -> Response:
         wanted = settings_of(request).token
-        if not wanted or not _same(token, wanted):
+        if not wanted or not same_secret(token, wanted):
             return render(request, "login.html", {"error": "wrong token"}, status_code=401)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")

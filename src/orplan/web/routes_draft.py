@@ -235,15 +235,13 @@ def solve(request: Request, draft_id: int) -> Response:
     scenario, plan, report = _state(draft)
     # Warm start from the plan on screen when it keeps every rule (pins included).
     start = plan_text(aligned(plan, scenario)) if plan and report and report.ok else None
-    request_ = {
+    work = {
         "scenario": draft.scenario_json,
         "start": start,
         "settings": dict(settings_of(request).solve),
     }
     author = author_of(request)
-    job = jobs_of(request).submit(
-        "solve", draft_id, request_, _finish(store, draft_id, author, None)
-    )
+    job = jobs_of(request).submit("solve", draft_id, work, _finish(store, draft_id, author, None))
     with store.session() as db:
         store.audit(db, author, "solve", draft.workspace_id, f"draft {draft_id}: job {job.id}")
         db.commit()
@@ -277,7 +275,7 @@ async def replan(
             "replan starts from a plan that keeps every rule: solve or fix the violations first"
         )
     parent = aligned(plan, scenario)
-    request_ = {
+    work = {
         "scenario": draft.scenario_json,
         "plan": plan_text(parent),
         "events": parsed.model_dump_json(by_alias=True),
@@ -287,7 +285,7 @@ async def replan(
     }
     author = author_of(request)
     job = jobs_of(request).submit(
-        "replan", draft_id, request_, _finish(store, draft_id, author, parent)
+        "replan", draft_id, work, _finish(store, draft_id, author, parent)
     )
     with store.session() as db:
         store.audit(

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from orplan.web.settings import WebSettings
 
-__all__ = ["CSRF_COOKIE", "TOKEN_COOKIE", "Guard", "check_csrf"]
+__all__ = ["CSRF_COOKIE", "TOKEN_COOKIE", "Guard", "check_csrf", "same_secret"]
 
 CSRF_COOKIE = "orplan_csrf"
 TOKEN_COOKIE = "orplan_token"
@@ -28,7 +28,8 @@ FORM_OVERHEAD = 64_000
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def _same(a: str | None, b: str | None) -> bool:
+def same_secret(a: str | None, b: str | None) -> bool:
+    """Whether two secrets are equal and non-empty (constant-time compare)."""
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
 
 
@@ -67,7 +68,7 @@ class Guard(BaseHTTPMiddleware):
     def _authorised(request: Request, token: str) -> bool:
         header = request.headers.get("authorization", "")
         bearer = header[7:] if header.lower().startswith("bearer ") else None
-        return _same(request.cookies.get(TOKEN_COOKIE), token) or _same(bearer, token)
+        return same_secret(request.cookies.get(TOKEN_COOKIE), token) or same_secret(bearer, token)
 
 
 async def check_csrf(request: Request) -> None:
@@ -77,5 +78,5 @@ async def check_csrf(request: Request) -> None:
         form = await request.form()
         value = form.get("csrf")
         sent = value if isinstance(value, str) else None
-    if not _same(sent, request.cookies.get(CSRF_COOKIE)):
+    if not same_secret(sent, request.cookies.get(CSRF_COOKIE)):
         raise HTTPException(403, "the form is stale or came from another site: reload the page")

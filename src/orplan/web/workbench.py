@@ -34,6 +34,7 @@ __all__ = [
     "parse_scenario",
     "pin_case",
     "plan_from_json",
+    "plan_text",
     "scenario_from_json",
     "scenario_to_json",
     "unpin_case",
