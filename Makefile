@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: system-deps ihtc-warmup demo test lint format bench bench-smoke bench-ihtc bench-simulate clean notebooks notebooks-build
+.PHONY: system-deps ihtc-warmup demo serve test lint format bench bench-smoke bench-ihtc bench-simulate clean notebooks notebooks-build
 IHTC_TIME ?= 600
 
 $(STAMP): pyproject.toml constraints.txt
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: $(STAMP)
 	$(BIN)/orplan solve scenarios/demo.yaml --out out/demo --time-limit 30
+
+# The planner workbench on http://127.0.0.1:8765 (database under ~/.local/share/orplan).
+serve: $(STAMP)
+	$(BIN)/orplan serve --scenarios scenarios
 
 # The IHTC kernels are compiled by numba once per machine (cached beside the sources);
 # compiling first keeps the two test workers from compiling at the same time.

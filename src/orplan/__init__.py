@@ -54,11 +54,12 @@ def solve(
     seed: int | None = None,
     deterministic_time: float | None = None,
     progress: Any = None,
+    start: Plan | None = None,
 ) -> Result:
     """Plan ``scenario`` with CP-SAT; the plan is verified by the independent checker.
 
-    Keyword arguments override fields of ``settings`` (defaults: 30 s, 2 workers, seed 0).
-    See :func:`orplan.solver.solve.solve`.
+    Keyword arguments override fields of ``settings`` (defaults: 30 s, 2 workers, seed 0);
+    ``start`` is a valid plan to warm-start from. See :func:`orplan.solver.solve.solve`.
     """
     from dataclasses import replace
 
@@ -76,7 +77,7 @@ def solve(
         }.items()
         if v is not None
     }
-    return _solve(scenario, replace(base, **overrides), progress=progress)
+    return _solve(scenario, replace(base, **overrides), progress=progress, start=start)
 
 
 def replan(*args: Any, **kwargs: Any) -> Any:

@@ -315,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("orplan.durations.cli", "add_durations_parser"),
         ("orplan.live.cli", "add_live_parser"),
         ("orplan.live.daysim.cli", "add_simulate_day_parser"),
+        ("orplan.web.cli", "add_serve_parser"),
     ):
         getattr(importlib.import_module(module), hook)(sub)
     return parser

@@ -46,6 +46,7 @@ def solve(
     settings: SolveSettings | None = None,
     *,
     progress: Callable[[Progress], None] | None = None,
+    start: Plan | None = None,
 ) -> Result:
     """Plan the scenario with CP-SAT and verify the plan with the independent checker.
 
@@ -57,6 +58,10 @@ def solve(
         Search settings (defaults: 30 s, 2 workers, seed 0).
     progress
         Called with each new incumbent (objective, bound, gap, elapsed seconds).
+    start
+        A plan to start the search from instead of the planner's rule (e.g. the plan being
+        edited, for "re-solve the rest"); it must keep every hard rule of ``scenario`` (else
+        the rule's plan is used). Only the whole-model search uses it.
 
     Returns
     -------
@@ -94,7 +99,10 @@ def solve(
     elif strategy == "both":
         outcome = solve_both(scenario, case_options, settings, progress, began)
     else:
-        outcome = solve_whole(scenario, case_options, settings, progress, began)
+        if start is not None and not check(scenario, start).ok:
+            # A broken start would be returned as the plan when the search finds nothing.
+            start = None
+        outcome = solve_whole(scenario, case_options, settings, progress, began, start)
     if isinstance(outcome, Result):
         return outcome
     entries, status, stopped_by, bound, objective, first_time = outcome

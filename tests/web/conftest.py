@@ -1,0 +1,82 @@
+"""Fixtures of the workbench tests: an app on a temporary SQLite file, a client with CSRF."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from orplan.web import WebSettings, create_app
+from tests.builders import REPO
+
+# Short, repeatable solves: one worker and a deterministic-time limit.
+SOLVE = {"workers": 1, "deterministic_time": 0.5, "time_limit": 10.0}
+REPLAN = {"workers": 1, "deterministic_time": 0.5, "time_limit": 10.0}
+
+
+def web_settings(db: Path, **changes: Any) -> WebSettings:
+    """Settings for a test app on the SQLite file ``db``."""
+    base: dict[str, Any] = {
+        "db_url": f"sqlite:///{db}",
+        "scenarios_dir": REPO / "scenarios",
+        "solve": SOLVE,
+        "replan": REPLAN,
+    }
+    return WebSettings(**(base | changes))
+
+
+class Bench:
+    """A test client that fills in the CSRF token and waits for jobs."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        client.get("/")  # the first response sets the CSRF cookie
+
+    def post(self, url: str, data: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        """POST a form with the CSRF token; redirects are not followed."""
+        form = {"csrf": self.client.cookies.get("orplan_csrf", "")} | (data or {})
+        return self.client.post(url, data=form, follow_redirects=False, **kwargs)
+
+    def job_of(self, response: Any) -> int:
+        """The job number a solve or replan redirected to."""
+        assert response.status_code == 303, response.text
+        match = re.search(r"job=(\d+)", response.headers["location"])
+        assert match, response.headers["location"]
+        return int(match.group(1))
+
+    def wait(self, job: int) -> dict[str, Any]:
+        """Poll a job until it ends (as the page does); its last state."""
+        for _ in range(1200):  # a bound on polls, not a time assertion
+            state: dict[str, Any] = self.client.get(f"/jobs/{job}").json()
+            if state["status"] not in ("queued", "running"):
+                return state
+            time.sleep(0.1)
+        raise AssertionError(f"job {job} did not end: {state}")
+
+    def draft(self, draft_id: int) -> dict[str, Any]:
+        """The draft as JSON."""
+        data: dict[str, Any] = self.client.get(f"/api/drafts/{draft_id}").json()
+        return data
+
+    def load_demo(self) -> int:
+        """Load scenarios/demo.yaml from the listing; the new draft's id."""
+        response = self.post("/workspaces", {"pick": "demo.yaml", "author": "Kari"})
+        assert response.status_code == 303, response.text
+        return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Bench, int]]:
+    """A client on a fresh database with the demo loaded and solved once (version 1)."""
+    db = tmp_path_factory.mktemp("web") / "orplan.db"
+    with TestClient(create_app(web_settings(db))) as client:
+        bench = Bench(client)
+        draft = bench.load_demo()
+        state = bench.wait(bench.job_of(bench.post(f"/drafts/{draft}/solve")))
+        assert state["status"] == "done", state
+        yield bench, draft
