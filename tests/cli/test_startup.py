@@ -1,0 +1,33 @@
+"""``orplan --help`` and ``orplan validate`` load no heavy library (start-up time lives in
+benchmarks/day_of_surgery; this guards the cause: an import at module level)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.builders import DATA
+
+HEAVY = ("numpy", "pandas", "matplotlib", "ortools", "numba", "fastapi", "sqlalchemy")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = f"import sys\n{code}\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+def test_help_loads_no_heavy_library() -> None:
+    assert _loaded_after("import orplan.cli; orplan.cli.build_parser().format_help()") == []
+
+
+def test_validate_loads_no_heavy_library() -> None:
+    code = (
+        "import contextlib, io, orplan.cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert orplan.cli.main(['validate', {str(DATA / 'tiny.yaml')!r}]) == 0"
+    )
+    assert _loaded_after(code) == []
