@@ -87,7 +87,7 @@ def _sized(
 ) -> cp_model.IntervalVar:
     """An interval of variable ``size`` (its end must be one variable: CP-SAT wants affine)."""
     end = model.new_int_var(-_SPAN, 2 * _SPAN, f"end[{name}]")
-    model.add(end == start + size)
+    model.add(end == size + start)
     if presence is None:
         return model.new_interval_var(start, size, end, name)
     return model.new_optional_interval_var(start, size, end, presence, name)
