@@ -36,6 +36,9 @@ from ortools.sat.python import cp_model
 from orplan.scenario.model import Scenario, Session
 from orplan.solver.variables import OptionVars, Variables
 
+#: A linear expression or a constant (narrower than LinearExprT, for the type checker).
+Expr = cp_model.LinearExpr | int
+
 #: Minutes in two days: bounds helper variables (times never leave [0, 2 days)).
 _SPAN = 2 * 24 * 60
 
@@ -61,8 +64,8 @@ def _site_days(scenario: Scenario, v: Variables) -> dict[tuple[str, int], _SiteD
 
 def _closed(
     model: cp_model.CpModel,
-    start: cp_model.LinearExprT,
-    length: cp_model.LinearExprT,
+    start: Expr,
+    length: Expr,
     presence: cp_model.IntVar | None,
     name: str,
 ) -> cp_model.IntervalVar | None:
@@ -80,14 +83,14 @@ def _closed(
 
 def _sized(
     model: cp_model.CpModel,
-    start: cp_model.LinearExprT,
+    start: Expr,
     size: cp_model.IntVar,
     presence: cp_model.IntVar | None,
     name: str,
 ) -> cp_model.IntervalVar:
     """An interval of variable ``size`` (its end must be one variable: CP-SAT wants affine)."""
     end = model.new_int_var(-_SPAN, 2 * _SPAN, f"end[{name}]")
-    model.add(end == size + start)
+    model.add(end == start + size)
     if presence is None:
         return model.new_interval_var(start, size, end, name)
     return model.new_optional_interval_var(start, size, end, presence, name)
