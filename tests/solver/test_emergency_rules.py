@@ -147,3 +147,23 @@ def test_reserve_with_a_date(date: str, status: str) -> None:
         [case("C1", 100, mandatory=True)],
     )
     assert run(s).status == status
+
+
+@pytest.mark.parametrize(("scope", "status"), [("site", "OPTIMAL"), ("specialty", "INFEASIBLE")])
+def test_specialty_scope(scope: str, status: str) -> None:
+    """Two single-specialty theatres, each with a 120-min case: staggering keeps a 60-min limit
+    for the site, but each specialty has one theatre, blocked for 120 min."""
+    data = {
+        **TWO,
+        "theatres": [
+            {"id": "OR1", "specialties": ["ortho"]},
+            {"id": "OR2", "specialties": ["gastro"]},
+        ],
+        "surgeons": [{"id": "S1", "specialty": "ortho"}, {"id": "S2", "specialty": "gastro"}],
+        "rules": {"break_in_interval": 60, "break_in_scope": scope},
+    }
+    cases = [
+        case("C1", 120, mandatory=True),
+        case("C2", 120, specialty="gastro", surgeon="S2", mandatory=True),
+    ]
+    assert run(make(data, cases)).status == status

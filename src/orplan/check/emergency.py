@@ -21,6 +21,7 @@ from orplan.check.violation import Violation
 
 __all__ = [
     "SiteDay",
+    "break_in_groups",
     "break_in_interval",
     "closed_stretches",
     "emergency_reserve",
@@ -88,10 +89,26 @@ def closed_stretches(
 
 @dataclass(frozen=True)
 class SiteDay:
-    """Break-in intervals of one site on one date."""
+    """Break-in intervals of one group of theatres (a site, or a site and specialty) on a date.
 
+    Attributes
+    ----------
+    group
+        ``site``, or ``site/specialty`` when ``rules.break_in_scope`` is ``"specialty"``.
+    site, date
+        Where and when.
+    theatres
+        The group's theatres.
+    first, last
+        First opening and last close of the group's sessions that date.
+    stretches
+        The break-in intervals ``(a, b)`` in time order.
+    """
+
+    group: str
     site: str
     date: dt.date
+    theatres: frozenset[str]
     first: int
     last: int
     stretches: tuple[tuple[int, int], ...]
@@ -102,8 +119,43 @@ class SiteDay:
         return max((b - a for a, b in self.stretches), default=0)
 
 
+def break_in_groups(ctx: CheckContext) -> dict[str, tuple[str, frozenset[str]]]:
+    """Groups of theatres an emergency may break into, by label: ``(site, theatre ids)``.
+
+    Scope ``"site"``: every theatre of the site. Scope ``"specialty"``: for each site and each
+    specialty of the scenario's cases, the site's theatres whose ``specialties`` are empty or
+    contain it (groups without a theatre are left out).
+
+    Parameters
+    ----------
+    ctx
+        Indexed scenario and plan.
+
+    Returns
+    -------
+    dict of str to (str, frozenset of str)
+        Label → (site, theatre ids).
+    """
+    by_site: dict[str, list[str]] = defaultdict(list)
+    for t in ctx.scenario.theatres:
+        by_site[t.site].append(t.id)
+    if ctx.scenario.rules.break_in_scope == "site":
+        return {site: (site, frozenset(ids)) for site, ids in by_site.items()}
+    out: dict[str, tuple[str, frozenset[str]]] = {}
+    for specialty in sorted({c.specialty for c in ctx.scenario.cases}):
+        for site, ids in by_site.items():
+            allowed = frozenset(
+                i
+                for i in ids
+                if not ctx.theatres[i].specialties or specialty in ctx.theatres[i].specialties
+            )
+            if allowed:
+                out[f"{site}/{specialty}"] = (site, allowed)
+    return out
+
+
 def site_days(ctx: CheckContext) -> list[SiteDay]:
-    """Break-in intervals of every site and date with a session, sorted by site and date.
+    """Break-in intervals of every group and date with a session, sorted by group and date.
 
     Cases count in the theatre and on the date of their plan entry (their session's when it
     is known), so a misplaced case still blocks the theatre it claims.
@@ -116,28 +168,27 @@ def site_days(ctx: CheckContext) -> list[SiteDay]:
     Returns
     -------
     list of SiteDay
-        One per site-date with at least one session.
+        One per group (see :func:`break_in_groups`) and date with at least one session.
     """
     cached = ctx.memo.get("break-in")
     if cached is not None:
         return cached  # type: ignore[return-value]
-    sessions: dict[tuple[str, dt.date], dict[str, list[tuple[int, int]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+    sessions: dict[tuple[str, dt.date], list[tuple[int, int]]] = defaultdict(list)
     for s in ctx.scenario.sessions:
-        theatre = ctx.theatres.get(s.theatre)
-        if theatre is not None:
-            sessions[(theatre.site, s.date)][s.theatre].append((s.open, s.close))
-    cases: dict[tuple[str, dt.date], dict[str, list[tuple[int, int]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+        sessions[(s.theatre, s.date)].append((s.open, s.close))
+    cases: dict[tuple[str, dt.date], list[tuple[int, int]]] = defaultdict(list)
     for p in ctx.placed:
-        if p.site is not None:
-            cases[(p.site, p.date)][p.theatre].append((p.start, p.end))
+        cases[(p.theatre, p.date)].append((p.start, p.end))
+    dates = sorted({s.date for s in ctx.scenario.sessions})
     out = []
-    for key in sorted(sessions):
-        first, last, stretches = closed_stretches(sessions[key], cases.get(key, {}))
-        out.append(SiteDay(key[0], key[1], first, last, tuple(stretches)))
+    for label, (site, theatres) in sorted(break_in_groups(ctx).items()):
+        for date in dates:
+            open_ = {t: sessions[(t, date)] for t in sorted(theatres) if (t, date) in sessions}
+            if not open_:
+                continue
+            busy = {t: cases.get((t, date), []) for t in open_}
+            first, last, stretches = closed_stretches(open_, busy)
+            out.append(SiteDay(label, site, date, theatres, first, last, tuple(stretches)))
     ctx.memo["break-in"] = out
     return out
 
@@ -168,7 +219,7 @@ def break_in_interval(ctx: CheckContext) -> list[Violation]:
             {
                 p.case.id
                 for p in ctx.placed
-                if p.site == sd.site
+                if p.theatre in sd.theatres
                 and p.date == sd.date
                 and any(p.start < b and a < p.end for a, b in long)
             }
@@ -178,11 +229,17 @@ def break_in_interval(ctx: CheckContext) -> list[Violation]:
             Violation(
                 rule="break-in-interval",
                 cases=busy,
-                message=f"site {sd.site} on {sd.date}: no theatre can take an emergency during "
+                message=f"{_where(sd)} on {sd.date}: no theatre can take an emergency during "
                 f"{spans}; the limit is {limit} min",
             )
         )
     return out
+
+
+def _where(sd: SiteDay) -> str:
+    if sd.group == sd.site:
+        return f"site {sd.site}"
+    return f"site {sd.site}, theatres for {sd.group.split('/', 1)[1]},"
 
 
 def _reserves(ctx: CheckContext) -> dict[tuple[str, dt.date], int]:

@@ -106,8 +106,9 @@ class Kpis(BaseModel):
     )
     longest_break_in_interval: dict[str, int] = Field(
         default_factory=dict,
-        description="Site → longest break-in interval in minutes over its dates: a stretch "
-        "in which every theatre of the site is operating or closed (van Essen et al. 2012).",
+        description="Site (or 'site/specialty' with rules.break_in_scope 'specialty') → "
+        "longest break-in interval in minutes over its dates: a stretch in which every "
+        "theatre of the group is operating or closed (van Essen et al. 2012).",
     )
 
 
@@ -437,7 +438,7 @@ def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any
     idle = sum(r["idle"] for r in rows)
     break_in: dict[str, int] = {}
     for sd in emergency.site_days(ctx):
-        break_in[sd.site] = max(break_in.get(sd.site, 0), sd.longest)
+        break_in[sd.group] = max(break_in.get(sd.group, 0), sd.longest)
     break_in_total = sum(sd.longest for sd in emergency.site_days(ctx))
 
     kpis = Kpis(

@@ -518,6 +518,13 @@ class Rules(_Strict):
         "last session close, in which every theatre of the site is operating or closed (an "
         "emergency would wait that long for a theatre). Null: no limit.",
     )
+    break_in_scope: Literal["site", "specialty"] = Field(
+        default="site",
+        description="Which theatres an emergency may break into, for the break-in interval "
+        "rule, cost and KPI: 'site': any theatre of its site (van Essen et al. 2012); "
+        "'specialty': the theatres of its site whose specialties allow it, one group per "
+        "site and case specialty.",
+    )
     emergency_reserve: list[EmergencyReserve] = Field(
         default_factory=list,
         description="Open session minutes per site (and date) kept free of elective cases so "

@@ -24,6 +24,10 @@ are lower bounds (a longer interval only restricts more), so the solver may pick
 smallest. Only :math:`x \in [A, B - G)` matters: every interval lies there. This needs one
 optional interval per (case, session) option, the same size as the no-overlap rules, rather
 than a boolean per option and grid point.
+
+With ``rules.break_in_scope`` = ``"specialty"`` the same holds for each group of the theatres
+of a site that allow one case specialty (an emergency only breaks into those); a theatre open
+to several specialties is in several groups.
 """
 
 from __future__ import annotations
@@ -51,14 +55,34 @@ class _SiteDay:
     options: list[OptionVars] = field(default_factory=list)
 
 
+def _groups(scenario: Scenario) -> dict[str, tuple[str, set[str]]]:
+    """Theatre groups an emergency may break into, by label: (site, theatre ids)."""
+    by_site: dict[str, list[str]] = defaultdict(list)
+    for t in scenario.theatres:
+        by_site[t.site].append(t.id)
+    if scenario.rules.break_in_scope == "site":
+        return {site: (site, set(ids)) for site, ids in by_site.items()}
+    allows = {t.id: t.specialties for t in scenario.theatres}
+    out: dict[str, tuple[str, set[str]]] = {}
+    for specialty in {c.specialty for c in scenario.cases}:
+        for site, ids in by_site.items():
+            allowed = {i for i in ids if not allows[i] or specialty in allows[i]}
+            if allowed:
+                out[f"{site}/{specialty}"] = (site, allowed)
+    return out
+
+
 def _site_days(scenario: Scenario, v: Variables) -> dict[tuple[str, int], _SiteDay]:
-    site_of = {t.id: t.site for t in scenario.theatres}
+    """Sessions and options of each theatre group (site, or site and specialty) and day."""
     groups: dict[tuple[str, int], _SiteDay] = defaultdict(_SiteDay)
-    for session in scenario.sessions:
-        day = scenario.horizon.day_index(session.date)
-        groups[(site_of[session.theatre], day)].sessions[session.theatre].append(session)
-    for ov in v.options:
-        groups[(site_of[ov.option.theatre], ov.option.day)].options.append(ov)
+    for label, (_site, theatres) in _groups(scenario).items():
+        for session in scenario.sessions:
+            if session.theatre in theatres:
+                day = scenario.horizon.day_index(session.date)
+                groups[(label, day)].sessions[session.theatre].append(session)
+        for ov in v.options:
+            if ov.option.theatre in theatres and (label, ov.option.day) in groups:
+                groups[(label, ov.option.day)].options.append(ov)
     return groups
 
 
@@ -100,7 +124,9 @@ def break_in_interval(model: cp_model.CpModel, scenario: Scenario, v: Variables)
     """No site-date stretch longer than ``rules.break_in_interval`` with every theatre closed.
 
     Also makes the longest-interval variables of the soft cost (``weights.break_in_interval``)
-    in ``v.break_in``, by (site, day). See the module docstring for the formulation.
+    in ``v.break_in``, by (group, day): the group is the site, or ``site/specialty`` with
+    ``rules.break_in_scope`` = ``"specialty"`` (the site's theatres that allow it). See the
+    module docstring for the formulation.
     """
     limit = scenario.rules.break_in_interval
     weight = scenario.weights.break_in_interval
