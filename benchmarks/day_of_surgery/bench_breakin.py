@@ -127,7 +127,7 @@ def measure(label: str, scenario: Scenario, base: Scenario, time_limit: float) -
         cost=result.check.cost.total,
         plan_cost=plan_cost,
         scheduled=result.check.kpis.scheduled,
-        longest=max(result.check.kpis.longest_break_in_interval.values(), default=0),
+        longest=max(longest_by_date, default=0),
         mean_longest=sum(longest_by_date) / max(1, len(longest_by_date)),
         wait_any=area / hours if hours else 0.0,
         wait_specialty=spec_area / spec_hours if spec_hours else 0.0,
@@ -198,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=45.0)
     parser.add_argument("--weights", type=int, nargs="*", default=[5, 20])
     parser.add_argument("--limits", type=int, nargs="*", default=[])
+    parser.add_argument("--scopes", nargs="*", default=["site", "specialty"])
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args(argv)
     base = load_scenario(args.scenario)
@@ -210,25 +211,34 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     rows = [measure("no break-in term", base, base, args.time_limit)]
     print(table(rows[-1:]), flush=True)
-    for w in args.weights:
-        variant = base.model_copy(
-            update={"weights": base.weights.model_copy(update={"break_in_interval": w})}
-        )
-        rows.append(measure(f"weights.break_in_interval = {w}", variant, base, args.time_limit))
-        print(rows[-1], flush=True)
-    for limit in args.limits:
-        variant = base.with_rules({"break_in_interval": limit})
-        rows.append(measure(f"rules.break_in_interval = {limit}", variant, base, args.time_limit))
-        print(rows[-1], flush=True)
+    for scope in args.scopes:
+        for w in args.weights:
+            variant = base.model_copy(
+                update={
+                    "weights": base.weights.model_copy(update={"break_in_interval": w}),
+                    "rules": base.rules.model_copy(update={"break_in_scope": scope}),
+                }
+            )
+            label = f"weight {w}, scope {scope}"
+            rows.append(measure(label, variant, base, args.time_limit))
+            print(rows[-1], flush=True)
+        for limit in args.limits:
+            variant = base.with_rules({"break_in_interval": limit, "break_in_scope": scope})
+            label = f"limit {limit} min, scope {scope}"
+            rows.append(measure(label, variant, base, args.time_limit))
+            print(rows[-1], flush=True)
     cmd = " ".join(["python -m benchmarks.day_of_surgery.bench_breakin", *sys.argv[1:]])
     text = f"""{SECTION}
 
 Written by `benchmarks/day_of_surgery/bench_breakin.py` (`nice -n 19 {cmd}`), load average
 {load:.2f} at the start, {args.time_limit:g} s per solve (default settings: 2 workers, seed 0),
-on `{args.scenario}`. *Plan cost* is the checker's cost without the break-in term (the
-scenario's own weights); Δ is against the first row. *BII*: the longest break-in interval
-(docs/rules.md, `break-in-interval`; every theatre of the site counts), its maximum over the
-week and its mean over site-dates. *Mean wait*: expected minutes an emergency arriving
+on `{args.scenario}`. Rows: *weight w* sets `weights.break_in_interval` = w (cost per minute
+of each group-date's longest break-in interval), *limit* the hard `rules.break_in_interval`;
+*scope* is `rules.break_in_scope` (site: any theatre of the site; specialty: per site and
+specialty). *Plan cost* is the checker's cost without the break-in term (the scenario's own
+weights); Δ is against the first row. *BII*: the longest break-in interval over all theatres
+of the site (scope site, whatever the row optimised), its maximum over the week and its mean
+over dates. *Mean wait*: expected minutes an emergency arriving
 uniformly over the session hours waits for the first break-in moment (case start or end, or
 an idle theatre in session) in a theatre of its site (*any theatre*: van Essen et al. 2012's
 shared theatres; *own specialty*: a theatre whose `specialties` allow it, emergencies in the
