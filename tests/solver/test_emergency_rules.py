@@ -52,7 +52,23 @@ def _two_long_cases(rules: dict[str, Any], weights: dict[str, Any] | None = None
 def test_one_theatre_one_long_case(limit: int, status: str) -> None:
     """A 120-minute case in the only theatre blocks it for 120 minutes, wherever it starts."""
     s = make({"rules": {"break_in_interval": limit}}, [case("C1", 120, mandatory=True)])
-    assert run(s).status == status
+    result = run(s)
+    assert result.status == status
+    if status == "INFEASIBLE":
+        assert "room kept for emergencies is the cause" in " ".join(result.explanation)
+
+
+def test_gap_between_sessions_makes_every_plan_invalid() -> None:
+    """OR1 closes 10:00-11:00 and no other theatre is open: a 30-min limit cannot hold, and
+    the explanation names the stretch rather than a case."""
+    sessions = [
+        _session("OR1", "08:00", "10:00"),
+        {**_session("OR1", "11:00", "13:00"), "id": "OR1-PM"},
+    ]
+    s = make({"sessions": sessions, "rules": {"break_in_interval": 30}}, [case("C1", 20)])
+    result = run(s)
+    assert result.status == "INFEASIBLE"
+    assert any("10:00-11:00 (60 min)" in line for line in result.explanation)
 
 
 def test_two_theatres_stagger_their_long_cases() -> None:
