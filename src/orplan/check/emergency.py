@@ -123,8 +123,10 @@ def break_in_groups(ctx: CheckContext) -> dict[str, tuple[str, frozenset[str]]]:
     """Groups of theatres an emergency may break into, by label: ``(site, theatre ids)``.
 
     Scope ``"site"``: every theatre of the site. Scope ``"specialty"``: for each site and each
-    specialty of the scenario's cases, the site's theatres whose ``specialties`` are empty or
-    contain it (groups without a theatre are left out).
+    specialty named in some theatre's ``specialties``, the site's theatres whose
+    ``specialties`` are empty or contain it (``site/specialty``); and the site's theatres with
+    empty ``specialties`` (``site/*``), for emergencies of specialties no theatre names. Groups
+    without a theatre are left out.
 
     Parameters
     ----------
@@ -141,16 +143,16 @@ def break_in_groups(ctx: CheckContext) -> dict[str, tuple[str, frozenset[str]]]:
         by_site[t.site].append(t.id)
     if ctx.scenario.rules.break_in_scope == "site":
         return {site: (site, frozenset(ids)) for site, ids in by_site.items()}
+    names = sorted({n for t in ctx.scenario.theatres for n in t.specialties})
     out: dict[str, tuple[str, frozenset[str]]] = {}
-    for specialty in sorted({c.specialty for c in ctx.scenario.cases}):
-        for site, ids in by_site.items():
-            allowed = frozenset(
-                i
-                for i in ids
-                if not ctx.theatres[i].specialties or specialty in ctx.theatres[i].specialties
-            )
+    for site, ids in by_site.items():
+        open_to_all = frozenset(i for i in ids if not ctx.theatres[i].specialties)
+        for name in names:
+            allowed = open_to_all | {i for i in ids if name in ctx.theatres[i].specialties}
             if allowed:
-                out[f"{site}/{specialty}"] = (site, allowed)
+                out[f"{site}/{name}"] = (site, allowed)
+        if open_to_all:
+            out[f"{site}/*"] = (site, open_to_all)
     return out
 
 
@@ -239,7 +241,10 @@ def break_in_interval(ctx: CheckContext) -> list[Violation]:
 def _where(sd: SiteDay) -> str:
     if sd.group == sd.site:
         return f"site {sd.site}"
-    return f"site {sd.site}, theatres for {sd.group.split('/', 1)[1]},"
+    specialty = sd.group.split("/", 1)[1]
+    if specialty == "*":
+        return f"site {sd.site}, theatres open to every specialty,"
+    return f"site {sd.site}, theatres for {specialty},"
 
 
 def _reserves(ctx: CheckContext) -> dict[tuple[str, dt.date], int]:

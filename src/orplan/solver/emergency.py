@@ -26,8 +26,9 @@ optional interval per (case, session) option, the same size as the no-overlap ru
 than a boolean per option and grid point.
 
 With ``rules.break_in_scope`` = ``"specialty"`` the same holds for each group of the theatres
-of a site that allow one case specialty (an emergency only breaks into those); a theatre open
-to several specialties is in several groups.
+of a site that allow one specialty named by a theatre (an emergency only breaks into those),
+plus the group ``site/*`` of the theatres open to every specialty; a theatre open to several
+specialties is in several groups.
 """
 
 from __future__ import annotations
@@ -49,26 +50,34 @@ _SPAN = 2 * 24 * 60
 
 @dataclass
 class _SiteDay:
-    """Sessions and options of one site on one day."""
+    """Sessions and options of one theatre group on one day."""
 
     sessions: dict[str, list[Session]] = field(default_factory=lambda: defaultdict(list))
     options: list[OptionVars] = field(default_factory=list)
 
 
 def _groups(scenario: Scenario) -> dict[str, tuple[str, set[str]]]:
-    """Theatre groups an emergency may break into, by label: (site, theatre ids)."""
+    """Theatre groups an emergency may break into, by label: (site, theatre ids).
+
+    Groups depend on theatres only (not on cases), so that a day window of the large-scenario
+    search, which keeps every theatre but only some cases, sees the same groups.
+    """
     by_site: dict[str, list[str]] = defaultdict(list)
     for t in scenario.theatres:
         by_site[t.site].append(t.id)
     if scenario.rules.break_in_scope == "site":
         return {site: (site, set(ids)) for site, ids in by_site.items()}
     allows = {t.id: t.specialties for t in scenario.theatres}
+    named = {name for t in scenario.theatres for name in t.specialties}
     out: dict[str, tuple[str, set[str]]] = {}
-    for specialty in {c.specialty for c in scenario.cases}:
-        for site, ids in by_site.items():
+    for site, ids in by_site.items():
+        for specialty in named:
             allowed = {i for i in ids if not allows[i] or specialty in allows[i]}
             if allowed:
                 out[f"{site}/{specialty}"] = (site, allowed)
+        anyone = {i for i in ids if not allows[i]}
+        if anyone:  # emergencies of specialties no theatre names
+            out[f"{site}/*"] = (site, anyone)
     return out
 
 
