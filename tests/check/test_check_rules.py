@@ -342,13 +342,27 @@ BREACHES = [
         {None},
         scenario=_tight_session_at_5_percent,
     ),
+    Breach(
+        # On 2027-03-02 OR1 is the only theatre; C5 operates it 08:00-10:10 (130 min).
+        "one-theatre-busy-130-min",
+        "break-in-interval",
+        {None},
+        scenario=_set("rules", {"break_in_interval": 100}),
+    ),
+    Breach(
+        # 2027-03-01: 900 open min − (135 + 105 + 75) booked = 585 free < 600.
+        "reserve-booked-by-electives",
+        "emergency-reserve",
+        {None},
+        scenario=_set("rules", {"emergency_reserve": [{"site": "ullevaal", "minutes": 600}]}),
+    ),
 ]
 
 
 def test_every_rule_has_a_breach() -> None:
     """The breach table covers every rule id of docs/rules.md."""
     assert {b.rule for b in BREACHES} | LIVE_RULES == set(RULE_IDS)
-    assert len(RULE_IDS) == 22 + len(LIVE_RULES)
+    assert len(RULE_IDS) == 24 + len(LIVE_RULES)
 
 
 def test_rule_ids_follow_the_contract() -> None:

@@ -25,8 +25,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
+from orplan.check import emergency, risk
 from orplan.check import resources as res
-from orplan.check import risk
 from orplan.check.context import CheckContext, Placed, session_key
 from orplan.plan.model import Plan
 from orplan.scenario.model import BedUnit, Scenario
@@ -104,6 +104,12 @@ class Kpis(BaseModel):
         description="Highest normal-approximation chance of running past close over used "
         "sessions (computed whether or not α is set; 0 when no session is used).",
     )
+    longest_break_in_interval: dict[str, int] = Field(
+        default_factory=dict,
+        description="Site (or 'site/specialty' with rules.break_in_scope 'specialty') → "
+        "longest break-in interval in minutes over its dates: a stretch in which every "
+        "theatre of the group is operating or closed (van Essen et al. 2012).",
+    )
 
 
 class CostBreakdown(BaseModel):
@@ -126,6 +132,11 @@ class CostBreakdown(BaseModel):
         default=0,
         description="weights.bed_peak × Σ over sites with beds of the peak ICU + ward occupancy.",
     )
+    break_in_interval: int = Field(
+        default=0,
+        description="weights.break_in_interval × Σ over site-dates of the longest break-in "
+        "interval.",
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -142,6 +153,7 @@ class CostBreakdown(BaseModel):
             + self.early_sequencing
             + self.surgeon_preference
             + self.bed_peak
+            + self.break_in_interval
         )
 
 
@@ -424,6 +436,10 @@ def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any
     open_minutes = sum(r["close"] - r["open"] for r in rows)
     overtime = sum(r["overtime"] for r in rows)
     idle = sum(r["idle"] for r in rows)
+    break_in: dict[str, int] = {}
+    for sd in emergency.site_days(ctx):
+        break_in[sd.group] = max(break_in.get(sd.group, 0), sd.longest)
+    break_in_total = sum(sd.longest for sd in emergency.site_days(ctx))
 
     kpis = Kpis(
         scheduled=len(placed_by_case),
@@ -451,6 +467,7 @@ def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any
         preference_misses=misses,
         sessions_at_risk=0 if alpha is None else sum(1 for r in risks if r.breaks(alpha)),
         max_overtime_probability=max((r.probability for r in risks), default=0.0),
+        longest_break_in_interval=break_in,
     )
     cost = CostBreakdown(
         unscheduled=unscheduled_cost,
@@ -463,6 +480,7 @@ def evaluate(ctx: CheckContext) -> tuple[Kpis, CostBreakdown, list[dict[str, Any
         early_sequencing=_early_sequencing(ctx),
         surgeon_preference=w.surgeon_preference * misses,
         bed_peak=w.bed_peak * bed_level,
+        break_in_interval=w.break_in_interval * break_in_total,
     )
     return kpis, cost, rows
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from orplan.check import live, risk
+from orplan.check import emergency, live, risk
 from orplan.check import resources as res
 from orplan.check.context import CheckContext, Placed, hhmm, session_key
 from orplan.check.violation import Violation
@@ -930,6 +930,8 @@ RULES: dict[str, Callable[[CheckContext], list[Violation]]] = {
     "sequence-first": sequence_first,
     "sequence-last": sequence_last,
     "session-overtime-risk": session_overtime_risk,
+    "break-in-interval": emergency.break_in_interval,
+    "emergency-reserve": emergency.emergency_reserve,
     "case-pinned": live.case_pinned,
     "case-cancelled": live.case_cancelled,
     "not-before-now": live.not_before_now,

@@ -484,6 +484,20 @@ def _default_sequencing() -> list[SequencingRule]:
     ]
 
 
+class EmergencyReserve(_Strict):
+    """Open session minutes a site keeps free of elective cases, for emergencies."""
+
+    site: Id = Field(description="Site whose sessions keep the reserve.")
+    minutes: Annotated[int, Field(gt=0, le=100_000)] = Field(
+        description="Minutes of the site's open session time (Σ close − open over its "
+        "sessions of the date) left unbooked by elective cases and their turnovers."
+    )
+    date: dt.date | None = Field(
+        default=None,
+        description="Date the reserve applies to; null: every date the site has a session.",
+    )
+
+
 class Rules(_Strict):
     """Switches for rules that hospitals set differently."""
 
@@ -504,6 +518,25 @@ class Rules(_Strict):
         default=False,
         description="If true, a case whose deadline lies inside the horizon may not be "
         "scheduled after it. If false, a late case is allowed but penalised as a breach.",
+    )
+    break_in_interval: Annotated[int, Field(ge=1, le=24 * 60)] | None = Field(
+        default=None,
+        description="Break-in moments (van Essen et al. 2012): at every site and date, no "
+        "stretch longer than this many minutes, between the first session opening and the "
+        "last session close, in which every theatre of the site is operating or closed (an "
+        "emergency would wait that long for a theatre). Null: no limit.",
+    )
+    break_in_scope: Literal["site", "specialty"] = Field(
+        default="site",
+        description="Which theatres an emergency may break into, for the break-in interval "
+        "rule, cost and KPI: 'site': any theatre of its site (van Essen et al. 2012); "
+        "'specialty': the theatres of its site whose specialties allow it, one group per "
+        "site and case specialty.",
+    )
+    emergency_reserve: list[EmergencyReserve] = Field(
+        default_factory=list,
+        description="Open session minutes per site (and date) kept free of elective cases so "
+        "that emergencies have room; every entry must hold.",
     )
 
 
@@ -567,6 +600,13 @@ class Weights(_Strict):
         ge=0,
         le=10_000,
         description="Cost each time a surgeon works in one more theatre on the same day.",
+    )
+    break_in_interval: int = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Cost per minute of the longest break-in interval of each site and date "
+        "(spreads case starts and ends over the day so emergencies wait less).",
     )
 
     def unscheduled_cost(self, priority: int) -> int:
@@ -705,6 +745,15 @@ class Scenario(_Strict):
             for i, site in enumerate(unit_sites):
                 if site is not None and site not in sites:
                     errors.append(f"{label}[{i}].site: no theatre at site {site!r}")
+        for i, reserve in enumerate(self.rules.emergency_reserve):
+            if reserve.site not in sites:
+                errors.append(
+                    f"rules.emergency_reserve[{i}].site: no theatre at site {reserve.site!r}"
+                )
+            if reserve.date is not None and not self.horizon.contains(reserve.date):
+                errors.append(
+                    f"rules.emergency_reserve[{i}].date: {reserve.date} is outside the horizon"
+                )
         for i, case in enumerate(self.cases):
             for name in case.equipment:
                 if name not in equipment:

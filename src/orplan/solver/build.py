@@ -8,7 +8,7 @@ from ortools.sat.python import cp_model
 
 from orplan.plan.model import CaseAssignment
 from orplan.scenario.model import Scenario
-from orplan.solver import constraints, resources, sequencing
+from orplan.solver import constraints, emergency, resources, sequencing
 from orplan.solver.objective import add_objective
 from orplan.solver.options import CaseOptions, build_options
 from orplan.solver.variables import Variables, make_variables
@@ -67,7 +67,7 @@ def build_model(scenario: Scenario, case_options: list[CaseOptions] | None = Non
         case_options = build_options(scenario)
     model = cp_model.CpModel()
     variables = make_variables(model, scenario, case_options)
-    for rule in (*constraints.RULES, *resources.RULES, *sequencing.RULES):
+    for rule in (*constraints.RULES, *resources.RULES, *sequencing.RULES, *emergency.RULES):
         rule(model, scenario, variables)
     objective = add_objective(model, scenario, variables)
     return SurgeryModel(scenario, model, case_options, variables, objective)

@@ -76,6 +76,9 @@ def explain_infeasible(
     reasons = unplaceable_mandatory(sm.scenario, sm.case_options)
     if reasons or not solve_core:
         return reasons
+    empty = _empty_plan_breaks_emergency_rules(sm.scenario)
+    if empty:
+        return empty
     from orplan.solver.build import build_model
 
     scenario = sm.scenario
@@ -128,8 +131,68 @@ def explain_infeasible(
         ]
         fix = "to fix: open more or longer sessions for them, add eligible surgeons, or make "
         fix += "one of them non-mandatory"
-    robust = _robust_slack_cause(sm, core, time_limit)
+    robust = _robust_slack_cause(sm, core, time_limit) or _emergency_rule_cause(
+        sm, core, time_limit
+    )
     return [*lines, *robust] if robust else [*lines, fix]
+
+
+def _empty_plan_breaks_emergency_rules(scenario: Scenario) -> list[str]:
+    """Lines naming a break-in interval or reserve that no plan, not even an empty one, keeps.
+
+    A stretch with no theatre of a site in session, or a reserve larger than a site's open
+    minutes, is in the sessions, not the cases: the checker's view of the empty plan says
+    where (explanations may use it; the model does not).
+    """
+    rules = scenario.rules
+    if rules.break_in_interval is None and not rules.emergency_reserve:
+        return []
+    from orplan.check import check
+    from orplan.plan.model import CaseAssignment, Plan
+
+    entries = [CaseAssignment(case=c.id, scheduled=False, reason="-") for c in scenario.cases]
+    broken = [
+        v.message
+        for v in check(scenario, Plan(cases=entries)).violations
+        if v.rule in ("break-in-interval", "emergency-reserve")
+    ]
+    if not broken:
+        return []
+    return [
+        "no plan can keep the emergency rules, not even one without cases:",
+        *broken,
+        "to fix: raise rules.break_in_interval or lower rules.emergency_reserve, or open "
+        "sessions that fill the gap",
+    ]
+
+
+def _emergency_rule_cause(sm: SurgeryModel, core: list[int], time_limit: float) -> list[str]:
+    """Lines blaming the break-in or reserve rules, if all mandatory cases fit without them."""
+    from orplan.solver.build import build_model
+
+    scenario = sm.scenario
+    rules = scenario.rules
+    if (rules.break_in_interval is None and not rules.emergency_reserve) or not core:
+        return []
+    plain = scenario.with_rules({"break_in_interval": None, "emergency_reserve": []})
+    check_model = build_model(plain, sm.case_options)
+    check_model.model.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    if solver.solve(check_model.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return []
+    named = []
+    if rules.break_in_interval is not None:
+        named.append(f"rules.break_in_interval = {rules.break_in_interval} min")
+    if rules.emergency_reserve:
+        named.append("rules.emergency_reserve")
+    return [
+        f"the room kept for emergencies is the cause ({' and '.join(named)}): without it "
+        "every mandatory case fits",
+        "to fix: allow a longer break-in interval, keep a smaller reserve, open more "
+        "sessions, or make one of them non-mandatory",
+    ]
 
 
 def _robust_slack_cause(sm: SurgeryModel, core: list[int], time_limit: float) -> list[str]:

@@ -30,7 +30,8 @@ def add_objective(
         \min \sum_c U_c \Big(1 - \sum_s x_{cs}\Big) + \sum_{c,s} k_{cs} x_{cs}
         + w_o \sum_s o_s + w_i \sum_s i_s + w_t \sum_{g,d} (\#\text{theatres}_{gd} - 1)
 
-    plus the clinical terms (early sequencing, surgeon preferences, bed peaks). Returns the
+    plus the clinical terms (early sequencing, surgeon preferences, bed peaks) and the longest
+    break-in interval of each site-date (:mod:`orplan.solver.emergency`). Returns the
     objective expression (used to hold the cost while the plan is compacted).
     """
     w = scenario.weights
@@ -65,6 +66,8 @@ def add_objective(
         terms.extend(_preference_terms(scenario, v))
     if w.bed_peak and scenario.beds:
         terms.extend(w.bed_peak * peak for peak in bed_peaks(model, scenario, v))
+    if w.break_in_interval:  # the variables come from the break-in-interval rule
+        terms.extend(w.break_in_interval * gap for gap in v.break_in.values())
     expression = sum(terms) + constant
     model.minimize(expression)
     return expression

@@ -42,6 +42,8 @@ class Variables:
     options: list[OptionVars]
     by_case: list[list[OptionVars]]
     sessions: list[SessionVars]
+    #: Longest break-in interval of each (site, day), made when it has a cost weight.
+    break_in: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
 
 
 def steps_up(minutes: int, step: int) -> int:
