@@ -21,6 +21,14 @@ import ortools
 import orplan
 from orplan.check import CheckReport, check
 from orplan.errors import PlanInvalidError, ScenarioError
+from orplan.live.book import (
+    BookSettings,
+    Suggestion,
+    Suggestions,
+    apply_suggestion,
+    book,
+    load_new_case,
+)
 from orplan.live.changes import Change, change_list, changes_frame
 from orplan.live.events import PlanEvents, load_events
 from orplan.live.replan import LEVELS, ReplanSettings, solve_live
@@ -32,15 +40,21 @@ from orplan.scenario.model import Scenario
 
 __all__ = [
     "LEVELS",
+    "BookSettings",
     "Change",
     "LiveSituation",
     "PlanEvents",
     "ReplanResult",
     "ReplanSettings",
+    "Suggestion",
+    "Suggestions",
     "apply_events",
+    "apply_suggestion",
+    "book",
     "change_list",
     "changes_frame",
     "load_events",
+    "load_new_case",
     "parent_problems",
     "replan",
 ]
