@@ -25,6 +25,10 @@ from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario import Scenario, load_scenario, save_scenario
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from orplan.live.book import Suggestions
+    from orplan.scenario.model import Case
     from orplan.solver.solve import Result, SolveSettings
 
 
@@ -62,6 +66,23 @@ def solve(
     return _solve(scenario, replace(base, **overrides), progress=progress)
 
 
+def book(
+    scenario: Scenario,
+    plan: Plan,
+    case_or_id: str | Case,
+    *,
+    now: dt.datetime | None = None,
+    top: int = 5,
+) -> Suggestions:
+    """The ``top`` best slots for one patient in a published plan, each checked.
+
+    See :func:`orplan.live.book.book` (imported on first use: it loads OR-Tools).
+    """
+    from orplan.live.book import book as _book
+
+    return _book(scenario, plan, case_or_id, now=now, top=top)
+
+
 __all__ = [
     "CaseAssignment",
     "CheckReport",
@@ -71,6 +92,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "book",
     "check",
     "generate",
     "load_plan",

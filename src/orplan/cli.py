@@ -288,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("orplan.report.cli", "add_report_parser"),
         ("orplan.simulate.cli", "add_simulate_parser"),
         ("orplan.durations.cli", "add_durations_parser"),
+        ("orplan.live.book_cli", "add_book_parser"),
     ):
         getattr(importlib.import_module(module), hook)(sub)
     return parser

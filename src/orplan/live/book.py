@@ -39,8 +39,8 @@ from orplan.scenario.io import scenario_digest, validation_problems
 from orplan.scenario.model import Case, Scenario
 
 __all__ = [
-    "Booking",
     "BookSettings",
+    "Booking",
     "Suggestion",
     "Suggestions",
     "apply_suggestion",
