@@ -324,12 +324,13 @@ def book(
     settings = settings or BookSettings()
     t0 = time.perf_counter()
     booking = prepare(scenario, plan, case_or_id, now, sources)
-    found, why = free_slots(booking, top)
-    if len(found) < top and settings.moves:
+    found, why, possible = free_slots(booking, top)
+    if len(found) < top and settings.moves and possible:
         taken = {s.session for s in found}
         more, why_moves = moved_slots(booking, top - len(found), taken, settings, t0)
         found += more
-        why = why if found else why_moves or why
+        if not found:
+            why = f"{why}; {why_moves}"
     found.sort(key=lambda s: (len(s.moves), s.cost_change, s.date, s.start, s.theatre))
     found = found[:top]
     for rank, suggestion in enumerate(found, start=1):

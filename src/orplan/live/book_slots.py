@@ -165,18 +165,21 @@ def _candidates(booking: Booking, day: _Day) -> tuple[list[tuple[_Candidate, flo
     return out, options.reason()
 
 
-def free_slots(booking: Booking, top: int) -> tuple[list[Suggestion], str]:
+def free_slots(booking: Booking, top: int) -> tuple[list[Suggestion], str, bool]:
     """Up to ``top`` cheapest slots where no other case moves, each accepted by the checker.
 
     Returns
     -------
-    tuple of (list of Suggestion, str)
-        The suggestions (unranked) and, when fewer than ``top``, why.
+    tuple of (list of Suggestion, str, bool)
+        The suggestions (unranked); when fewer than ``top``, why; and whether any session
+        can take the case at all (if not, no move can make room).
     """
     day = _Day(booking)
     candidates, reason = _candidates(booking, day)
+    if reason:
+        return [], reason, False
     if not candidates:
-        return [], reason or "no free time in any session the case may use"
+        return [], "no free time in any session the case may use", True
     heap: list[tuple[float, int, _Candidate, int, bool]] = []
     for n, (cand, base) in enumerate(candidates):
         heap.append((_bound(booking, day, cand, cand.start, base), n, cand, cand.start, False))
@@ -185,7 +188,7 @@ def free_slots(booking: Booking, top: int) -> tuple[list[Suggestion], str]:
     kept: dict[tuple[str, str, int], Suggestion] = {}
     rejected: Counter[str] = Counter()
     counter = len(heap)
-    checks = 0
+    checks, stopped = 0, False
     while heap:
         bound, _, cand, start, is_fallback = heapq.heappop(heap)
         if cand.key in kept:
@@ -194,7 +197,7 @@ def free_slots(booking: Booking, top: int) -> tuple[list[Suggestion], str]:
         if len(costs) >= top and bound >= costs[top - 1]:
             break  # no untried slot can beat the top ones
         if checks >= MAX_CHECKS:
-            rejected[f"search stopped after {MAX_CHECKS} checks"] += 1
+            stopped = True
             break
         checks += 1
         entry = CaseAssignment.placed(booking.case, cand.session, start, cand.surgeon)
@@ -211,8 +214,10 @@ def free_slots(booking: Booking, top: int) -> tuple[list[Suggestion], str]:
     found = list(kept.values())
     why = ""
     if len(found) < top:
-        why = "no further free slot"
+        why = "no further free slot" if found else "no free slot"
         if rejected:
             rules = ", ".join(f"{rule} ({n})" for rule, n in rejected.most_common(3))
             why += f"; free gaps rejected by the checker for {rules}"
-    return found, why
+        if stopped:
+            why += f"; search stopped after {MAX_CHECKS} checks"
+    return found, why, True
