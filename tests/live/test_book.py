@@ -20,7 +20,7 @@ from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario import Scenario, load_scenario, save_scenario
 from orplan.scenario.io import scenario_digest
 from orplan.scenario.model import Case
-from tests.baselines.strategies import clinical_scenarios
+from tests.baselines.strategies import FLAGS, clinical_scenarios
 from tests.builders import DATA, case, make
 
 D1, D2 = dt.date(2027, 3, 1), dt.date(2027, 3, 2)
@@ -192,8 +192,7 @@ def _bad(tmp_path: Path, plan_path: Path) -> dict[str, tuple[list[str], str]]:
     other = load_scenario(DATA / "tiny.yaml").model_copy(update={"name": "other"})
     save_scenario(other, tmp_path / "other.yaml")
     (tmp_path / "new.yaml").write_text(
-        "{id: N1, patient: P9, procedure: p, specialty: orthopaedics, surgeon: S9, "
-        "duration: 30}\n"
+        "{id: N1, patient: P9, procedure: p, specialty: orthopaedics, surgeon: S9, duration: 30}\n"
     )
     plan = str(plan_path)
     tiny = str(DATA / "tiny.yaml")
@@ -234,16 +233,34 @@ def test_bad_input_exits_2_with_one_line(
 
 
 @st.composite
-def _bookings(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], str | None]:
+def _bookings(
+    draw: st.DrawFn, plain: bool = False
+) -> tuple[dict[str, Any], dict[str, Any], str | None]:
+    """A random scenario, a case to book in it, and maybe a booking moment.
+
+    With ``plain`` the scenario has no shared resources (equipment, PACU, beds, staff): then
+    the checker's verdict on a slot depends on its place in the day only.
+    """
     data = draw(clinical_scenarios())
-    assume(data["cases"] and data["sessions"])
-    extra = data["cases"].pop()
-    extra["id"] = "NEW"
+    assume(data["sessions"])
+    if plain:
+        data.update(equipment=[], recovery=[], beds=[], staff=[], time_step=15)
+        for c in data["cases"]:
+            c.pop("equipment", None)
+    extra = case("NEW", draw(st.integers(10, 120)), surgeon=None)
+    # Half the time one of the drawn cases (any field), else one that often fits somewhere.
+    if data["cases"] and draw(st.booleans()):
+        extra = {**data["cases"].pop(), "id": "NEW"}
+    else:
+        extra["specialty"] = draw(st.sampled_from([s["specialty"] for s in data["surgeons"]]))
+        extra["flags"] = draw(st.lists(st.sampled_from(FLAGS), max_size=1))
+        extra["recovery_minutes"] = draw(st.sampled_from([0, 45]))
+        extra["icu_days"] = draw(st.sampled_from([0, 0, 1]))
     now = draw(st.sampled_from([None, None, "2027-03-01T09:30"]))
     return data, extra, now
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_bookings())
 def test_every_suggestion_passes_the_checker(drawn: Any) -> None:
     from orplan.scenario import scenario_from_dict
@@ -259,3 +276,32 @@ def test_every_suggestion_passes_the_checker(drawn: Any) -> None:
     keys = [(len(s.moves), s.cost_change) for s in suggestions]
     assert keys == sorted(keys)
     assert suggestions.reason or len(suggestions) == 5
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_bookings(plain=True))
+def test_the_best_free_slot_is_the_best_of_all_starts(drawn: Any) -> None:
+    """Against every start on the grid in every session, each judged by the checker."""
+    from orplan.scenario import scenario_from_dict
+
+    data, extra, now = drawn
+    scenario = scenario_from_dict(data)
+    plan = rule_plan(scenario)
+    assume(check(scenario, plan).ok)
+    when = dt.datetime.fromisoformat(now) if now else None
+    new = Case.model_validate(extra)
+    suggestions = book(scenario, plan, new, now=when, settings=BookSettings(moves=False))
+    booking = suggestions.booking
+    live = booking.scenario
+    costs = []
+    for session in live.sessions:
+        for surgeon in live.surgeons_for(new):
+            first = -(-session.open // 15) * 15  # the planning grid (time_step 15)
+            for start in range(first, session.close + session.overtime, 15):
+                entry = CaseAssignment.placed(new, session, start, surgeon)
+                report = check(live, booking.with_entries({"NEW": entry}), parent=plan)
+                if report.ok:
+                    costs.append(report.cost.total - booking.base_cost)
+    assert bool(costs) == bool(suggestions)
+    if costs:
+        assert suggestions[0].cost_change == min(costs)
