@@ -70,6 +70,8 @@ def add_book_parser(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=None, help="output folder for --apply")
     p.add_argument("--time-limit", type=float, default=5.0,
                    help="seconds to look for slots where others shift (default 5)")  # fmt: skip
+    p.add_argument("--no-moves", action="store_true",
+                   help="only slots where nothing else moves (no CP-SAT search)")  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--json", action="store_true", help="print the suggestions as JSON")
     p.set_defaults(func=cmd_book)
@@ -131,7 +133,7 @@ def cmd_book(args: argparse.Namespace) -> int:
         case,
         now=args.now,
         top=args.top,
-        settings=BookSettings(time_limit=args.time_limit),
+        settings=BookSettings(moves=not args.no_moves, time_limit=args.time_limit),
         sources=(str(args.scenario), str(args.plan), source),
     )
     if args.apply is not None and args.apply > len(suggestions):

@@ -138,11 +138,11 @@ def _sessions(booking: Booking, taken: set[str]) -> list[Session]:
     sc = booking.scenario
     only = sc.model_copy(update={"cases": [booking.case]})
     (options,) = build_options(only)
+    durations = {c.id: c.duration for c in sc.cases}
     load: dict[str, int] = {}
     for e in booking.waiting.cases:
         if e.scheduled:
-            case = next(c for c in sc.cases if c.id == e.case)
-            load[str(e.session)] = load.get(str(e.session), 0) + case.duration
+            load[str(e.session)] = load.get(str(e.session), 0) + durations[e.case]
     ranked = []
     for o in options.options:
         s = sc.sessions[o.session]
