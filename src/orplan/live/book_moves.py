@@ -113,9 +113,11 @@ def _solve_day(
         moved.append(1 - sum(stays))
     hint_plan(sm, booking.waiting)
     last = None
+    began = time.perf_counter()
     for expr, share in ((sum(moved), 0.5), (sm.objective, 1.0)):
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.2, seconds * share)
+        left = seconds * share - (time.perf_counter() - began)
+        solver.parameters.max_time_in_seconds = max(0.2, left)
         solver.parameters.num_workers = settings.workers
         solver.parameters.catch_sigint_signal = False
         model.minimize(expr)
