@@ -25,10 +25,10 @@ from orplan.live.book import (
     BookSettings,
     Suggestion,
     Suggestions,
-    apply_suggestion,
     book,
     load_new_case,
 )
+from orplan.live.book_record import apply_suggestion
 from orplan.live.changes import Change, change_list, changes_frame
 from orplan.live.events import PlanEvents, load_events
 from orplan.live.replan import LEVELS, ReplanSettings, solve_live

@@ -8,7 +8,7 @@ with the patient still waiting)::
     suggestions = book(scenario, plan, "C0032", top=5)
     for s in suggestions:
         print(s.rank, s.date, s.theatre, s.start, s.surgeon, s.cost_change, len(s.moves))
-    new_plan = apply_suggestion(suggestions[0], plan)
+    new_plan = apply_suggestion(suggestions[0])  # orplan.live.book_record
 
 Slots where nothing moves are found geometrically (:mod:`orplan.live.book_slots`: the gaps
 in each theatre's day where the case, its turnover and its surgeon fit), tried cheapest
@@ -24,18 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import ortools
 from pydantic import ValidationError
 
-import orplan
 from orplan.check import check, compute_cost
-from orplan.errors import PlanInvalidError, ScenarioError
+from orplan.errors import ScenarioError
 from orplan.live.changes import Change, change_list
 from orplan.live.events import CaseAdded, PlanEvents
 from orplan.live.situation import apply_events
-from orplan.plan.io import plan_digest
-from orplan.plan.model import CaseAssignment, LiveRecord, Plan, SolverRun
-from orplan.scenario.io import scenario_digest, validation_problems
+from orplan.plan.model import CaseAssignment, Plan
+from orplan.scenario.io import validation_problems
 from orplan.scenario.model import Case, Scenario
 
 __all__ = [
@@ -43,7 +40,6 @@ __all__ = [
     "Booking",
     "Suggestion",
     "Suggestions",
-    "apply_suggestion",
     "book",
     "load_new_case",
 ]
@@ -368,60 +364,3 @@ def suggestion_from(
         booking=booking,
     )
     return suggestion, []
-
-
-def apply_suggestion(suggestion: Suggestion, *, tolerance: int = 0) -> Plan:
-    """The new plan of a suggestion, with its record, checked again before it is returned.
-
-    ``plan.run.scenario_sha256`` is the digest of ``suggestion.booking.scenario`` (save that
-    scenario beside the plan); ``plan.live.parent_sha256`` that of the published plan.
-    A booking made ahead of the horizon records the horizon's first minute as ``now``.
-
-    Raises
-    ------
-    PlanInvalidError
-        The checker rejected the plan (a bug in orplan).
-    """
-    booking = suggestion.booking
-    scenario = booking.scenario
-    report = check(scenario, suggestion.plan, parent=booking.parent)
-    if not report.ok:
-        raise PlanInvalidError(
-            "the independent checker rejected the booked plan (a bug in orplan):\n"
-            + report.summary()
-        )
-    cost = float(report.cost.total)
-    kinds = [m.kind for m in suggestion.moves]
-    run = SolverRun(
-        orplan_version=orplan.__version__,
-        ortools_version=getattr(ortools, "__version__", "unknown"),
-        scenario=scenario.name,
-        scenario_sha256=scenario_digest(scenario),
-        seed=0,
-        time_limit=0.0,
-        workers=1,
-        status="FEASIBLE",
-        stopped_by="other",
-        objective=cost,
-        bound=None,
-        gap=None,
-        wall_time=0.0,
-        strategy="book",
-    )
-    now = booking.now or dt.datetime.combine(scenario.horizon.start, dt.time())
-    record = LiveRecord(
-        parent_sha256=plan_digest(booking.parent),
-        now=now,
-        events=1,
-        window_days=1,
-        tolerance=tolerance,
-        levels={
-            "cancelled": 0.0,
-            "moved_day": float(kinds.count("moved-day")),
-            "moved_theatre": float(kinds.count("moved-theatre")),
-            "moved_time": float(kinds.count("moved-time")),
-            "overtime_minutes": float(report.kpis.overtime_minutes),
-            "cost": cost,
-        },
-    )
-    return Plan(run=run, cases=suggestion.plan.cases, live=record)

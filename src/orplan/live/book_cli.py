@@ -95,7 +95,7 @@ def _table(suggestions: list[Any]) -> str:
 
 def _write(suggestion: Any, out: Path) -> list[Path]:
     """Write plan.json, plan.csv, changes.csv and scenario.yaml of a checked suggestion."""
-    from orplan.live.book import apply_suggestion
+    from orplan.live.book_record import apply_suggestion
     from orplan.live.changes import change_list, changes_frame
     from orplan.plan.io import save_plan, save_plan_csv
     from orplan.scenario.io import save_scenario
