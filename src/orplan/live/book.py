@@ -313,10 +313,14 @@ def book(
         A plan of another scenario, an unknown, cancelled or already booked case, a new
         case whose id is taken or whose fields do not fit the scenario, ``now`` outside the
         horizon.
+    ValueError
+        ``top`` below 1.
     """
     from orplan.live.book_moves import moved_slots
     from orplan.live.book_slots import free_slots
 
+    if top < 1:
+        raise ValueError(f"top must be 1 or more, not {top}")
     settings = settings or BookSettings()
     t0 = time.perf_counter()
     booking = prepare(scenario, plan, case_or_id, now, sources)
