@@ -9,8 +9,9 @@ The plan is ``--plan`` (made for ``scenarios/pilot-week.yaml``), else CP-SAT's w
 ``--solve-limit`` seconds, else the planner's rule plan (``rule_result``: quick, and its
 waiting list is long). The first ``--cases`` waiting-list cases (unscheduled in the plan)
 are booked with the Python API, each ``--repeat`` times, with and without the search for
-slots that need other cases to move; then ``--cli-cases`` of them with ``orplan book``,
-whose wall time is reported beyond that of ``orplan --help`` (Python and import start-up).
+slots that need other cases to move; then ``--cli-cases`` of them with ``orplan book``
+(``--repeat`` times each), whose wall time is reported beyond the median of five
+``orplan --help`` (Python and import start-up).
 Prints a Markdown table (p50, p95, max seconds) and, with ``--update-readme``, writes it
 into ``benchmarks/day_of_surgery/README.md`` between the ``book`` markers.
 Targets: API at most 0.3 s, the command at most 1 s beyond start-up.
@@ -103,13 +104,14 @@ def main() -> int:
         plan_path = Path(tmp) / "plan.json"
         save_plan(plan, plan_path)
         python = [sys.executable, "-m", "orplan"]
-        startup = statistics.median(_wall([*python, "--help"]) for _ in range(3))
+        startup = statistics.median(_wall([*python, "--help"]) for _ in range(5))
         for label, extra in (("CLI `orplan book --no-moves`", ["--no-moves"]),
                              ("CLI `orplan book`", [])):  # fmt: skip
             times = [
                 _wall([*python, "book", str(PILOT), str(plan_path), "--case", case, *extra])
                 - startup
                 for case in waiting[: args.cli_cases]
+                for _ in range(args.repeat)
             ]
             rows.append((f"{label}, beyond start-up", times, f"start-up {startup:.2f} s"))
     lines = [
