@@ -19,11 +19,15 @@ from orplan._lazy import lazy_package
 from orplan.errors import OrplanError, PlanInvalidError, ScenarioError
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from orplan.check import CheckReport, check
     from orplan.generate import generate
+    from orplan.live.book import Suggestions
     from orplan.plan.io import load_plan, save_plan
     from orplan.plan.model import CaseAssignment, Plan
     from orplan.scenario import Scenario, load_scenario, save_scenario
+    from orplan.scenario.model import Case
     from orplan.solver.solve import Result, SolveSettings
 
 # Imported on first use (orplan._lazy): ``orplan --help`` needs none of them. ``check`` and
@@ -87,6 +91,23 @@ def replan(*args: Any, **kwargs: Any) -> Any:
     return _replan(*args, **kwargs)
 
 
+def book(
+    scenario: Scenario,
+    plan: Plan,
+    case_or_id: str | Case,
+    *,
+    now: dt.datetime | None = None,
+    top: int = 5,
+) -> Suggestions:
+    """The ``top`` best slots for one patient in a published plan, each checked.
+
+    See :func:`orplan.live.book.book` (imported on first use: it loads OR-Tools).
+    """
+    from orplan.live.book import book as _book
+
+    return _book(scenario, plan, case_or_id, now=now, top=top)
+
+
 __all__ = [
     "CaseAssignment",
     "CheckReport",
@@ -96,6 +117,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "book",
     "check",
     "generate",
     "load_plan",

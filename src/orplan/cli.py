@@ -316,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("orplan.live.cli", "add_live_parser"),
         ("orplan.live.daysim.cli", "add_simulate_day_parser"),
         ("orplan.web.cli", "add_serve_parser"),
+        ("orplan.live.book_cli", "add_book_parser"),
     ):
         getattr(importlib.import_module(module), hook)(sub)
     return parser

@@ -13,8 +13,9 @@ line starts without loading OR-Tools.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from orplan._lazy import lazy_package
 
 if TYPE_CHECKING:
     from orplan.live.api import (
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
         parent_problems,
         replan,
     )
+    from orplan.live.book import BookSettings, Suggestion, Suggestions, book, load_new_case
+    from orplan.live.book_record import apply_suggestion
 
 _EXPORTS = {
     "LEVELS": "orplan.live.stages",
@@ -39,6 +42,12 @@ _EXPORTS = {
     "PlanEvents": "orplan.live.events",
     "ReplanResult": "orplan.live.api",
     "ReplanSettings": "orplan.live.stages",
+    "BookSettings": "orplan.live.book",
+    "Suggestion": "orplan.live.book",
+    "Suggestions": "orplan.live.book",
+    "book": "orplan.live.book",
+    "load_new_case": "orplan.live.book",
+    "apply_suggestion": "orplan.live.book_record",
     "apply_events": "orplan.live.situation",
     "change_list": "orplan.live.changes",
     "changes_frame": "orplan.live.changes",
@@ -49,22 +58,25 @@ _EXPORTS = {
 
 __all__ = [
     "LEVELS",
+    "BookSettings",
     "Change",
     "LiveSituation",
     "PlanEvents",
     "ReplanResult",
     "ReplanSettings",
+    "Suggestion",
+    "Suggestions",
     "apply_events",
+    "apply_suggestion",
+    "book",
     "change_list",
     "changes_frame",
     "load_events",
+    "load_new_case",
     "parent_problems",
     "replan",
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'orplan.live' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+# ``book`` is both a function and a submodule: lazy_package keeps the function.
+lazy_package(__name__, _EXPORTS)
