@@ -26,3 +26,19 @@ def test_demo_morning_events_replan_the_demo() -> None:
     assert any(c.case == "C0015" and c.kind == "cancelled" for c in result.changes) or not any(
         e.case == "C0015" and e.scheduled for e in plan.cases
     )
+
+
+def test_new_patient_example_books_into_the_demo() -> None:
+    from orplan.live import load_new_case
+    from orplan.live.book import book
+
+    scenario = load_scenario(ROOT / "scenarios" / "demo.yaml")
+    plan = rule_result(scenario).plan
+    assert plan is not None
+    case = load_new_case(ROOT / "scenarios" / "events" / "new-patient.yaml")
+    suggestions = book(scenario, plan, case, top=3)
+    assert suggestions, suggestions.reason
+    # The demo has free time: the best slot moves nobody, and booking a priority-2 patient
+    # lowers the plan's cost (its unscheduled cost, 800, outweighs the rest).
+    best = suggestions[0]
+    assert best.moves == [] and best.cost_change < 0

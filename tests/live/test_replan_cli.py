@@ -157,3 +157,15 @@ def test_schema_events_lists_every_kind() -> None:
              if "kind" in d.get("properties", {})}  # fmt: skip
     assert kinds == {"case-cancelled", "surgeon-absent", "theatre-closed", "case-late",
                      "emergency", "case-added"}  # fmt: skip
+
+
+def test_plans_made_before_new_scenario_fields_still_belong_to_their_scenario() -> None:
+    """Fields added later (day of surgery, break-in rules) at their defaults leave a scenario's
+    SHA-256 as it was, so a plan published by an earlier orplan can still be replanned or
+    booked into. The figure is scenarios/demo.yaml's digest as orplan 271dcd4 wrote it."""
+    demo = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "demo.yaml")
+    before = "ac77c0dfa57c966c107e0b208c9ed8891a33fc19f71be161565aa4bd1754da1c"
+    assert scenario_digest(demo) == before
+    changed = demo.model_copy(update={"now": None, "rules": demo.rules.model_copy(
+        update={"break_in_interval": 60})})  # fmt: skip
+    assert scenario_digest(changed) != before

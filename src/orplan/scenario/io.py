@@ -369,16 +369,24 @@ def save_scenario(scenario: Scenario, path: str | Path) -> None:
 _LIVE_CASE_FIELDS = ("pinned", "frozen_until", "cancelled", "emergency")
 
 
+def _drop_default(data: dict[str, Any], key: str, default: Any) -> None:
+    if key in data and data[key] == default:
+        del data[key]
+
+
 def scenario_digest(scenario: Scenario) -> str:
     """SHA-256 of the scenario's canonical JSON (records which input a plan belongs to)."""
     data = scenario.model_dump(mode="json")
-    # Fields added for the day of surgery are left out while unset, so a scenario that does
-    # not use them keeps the digest that plans made before they existed recorded.
-    if data.get("now") is None:
-        data.pop("now", None)
+    # Fields added after plans were first written are left out while at their defaults, so a
+    # scenario that does not use them keeps the digest those plans recorded (a published
+    # plan must stay the plan of its scenario for orplan replan and book). Add new fields here.
+    _drop_default(data, "now", None)
+    _drop_default(data["rules"], "break_in_interval", None)
+    _drop_default(data["rules"], "break_in_scope", "site")
+    _drop_default(data["rules"], "emergency_reserve", [])
+    _drop_default(data["weights"], "break_in_interval", 0)
     for case in data["cases"]:
         for name in _LIVE_CASE_FIELDS:
-            if case.get(name) is None:
-                case.pop(name, None)
+            _drop_default(case, name, None)
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
