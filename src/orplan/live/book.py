@@ -188,13 +188,9 @@ def load_new_case(path: str | Path) -> Case:
     ScenarioError
         Naming the file and field.
     """
-    from orplan.scenario.io import _read_mapping
+    from orplan.scenario.io import load_model_file
 
-    data = _read_mapping(Path(path))
-    try:
-        return Case.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(str(path), validation_problems(exc, data)) from None
+    return load_model_file(path, Case)
 
 
 def _with_case(scenario: Scenario, case: Case, source: str) -> Scenario:

@@ -21,9 +21,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from orplan.errors import ScenarioError
 from orplan.scenario.model import Case, Id, LocalDateTime, PositiveMinutes
 
 __all__ = [
@@ -198,11 +197,6 @@ def load_events(path: str | Path) -> PlanEvents:
     ScenarioError
         One readable line per problem, naming the file and field.
     """
-    from orplan.scenario.io import _read_mapping, validation_problems
+    from orplan.scenario.io import load_model_file
 
-    path = Path(path)
-    data = _read_mapping(path)
-    try:
-        return PlanEvents.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(str(path), validation_problems(exc, data)) from None
+    return load_model_file(path, PlanEvents)

@@ -12,10 +12,10 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from orplan.errors import ScenarioError
 from orplan.files import read_bytes, read_text
@@ -28,6 +28,9 @@ _LIST_FIELDS = tuple(
     if getattr(field.annotation, "__origin__", None) is list
 )
 _REQUIRED_COLUMNS = tuple(name for name, field in Case.model_fields.items() if field.is_required())
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def format_location(loc: tuple[int | str, ...], data: Any = None) -> str:
@@ -298,6 +301,34 @@ def _read_table(path: Path) -> list[tuple[int, Case]]:
     if problems:
         raise ScenarioError(str(path), problems)
     return cases
+
+
+def load_model_file(path: str | Path, model: type[ModelT]) -> ModelT:
+    """Read a YAML or JSON file holding one ``model`` (events, arrivals, a case).
+
+    Parameters
+    ----------
+    path
+        ``.yaml``/``.yml`` or ``.json`` file whose top level is a mapping.
+    model
+        The pydantic model to validate it as.
+
+    Returns
+    -------
+    ModelT
+        The validated model.
+
+    Raises
+    ------
+    ScenarioError
+        One readable line per problem, naming the file and field.
+    """
+    path = Path(path)
+    data = _read_mapping(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(str(path), validation_problems(exc, data)) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -25,9 +25,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from orplan.errors import ScenarioError
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "ArrivalSpec",
@@ -150,14 +148,9 @@ def load_arrivals(path: str | Path) -> ArrivalsFile:
     ScenarioError
         One readable line per problem, naming the file and field.
     """
-    from orplan.scenario.io import _read_mapping, validation_problems
+    from orplan.scenario.io import load_model_file
 
-    path = Path(path)
-    data = _read_mapping(path)
-    try:
-        return ArrivalsFile.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(str(path), validation_problems(exc, data)) from None
+    return load_model_file(path, ArrivalsFile)
 
 
 def sample_arrivals(
