@@ -5,7 +5,7 @@ that session's date alone (its sessions and the cases the plan has on it; other 
 cannot change, so they are left out), with the day-of-surgery rules already in the booking
 scenario. The case is forced into the session. The cases in the session's theatre that day,
 and those of the case's possible surgeons, may move within the date, each keeping its
-surgeon; every other case keeps its slot (:func:`orplan.live.stages._keep`), and nobody is
+surgeon; every other case keeps its slot (:func:`orplan.live.window.keep_slot`), and nobody is
 taken off the plan. The objective is solved in two levels, as in ``orplan replan``: the
 fewest cases moved, then the plan's cost. The checker judges the whole plan afterwards.
 """
@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 
 from orplan.live.book import Booking, BookSettings, Suggestion, suggestion_from
 from orplan.live.book_slots import waiting_change
-from orplan.live.stages import _keep
+from orplan.live.window import keep_slot as _keep
 from orplan.plan.model import CaseAssignment
 from orplan.scenario.model import Scenario, Session
 from orplan.solver.build import SurgeryModel, build_model

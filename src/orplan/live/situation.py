@@ -23,9 +23,9 @@ from orplan.live.events import (
     SurgeonAbsent,
     TheatreClosed,
 )
+from orplan.live.times import DAY, clock, cut_session, minute_of, moment, without_hours
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario.model import (
-    Availability,
     Case,
     EmergencyWindow,
     PinnedSlot,
@@ -35,22 +35,6 @@ from orplan.scenario.model import (
 )
 
 __all__ = ["LiveSituation", "apply_events", "minute_of", "moment"]
-
-DAY = 24 * 60
-
-
-def moment(date: dt.date, minute: int) -> dt.datetime:
-    """The local date-time ``minute`` minutes after midnight of ``date``."""
-    return dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=minute)
-
-
-def minute_of(when: dt.datetime) -> int:
-    """Minutes after midnight of ``when``."""
-    return when.hour * 60 + when.minute
-
-
-def _clock(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 @dataclass
@@ -236,7 +220,7 @@ class _Builder:
             if s.id == sid and end > s.close + s.overtime:
                 self.sessions[i] = s.model_copy(update={"overtime": end - s.close})
                 self.notes.append(
-                    f"session {sid} runs until {_clock(end)} (past its allowed overtime) "
+                    f"session {sid} runs until {clock(end)} (past its allowed overtime) "
                     f"while {cid} finishes"
                 )
 
@@ -253,7 +237,7 @@ class _Builder:
                 case_end = self.end_of(cid)
                 if case_end is not None and case_end > start:
                     start = min(case_end, end)
-        self.surgeons[surgeon.id] = _without(self.scenario, surgeon, start, end)
+        self.surgeons[surgeon.id] = without_hours(self.scenario, surgeon, start, end)
         self.notes.append(
             f"surgeon {surgeon.id} away from {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
         )
@@ -273,7 +257,7 @@ class _Builder:
             if s.theatre != event.theatre:
                 kept.append(s)
                 continue
-            kept.extend(_cut(s, start, end))
+            kept.extend(cut_session(s, start, end))
         self.sessions = kept
         self.notes.append(
             f"theatre {event.theatre} closed {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
@@ -322,46 +306,6 @@ class _Builder:
                 raise self.fail(f"{where}.case", f"case {case.id} is already in the plan")
         self.added.add(event.case_id)
         self.notes.append(f"{event.case_id} to be fitted in")
-
-
-def _without(scenario: Scenario, surgeon: Surgeon, start: dt.datetime, end: dt.datetime) -> Surgeon:
-    """The surgeon with ``[start, end)`` taken out of their hours."""
-    available: list[Availability] = []
-    for date in scenario.dates():
-        for a, b in surgeon.slots(date):
-            lo, hi = moment(date, a), moment(date, b)
-            for x, y in ((lo, min(hi, start)), (max(lo, end), hi)):
-                if x < y and x.date() == date:
-                    last = DAY if y.date() > date else minute_of(y)
-                    if last > minute_of(x):
-                        available.append(Availability(date=date, start=minute_of(x), end=last))
-    return surgeon.model_copy(update={"available": available, "absent": []})
-
-
-def _cut(session: Session, start: dt.datetime, end: dt.datetime) -> list[Session]:
-    """The parts of ``session`` outside the closure ``[start, end)``."""
-    lo = moment(session.date, session.open)
-    hi = moment(session.date, session.close + session.overtime)
-    if end <= lo or start >= hi:
-        return [session]
-    parts = []
-    if start > lo and minute_of(start) > session.open and start.date() == session.date:
-        close = minute_of(start)
-        parts.append(
-            session.model_copy(
-                update={
-                    "close": min(close, session.close),
-                    "overtime": max(0, close - session.close),
-                }
-            )
-        )
-    if end < hi and end.date() == session.date and minute_of(end) < session.close:
-        parts.append(
-            session.model_copy(
-                update={"id": f"{session.id}~{_clock(minute_of(end))}", "open": minute_of(end)}
-            )
-        )
-    return parts
 
 
 def apply_events(

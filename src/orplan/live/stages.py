@@ -8,7 +8,7 @@ while the next is minimised):
 
 1. every hard rule (the model) and every emergency inside its urgency window (its options);
    when no plan can keep a window, the emergency starts as early as any plan allows and the
-   breach is recorded with its reason (:func:`_relax_emergencies`);
+   breach is recorded with its reason (:func:`orplan.live.relax.relax_emergencies`);
 2. when no plan keeps every mandatory case: the fewest mandatory cases cancelled;
 3. disruption: the fewest patients cancelled, then moved to another day, then to another
    theatre, then in start time by more than a tolerance (four levels);
@@ -19,186 +19,28 @@ while the next is minimised):
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from orplan.live.situation import LiveSituation, minute_of
-from orplan.plan.model import CaseAssignment, PlanStatus
+from orplan.live.cpsat import hint_from, hint_parent, keep_on_grid, make_solver
+from orplan.live.relax import late_minutes, relax_emergencies
+from orplan.live.settings import LEVELS, LevelOutcome, ReplanSettings
+from orplan.live.situation import LiveSituation
+from orplan.live.window import keep_slot, narrow_options, thaw_blocked
 from orplan.scenario.model import Scenario
 from orplan.solver.build import SurgeryModel, build_model
-from orplan.solver.options import CaseOptions, Option, SurgeonChoice, build_options
+from orplan.solver.options import build_options
 
-__all__ = ["LEVELS", "LevelOutcome", "ReplanSettings", "solve_live"]
-
-LEVELS = (
-    "emergency_minutes_late",
-    "mandatory_cancelled",
-    "cancelled",
-    "moved_day",
-    "moved_theatre",
-    "moved_time",
-    "emergency_wait_minutes",
-    "overtime_minutes",
-    "cost",
-)
-"""The replanning objective's levels, most important first (recorded in ``plan.live``)."""
-
-
-@dataclass(frozen=True)
-class ReplanSettings:
-    """How to re-plan.
-
-    Parameters
-    ----------
-    time_limit
-        Wall-clock seconds for the search, all levels together.
-    workers
-        CP-SAT worker threads.
-    seed
-        Random seed.
-    days
-        The window: cases planned on ``now``'s date and the next ``days - 1`` dates may move
-        within it; cases planned later keep their slots (unless a rule forces them out).
-    tolerance
-        Minutes a case may start earlier or later than published without counting as moved.
-    fill
-        Also fit waiting-list cases (unscheduled in the published plan) into the window.
-        Off by default: on the day a patient cannot be called in at short notice.
-    deterministic_time
-        Optional CP-SAT deterministic-time budget (with ``workers=1`` a run repeats exactly).
-    """
-
-    time_limit: float = 10.0
-    workers: int = 2
-    seed: int = 0
-    days: int = 2
-    tolerance: int = 15
-    fill: bool = False
-    deterministic_time: float | None = None
-
-
-@dataclass
-class LevelOutcome:
-    """What the staged search found."""
-
-    status: PlanStatus
-    entries: list[CaseAssignment]
-    levels: dict[str, float] = field(default_factory=dict)
-    proven: dict[str, bool] = field(default_factory=dict)
-    model_cost: float | None = None
-    explanation: list[str] = field(default_factory=list)
-    scenario: Scenario | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-def _window(sit: LiveSituation, days: int) -> tuple[int, int]:
-    horizon = sit.scenario.horizon
-    first = horizon.day_index(sit.now.date())
-    return first, min(first + max(1, days) - 1, horizon.days - 1)
-
-
-def narrow_options(
-    sit: LiveSituation, options: list[CaseOptions], settings: ReplanSettings
-) -> set[int]:
-    """Narrow each case's options to what the replan may do; return the movable cases.
-
-    Pinned and cancelled cases are already fixed by the live scenario; emergencies by their
-    window. A published case inside the window may move within the window; one planned after
-    it keeps its slot (one option, one start, its surgeon) unless that slot is now ruled out;
-    a waiting-list case stays waiting unless added or ``settings.fill``.
-    """
-    live = sit.scenario
-    first, last = _window(sit, settings.days)
-    movable: set[int] = set()
-    for entry in options:
-        case = entry.case
-        if case.pinned is not None or case.cancelled is not None:
-            continue
-        if case.id in sit.emergencies:
-            movable.add(entry.index)
-            continue
-        parent = sit.parent_entry(case.id)
-        if case.id in sit.frozen and parent is not None:
-            kept = _keep(live, entry.options, parent, any_surgeon=True)
-            entry.options = [] if kept is None else [kept]
-            continue
-        window = [o for o in entry.options if first <= o.day <= last]
-        if case.id in sit.added or (parent is None and settings.fill):
-            entry.options = window
-        elif parent is None:
-            entry.options = []
-            entry.excluded[(10, "on the waiting list (replan fills no free time; see --fill)")] += 1
-        elif parent.date is not None and first <= live.horizon.day_index(parent.date) <= last:
-            entry.options = window
-        else:
-            kept = _keep(live, entry.options, parent)
-            if kept is not None:
-                entry.options = [kept]
-                continue
-        if entry.options:
-            movable.add(entry.index)
-    return movable
-
-
-def _keep(
-    live: Scenario, options: list[Option], parent: CaseAssignment, *, any_surgeon: bool = False
-) -> Option | None:
-    """The option that keeps ``parent``'s slot exactly (its surgeon too, unless
-    ``any_surgeon``), or None when the rules now exclude that slot."""
-    start = parent.start
-    for option in options:
-        if live.sessions[option.session].id != parent.session or start is None:
-            continue
-        fixed = [
-            SurgeonChoice(choice.surgeon, start, start)
-            for choice in option.surgeons
-            if (any_surgeon or choice.surgeon == parent.surgeon)
-            and choice.earliest <= start <= choice.latest
-            and (not choice.windows or any(a <= start <= b for a, b in choice.windows))
-        ]
-        if fixed:
-            return Option(
-                option.case, option.session, option.day, option.theatre, start, start, fixed
-            )
-    return None
-
-
-def thaw_blocked(sit: LiveSituation) -> LiveSituation:
-    """Unfreeze frozen cases whose slot the events ruled out (closed theatre, no surgeon).
-
-    The freeze then ends (``frozen_until`` cleared in the live scenario, with a note), so
-    the case may move like any other: an event on the day outranks a promise made earlier.
-    """
-    if not sit.frozen:
-        return sit
-    options = build_options(sit.scenario)
-    blocked = set()
-    for entry in options:
-        parent = sit.parent_entry(entry.case.id)
-        frozen = entry.case.id in sit.frozen and parent is not None
-        if frozen and _keep(sit.scenario, entry.options, parent, any_surgeon=True) is None:  # type: ignore[arg-type]
-            blocked.add(entry.case.id)
-    if not blocked:
-        return sit
-    cases = [
-        c.model_copy(update={"frozen_until": None}) if c.id in blocked else c
-        for c in sit.scenario.cases
-    ]
-    notes = [
-        *sit.notes,
-        *(f"{cid} was frozen but its slot is no longer possible" for cid in sorted(blocked)),
-    ]
-    return LiveSituation(
-        **{
-            **sit.__dict__,
-            "scenario": sit.scenario.model_copy(update={"cases": cases}),
-            "frozen": sit.frozen - blocked,
-            "notes": notes,
-        }
-    )
+__all__ = [
+    "LEVELS",
+    "LevelOutcome",
+    "ReplanSettings",
+    "keep_slot",
+    "narrow_options",
+    "solve_live",
+    "thaw_blocked",
+]
 
 
 class _Levels:
@@ -254,58 +96,14 @@ class _Levels:
         self.overtime = sum(s.overtime for s in sm.variables.sessions)
 
 
-def _grid(sm: SurgeryModel, movable: set[int], grid: int, skip: set[str]) -> None:
-    """Keep new starts on the original grid when the live scenario plans in minutes."""
-    if sm.scenario.time_step != 1 or grid == 1:
-        return
-    for ci in movable:
-        if sm.scenario.cases[ci].id in skip:
-            continue
-        for ov in sm.variables.by_case[ci]:
-            lo, hi = ov.option.earliest, ov.option.latest
-            values = [m for m in range(lo, hi + 1) if m % grid == 0]
-            if values:
-                domain = cp_model.Domain.from_values(values)
-                model = sm.model
-                model.add_linear_expression_in_domain(ov.start, domain).only_enforce_if(
-                    ov.scheduled
-                )
-
-
-def _solver(settings: ReplanSettings, seconds: float, share: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.max_time_in_seconds = max(0.5, seconds)
-    params.num_workers = settings.workers
-    params.random_seed = settings.seed
-    params.catch_sigint_signal = False
-    if settings.deterministic_time is not None:
-        params.max_deterministic_time = max(0.5, settings.deterministic_time * share)
-    return solver
-
-
-def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
-    model.clear_hints()
-    for index in range(len(model.proto.variables)):
-        var = model.get_int_var_from_proto_index(index)
-        model.add_hint(var, solver.value(var))
-
-
-def _hint_parent(sm: SurgeryModel, sit: LiveSituation) -> None:
-    """Hint the published slots (a partial hint: CP-SAT repairs what the events broke)."""
-    from orplan.solver.warmstart import hint_plan
-
-    hint_plan(sm, sit.parent)
-
-
 def _stages(
     sm: SurgeryModel, sit: LiveSituation, movable: set[int], settings: ReplanSettings, t0: float
 ) -> LevelOutcome:
     from orplan.solver.search import read_plan
 
     levels = _Levels(sm, sit, movable, settings.tolerance)
-    _grid(sm, movable, sit.grid, sit.emergencies)
-    _hint_parent(sm, sit)
+    keep_on_grid(sm, movable, sit.grid, sit.emergencies)
+    hint_parent(sm, sit)
     model = sm.model
     # One CP-SAT solve per level with a small objective each: far easier to prove than one
     # weighted sum (measured on pilot-week: a weighted sum stalled far from the optimum that
@@ -327,7 +125,7 @@ def _stages(
             outcome.proven[name] = True  # nothing to decide at this level
             continue
         left = settings.time_limit - (time.perf_counter() - t0)
-        solver = _solver(settings, left * share, share / 4)
+        solver = make_solver(settings, left * share, share / 4)
         model.minimize(expr)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -341,10 +139,10 @@ def _stages(
         if status != cp_model.OPTIMAL:
             outcome.status = "FEASIBLE"
         model.add(expr <= value)
-        _hint_from(model, solver)
+        hint_from(model, solver)
     if last is None:  # every level was constant: one solve for the plan itself
         model.minimize(sm.objective)
-        last = _solver(settings, settings.time_limit, 1.0)
+        last = make_solver(settings, settings.time_limit, 1.0)
         if last.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             outcome.status = "INFEASIBLE"
             return outcome
@@ -361,92 +159,6 @@ def _stages(
     outcome.model_cost = float(val(sm.objective))
     outcome.entries = read_plan(sm, last)
     return outcome
-
-
-def _late_minutes(scenario: Scenario, entries: list[CaseAssignment]) -> float:
-    """Minutes the emergencies start after arrival + max_wait (0 inside their windows)."""
-    by_id = {c.id: c for c in scenario.cases}
-    total = 0.0
-    for entry in entries:
-        em = by_id[entry.case].emergency
-        if em is None or not entry.scheduled or entry.date is None or entry.start is None:
-            continue
-        start = dt.datetime.combine(entry.date, dt.time()) + dt.timedelta(minutes=entry.start)
-        late = (start - em.arrival).total_seconds() / 60 - em.max_wait
-        total += max(0.0, late)
-    return total
-
-
-def _relax_emergencies(sit: LiveSituation, settings: ReplanSettings, t0: float) -> Scenario:
-    """A live scenario whose unkeepable urgency windows are widened, each breach explained.
-
-    Every emergency's window is opened to the end of the horizon; CP-SAT then minimises the
-    emergencies' total minutes late (an unplaced one counts the whole horizon) with every
-    other hard rule kept. An emergency that still starts in its window keeps it; a late one
-    gets ``breach_until`` = the start found; one no session can take stays unscheduled with
-    ``breach_reason`` alone.
-    """
-    live = sit.scenario
-    opened = [
-        c.model_copy(
-            update={"emergency": c.emergency.model_copy(update={"breach_reason": "window opened"})}
-        )
-        if c.emergency is not None
-        else c
-        for c in live.cases
-    ]
-    wide = live.model_copy(update={"cases": opened})
-    options = build_options(wide)
-    relaxed_sit = LiveSituation(**{**sit.__dict__, "scenario": wide})
-    movable = narrow_options(relaxed_sit, options, settings)
-    sm = build_model(wide, options)
-    horizon_minutes = wide.horizon.days * 24 * 60
-    late_terms = []
-    for ci, case in enumerate(wide.cases):
-        if case.emergency is None:
-            continue
-        arrival = case.emergency.arrival
-        due = (arrival.date() - wide.horizon.start).days * 1440 + minute_of(arrival)
-        due += case.emergency.max_wait
-        late = sm.model.new_int_var(0, horizon_minutes, f"late[{case.id}]")
-        opts = sm.variables.by_case[ci]
-        for ov in opts:
-            absolute = ov.option.day * 1440 + ov.start * wide.time_step
-            sm.model.add(late >= absolute - due).only_enforce_if(ov.scheduled)
-        sm.model.add(late >= horizon_minutes * (1 - sum(o.scheduled for o in opts)))
-        late_terms.append(late)
-    _grid(sm, movable, sit.grid, sit.emergencies)
-    _hint_parent(sm, sit)
-    sm.model.minimize(sum(late_terms))
-    left = settings.time_limit - (time.perf_counter() - t0)
-    solver = _solver(settings, left * 0.3, 0.15)
-    status = solver.solve(sm.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return live  # no plan even with open windows: the caller explains
-    placed = sm.scheduled(solver)
-    cases = []
-    for ci, case in enumerate(live.cases):
-        em = case.emergency
-        if em is None:
-            cases.append(case)
-            continue
-        entry = placed.get(ci)
-        if entry is None or entry.date is None or entry.start is None:
-            reason = options[ci].reason() or "no session can take it"
-            em = em.model_copy(update={"breach_reason": f"cannot be placed: {reason}"})
-        else:
-            start = dt.datetime.combine(entry.date, dt.time()) + dt.timedelta(minutes=entry.start)
-            latest = em.arrival + dt.timedelta(minutes=em.max_wait)
-            if start > latest:
-                em = em.model_copy(
-                    update={
-                        "breach_until": start,
-                        "breach_reason": f"no theatre and surgeon free before "
-                        f"{start:%Y-%m-%d %H:%M} (window ended {latest:%H:%M})",
-                    }
-                )
-        cases.append(case.model_copy(update={"emergency": em}))
-    return live.model_copy(update={"cases": cases})
 
 
 def solve_live(sit: LiveSituation, settings: ReplanSettings, t0: float) -> LevelOutcome:
@@ -482,14 +194,14 @@ def solve_live(sit: LiveSituation, settings: ReplanSettings, t0: float) -> Level
         if outcome.status not in ("INFEASIBLE", "UNKNOWN"):
             outcome.scenario = _keep_mandatory(scenario, relaxed, outcome)
             outcome.levels = {
-                "emergency_minutes_late": _late_minutes(scenario, outcome.entries),
+                "emergency_minutes_late": late_minutes(scenario, outcome.entries),
                 **outcome.levels,
                 "cost": outcome.model_cost or 0.0,
             }
             return outcome
         if sit.emergencies and not windows_opened:
             windows_opened = True
-            scenario = _relax_emergencies(current, settings, t0)
+            scenario = relax_emergencies(current, settings, t0)
             continue
         mandatory = {c.id for c in scenario.cases if c.mandatory and c.pinned is None}
         if mandatory and not relaxed:
