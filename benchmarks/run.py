@@ -66,6 +66,7 @@ COLUMNS = (
     "gap_to_best_bound",
     "time_to_first",
     "time_to_best",
+    "time_to_improve",
     "wall_time",
     "scheduled",
     "unscheduled",
@@ -155,6 +156,23 @@ def run_method(
     return row
 
 
+def time_to_improve(trace: Any) -> float | None:
+    """Seconds until the first plan better than the first one (None: never improved).
+
+    A Ctrl-C before it returns the start plan (issue 14, item 12).
+
+    Parameters
+    ----------
+    trace
+        ``(elapsed, objective, ...)`` progress points in time order.
+    """
+    points = [(p[0], p[1]) for p in trace if p[1] is not None]
+    if not points:
+        return None
+    first = points[0][1]
+    return next((t for t, cost in points if cost < first - 1e-9), None)
+
+
 def record(result: Any) -> dict[str, Any]:
     """Row fields of a :class:`~orplan.baselines.common.MethodResult`.
 
@@ -186,6 +204,7 @@ def record(result: Any) -> dict[str, Any]:
         "gap": result.gap,
         "time_to_first": result.time_to_first,
         "time_to_best": result.time_to_best,
+        "time_to_improve": time_to_improve(result.trace),
         "wall_time": result.wall_time,
         "scheduled": kpis.scheduled if kpis else None,
         "unscheduled": kpis.unscheduled if kpis else None,
@@ -450,16 +469,17 @@ def markdown_table(rows: Iterable[dict[str, Any]]) -> str:
     """
     head = (
         "| instance | cases | method | limit s | status | cost (checker) | bound | gap "
-        "| gap to best bound | first s | best s | wall s | scheduled | util | overtime min "
-        "| breaches | peak MB |"
+        "| gap to best bound | first s | improved s | best s | wall s | scheduled | util "
+        "| overtime min | breaches | peak MB |"
     )
-    lines = [head, "|" + "---|" * 17]
+    lines = [head, "|" + "---|" * 18]
     for r in rows:
         lines.append(
             f"| {r.get('instance')} | {r.get('cases', '–')} | {r.get('method')} "
             f"| {_fmt(r.get('time_limit'))} | {r.get('status')} | {_fmt(r.get('objective'))} "
             f"| {_fmt(r.get('bound'))} | {_pct(r.get('gap'))} "
             f"| {_pct(r.get('gap_to_best_bound'))} | {_fmt(r.get('time_to_first'), 1)} "
+            f"| {_fmt(r.get('time_to_improve'), 1)} "
             f"| {_fmt(r.get('time_to_best'), 1)} | {_fmt(r.get('wall_time'), 1)} "
             f"| {_fmt(r.get('scheduled'))} | {_pct(r.get('utilisation'))} "
             f"| {_fmt(r.get('overtime_minutes'))} | {_fmt(r.get('deadline_breaches'))} "

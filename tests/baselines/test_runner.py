@@ -72,3 +72,12 @@ def test_suite_families() -> None:
     scenario = instances(["scaling"], scaling_steps=2)[1].build()
     assert len(scenario.theatres) == 4 and len(scenario.cases) == 80
     assert all(i.family in ("small", "scaling") for i in smoke_instances())
+
+
+def test_time_to_improve_is_the_first_better_plan() -> None:
+    """The benchmark's 'improved s': when a plan better than the first one arrived."""
+    from benchmarks.run import time_to_improve
+
+    assert time_to_improve([(0.1, 61250, None), (0.2, 61250, 30.0), (4.2, 58000, None)]) == 4.2
+    assert time_to_improve([(0.1, 61250, None), (9.0, 61250, 40.0)]) is None
+    assert time_to_improve([]) is None
