@@ -335,16 +335,12 @@ def _improve(
     per_day = max(1.0, len(scenario.sessions) / max(1, len(session_days)))
     widest = max(1, min(3, int(30 // per_day)))
     last = 0.0
-    improved = False
     while True:
         remaining = time_limit - (time.perf_counter() - began)
         # Stop when the next window would probably not finish inside the time limit.
         if remaining < max(2.0, 1.2 * last):
             break
-        # Until a window has improved the plan, windows are single days: the smallest model
-        # that can improve, so a planner who stops early (Ctrl-C) gets a better plan within a
-        # few seconds rather than the start plan (issue 14, item 12).
-        size = min(len(session_days), rng.randint(1, widest)) if improved else 1
+        size = min(len(session_days), rng.randint(1, widest))
         days = set(rng.sample(session_days, size))
         t0 = time.perf_counter()
         sub = sub_scenario(
@@ -363,6 +359,5 @@ def _improve(
                 placed.pop(case.id, None)
             placed.update(found)
             total += after - (before or 0.0)
-            improved = True
             if on_improve is not None:
                 on_improve(time.perf_counter() - began, total)
