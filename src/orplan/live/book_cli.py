@@ -7,13 +7,13 @@ written), 1 no slot, 2 bad input, 3 the checker rejected a plan (a bug; nothing 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from orplan.errors import ScenarioError
+from orplan.live.cli import parse_now
 
 __all__ = ["add_book_parser", "cmd_book"]
 
@@ -23,16 +23,6 @@ EXAMPLE = (
     "  orplan book scenario.yaml plan.json --new-case patient.yaml --now 2027-03-01T10:20\n"
     "  orplan book scenario.yaml plan.json --case C0042 --apply 1 --out out/booked"
 )
-
-
-def _moment(text: str) -> dt.datetime:
-    """``--now``: a local date-time such as 2027-03-01T10:20."""
-    try:
-        return dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date-time (e.g. 2027-03-01T10:20)"
-        ) from None
 
 
 def _positive(text: str) -> int:
@@ -61,7 +51,7 @@ def add_book_parser(sub: Any) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--case", help="id of a waiting-list case (unscheduled in the plan)")
     which.add_argument("--new-case", type=Path, help="YAML/JSON file with one new case")
-    p.add_argument("--now", type=_moment, default=None,
+    p.add_argument("--now", type=parse_now, default=None,
                    help="book on the day: nothing before this moment, e.g. "
                         "2027-03-01T10:20")  # fmt: skip
     p.add_argument("--top", type=_positive, default=5, help="suggestions at most (default 5)")

@@ -6,9 +6,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from orplan.plan.model import CaseAssignment, Plan
+from orplan.scenario.clock import format_clock
 from orplan.scenario.model import Scenario
 
-__all__ = ["Change", "change_list", "changes_frame"]
+__all__ = ["Change", "booking_kind", "change_list", "changes_frame", "slot_text"]
 
 
 @dataclass
@@ -46,15 +47,17 @@ class Change:
         return row
 
 
-def _slot(entry: CaseAssignment | None) -> str:
+def slot_text(entry: CaseAssignment | None) -> str:
+    """``date theatre HH:MM-HH:MM surgeon`` of a scheduled entry ('' when not scheduled)."""
     if entry is None or not entry.scheduled or entry.start is None or entry.end is None:
         return ""
-    start = f"{entry.start // 60:02d}:{entry.start % 60:02d}"
-    end = f"{entry.end // 60:02d}:{entry.end % 60:02d}"
-    return f"{entry.date} {entry.theatre} {start}-{end} {entry.surgeon}"
+    span = f"{format_clock(entry.start)}-{format_clock(entry.end)}"
+    return f"{entry.date} {entry.theatre} {span} {entry.surgeon}"
 
 
-def _kind(old: CaseAssignment, new: CaseAssignment, tolerance: int) -> str | None:
+def booking_kind(old: CaseAssignment, new: CaseAssignment, tolerance: int) -> str | None:
+    """How a scheduled case's booking changed: ``moved-day``, ``moved-theatre``,
+    ``moved-time`` (start off by more than ``tolerance``), ``new-surgeon``, or None."""
     if old.date != new.date:
         return "moved-day"
     if old.theatre != new.theatre:
@@ -104,16 +107,16 @@ def change_list(
             why = "emergency" if case.emergency is not None else "added"
             if case.emergency is not None and case.emergency.breach_reason:
                 why += f": {case.emergency.breach_reason}"
-            out.append(Change(case.id, case.patient, "booked", "", _slot(new), tell, why))
+            out.append(Change(case.id, case.patient, "booked", "", slot_text(new), tell, why))
             continue
         assert old is not None
         if not scheduled:
             why = case.cancelled or (new.reason if new is not None else "") or ""
             tell = ["patient", f"surgeon {old.surgeon}", f"theatre {old.theatre}"]
-            out.append(Change(case.id, case.patient, "cancelled", _slot(old), "", tell, why))
+            out.append(Change(case.id, case.patient, "cancelled", slot_text(old), "", tell, why))
             continue
         assert new is not None
-        kind = _kind(old, new, tolerance)
+        kind = booking_kind(old, new, tolerance)
         if kind is None:
             continue
         tell = [] if kind == "new-surgeon" else ["patient"]
@@ -123,7 +126,7 @@ def change_list(
         for where in (f"theatre {old.theatre}", f"theatre {new.theatre}"):
             if where not in tell:
                 tell.append(where)
-        out.append(Change(case.id, case.patient, kind, _slot(old), _slot(new), tell, ""))
+        out.append(Change(case.id, case.patient, kind, slot_text(old), slot_text(new), tell, ""))
     order = {"cancelled": 0, "not-placed": 1, "moved-day": 2, "moved-theatre": 3}
     out.sort(key=lambda c: (order.get(c.kind, 4), c.old or c.new, c.case))
     return out

@@ -23,7 +23,8 @@ change list (changes.csv, changes.json: who has to be told what) and scenario.ya
 scenario the plan belongs to, which the next replan of the day starts from."""
 
 
-def _now(text: str) -> dt.datetime:
+def parse_now(text: str) -> dt.datetime:
+    """``--now``: a local date-time such as 2027-03-01T10:20 (no zone; seconds dropped)."""
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
@@ -173,7 +174,7 @@ def add_live_parser(sub: Any) -> None:
     p.add_argument("scenario", type=Path, help="scenario the plan was made for")
     p.add_argument("plan", type=Path, help="the published plan.json")
     p.add_argument("events", type=Path, help="events file (.yaml or .json; orplan schema events)")
-    p.add_argument("--now", type=_now, default=None,
+    p.add_argument("--now", type=parse_now, default=None,
                    help="replanning moment, local time YYYY-MM-DDTHH:MM (default: the last "
                         "event's time)")  # fmt: skip
     p.add_argument("--out", type=Path, required=True, help="output folder")

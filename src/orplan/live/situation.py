@@ -23,8 +23,9 @@ from orplan.live.events import (
     SurgeonAbsent,
     TheatreClosed,
 )
-from orplan.live.times import DAY, clock, cut_session, minute_of, moment, without_hours
+from orplan.live.times import DAY, cut_session, minute_of, moment, without_hours
 from orplan.plan.model import CaseAssignment, Plan
+from orplan.scenario.clock import format_clock
 from orplan.scenario.model import (
     Case,
     EmergencyWindow,
@@ -77,13 +78,16 @@ class LiveSituation:
     emergencies: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     relaxed_mandatory: set[str] = field(default_factory=set)
+    _parent_index: tuple[Plan, dict[str, CaseAssignment]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def parent_entry(self, case_id: str) -> CaseAssignment | None:
         """The parent plan's scheduled entry of ``case_id`` (None: not scheduled there)."""
-        for entry in self.parent.cases:
-            if entry.case == case_id and entry.scheduled:
-                return entry
-        return None
+        if self._parent_index is None or self._parent_index[0] is not self.parent:
+            placed = {e.case: e for e in self.parent.cases if e.scheduled}
+            self._parent_index = (self.parent, placed)
+        return self._parent_index[1].get(case_id)
 
 
 class _Builder:
@@ -220,7 +224,7 @@ class _Builder:
             if s.id == sid and end > s.close + s.overtime:
                 self.sessions[i] = s.model_copy(update={"overtime": end - s.close})
                 self.notes.append(
-                    f"session {sid} runs until {clock(end)} (past its allowed overtime) "
+                    f"session {sid} runs until {format_clock(end)} (past its allowed overtime) "
                     f"while {cid} finishes"
                 )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from orplan.scenario.clock import format_clock
 from orplan.scenario.model import Availability, Scenario, Session, Surgeon
 
-__all__ = ["DAY", "clock", "cut_session", "minute_of", "moment", "without_hours"]
+__all__ = ["DAY", "cut_session", "minute_of", "moment", "without_hours"]
 
 DAY = 24 * 60
 
@@ -20,10 +21,6 @@ def moment(date: dt.date, minute: int) -> dt.datetime:
 def minute_of(when: dt.datetime) -> int:
     """Minutes after midnight of ``when``."""
     return when.hour * 60 + when.minute
-
-
-def clock(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def without_hours(
@@ -62,7 +59,10 @@ def cut_session(session: Session, start: dt.datetime, end: dt.datetime) -> list[
     if end < hi and end.date() == session.date and minute_of(end) < session.close:
         parts.append(
             session.model_copy(
-                update={"id": f"{session.id}~{clock(minute_of(end))}", "open": minute_of(end)}
+                update={
+                    "id": f"{session.id}~{format_clock(minute_of(end))}",
+                    "open": minute_of(end),
+                }
             )
         )
     return parts

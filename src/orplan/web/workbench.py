@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from orplan.errors import ScenarioError
+from orplan.live.changes import booking_kind, slot_text
 from orplan.plan.io import plan_to_json
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario.clock import format_clock
@@ -244,19 +245,13 @@ class DiffRow:
         ``moved`` (another session, start or surgeon), ``added`` (now scheduled) or
         ``cancelled`` (no longer scheduled).
     old, new
-        ``date theatre HH:MM surgeon`` before and after ('' when not scheduled).
+        ``date theatre HH:MM-HH:MM surgeon`` before and after ('' when not scheduled).
     """
 
     case: str
     kind: str
     old: str
     new: str
-
-
-def _slot(entry: CaseAssignment | None) -> str:
-    if entry is None or not entry.scheduled:
-        return ""
-    return f"{entry.date} {entry.theatre} {hhmm(entry.start)} {entry.surgeon}"
 
 
 def diff_plans(old: Plan, new: Plan) -> list[DiffRow]:
@@ -269,12 +264,14 @@ def diff_plans(old: Plan, new: Plan) -> list[DiffRow]:
         was = a is not None and a.scheduled
         now = b is not None and b.scheduled
         if was and now:
-            if _slot(a) != _slot(b):
-                rows.append(DiffRow(case_id, "moved", _slot(a), _slot(b)))
+            # The change list's test (orplan.live.changes), to the minute: any other day,
+            # theatre, start or surgeon is a move.
+            if booking_kind(a, b, tolerance=0) is not None:  # type: ignore[arg-type]
+                rows.append(DiffRow(case_id, "moved", slot_text(a), slot_text(b)))
         elif now:
-            rows.append(DiffRow(case_id, "added", "", _slot(b)))
+            rows.append(DiffRow(case_id, "added", "", slot_text(b)))
         elif was:
-            rows.append(DiffRow(case_id, "cancelled", _slot(a), ""))
+            rows.append(DiffRow(case_id, "cancelled", slot_text(a), ""))
     return rows
 
 
