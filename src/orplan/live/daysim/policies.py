@@ -13,8 +13,8 @@ down to the planning grid, and their end: the real one when over, else the expec
 cases the cancellation rule took off) and the day goes on with the new plan. The replan of
 one moment starts from the previous one's live scenario and plan (as ``orplan replan``
 does through the day).
-Cases a replan leaves out count as cancelled. Mandatory flags are dropped for the day (a
-mandatory case that no longer fits would leave the replan without any plan).
+Cases a replan leaves out count as cancelled (a mandatory case the day cannot keep included:
+the replan cancels as few of them as it must).
 """
 
 from __future__ import annotations
@@ -121,13 +121,10 @@ class ReplanPolicy(Policy):
         keep_steps: bool = False,
         max_wait: int | None = None,
     ) -> None:
-        # On the day a mandatory case may no longer fit (overruns, emergencies): orplan
-        # replan would then find no plan at all, so the day is replanned with the flags off
-        # (such a case is cancelled like any other and counted). The published plan's run
-        # record names the original scenario; the copy is checked against the relaxed one.
-        relaxed = [c.model_copy(update={"mandatory": False}) for c in scenario.cases]
-        self.live = scenario.model_copy(update={"cases": relaxed})
-        self.plan = plan.model_copy(update={"run": None})
+        # Mandatory cases that no longer fit and emergencies started after their window are
+        # handled by orplan replan itself (docs/day-of-surgery.md), as for any planner.
+        self.live = scenario
+        self.plan = plan
         self.settings = settings
         self.max_wait = max_wait
         self.threshold = threshold
@@ -164,30 +161,6 @@ class ReplanPolicy(Policy):
         # Arrivals and starts are reported on the planning grid, rounded down: a started
         # emergency then never starts before its reported arrival.
         return math.floor(minute / self.grid) * self.grid
-
-    def _widen(self, day: Day) -> None:
-        """Record a breach for an emergency that started after its accepted latest start.
-
-        The start is a fact of the day (the theatre ran late); the live scenario would
-        otherwise hold a window the reported start breaks, and no plan could be checked.
-        """
-        cases, changed = [], False
-        for case in self.live.cases:
-            em, rec = case.emergency, day.records.get(case.id)
-            if em is not None and rec is not None and case.id not in self.outside:
-                start = self.when(self._floor(rec.start))
-                latest = em.latest_start
-                if latest is not None and start > latest:
-                    em = em.model_copy(
-                        update={"breach_until": start, "breach_reason": "started late on the day"}
-                    )
-                    case = case.model_copy(update={"emergency": em})
-                    changed = True
-            cases.append(case)
-        if changed:
-            self.live = self.live.model_copy(update={"cases": cases})
-            # The plan in force names the unwidened scenario by its digest.
-            self.plan = self.plan.model_copy(update={"run": None})
 
     def _window(self, e: Emergency) -> int:
         return e.max_wait if self.max_wait is None else min(e.max_wait, self.max_wait)
@@ -256,7 +229,6 @@ class ReplanPolicy(Policy):
         now = math.ceil(day.clock)
         events = self._events(day, now)
         model = PlanEvents.model_validate({"events": events})
-        self._widen(day)
         t0 = time.perf_counter()
         try:
             result = replan(self.live, self.plan, model, self.when(now), self.settings)
