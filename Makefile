@@ -32,7 +32,8 @@ system-deps:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
-test: $(STAMP) ihtc-warmup
+# system-deps: the browser tests (report, workbench) drive Debian's chromium; installed once.
+test: $(STAMP) system-deps ihtc-warmup
 	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)

@@ -83,17 +83,16 @@ def _find_browser() -> str | None:
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """Path of a headless-capable Chromium: required in CI, where ``.ci/run`` installs it
-    (``make system-deps``); elsewhere the browser tests are skipped without it."""
+    """Path of a headless-capable Chromium, which ``make test`` installs (``make system-deps``)
+    when it is missing; without it the browser tests fail."""
     path = _find_browser()
     if path is None:
         hint = (
             "headless Chromium is not installed; run `make system-deps` (as root) or "
             f"apt-get install -y {' '.join(PACKAGES)}"
         )
-        if os.environ.get("CI"):
-            pytest.fail(hint, pytrace=False)
-        pytest.skip(hint)
+        # Never skipped: a green run must have looked at the report in a real browser.
+        pytest.fail(hint, pytrace=False)
     return path
 
 
