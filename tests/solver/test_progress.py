@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from orplan.baselines.rule import solve_rule
@@ -65,11 +67,17 @@ def test_time_limit_counts_from_the_call(strategy: str, monkeypatch: pytest.Monk
     start_plan = strategies.start_plan
     start_ready = strategies.start_ready
     limit, wait = 7.0, 2.0
+    # The strategies' clock runs ``wait`` seconds ahead once the start plan is made: a slow
+    # model build or start plan, without sleeping through it.
+    ahead = [0.0]
+
+    def clock() -> float:
+        return time.perf_counter() + ahead[0]
 
     def slow_start(*args, **kwargs):  # type: ignore[no-untyped-def]
-        time.sleep(wait)  # a slow model build or start plan
         plan = start_plan(*args, **kwargs)
-        passed.append(time.perf_counter())
+        ahead[0] = wait
+        passed.append(clock())
         return plan
 
     def record_origin(start, progress, origin):  # type: ignore[no-untyped-def]
@@ -83,9 +91,10 @@ def test_time_limit_counts_from_the_call(strategy: str, monkeypatch: pytest.Monk
     def record_days(scenario, time_limit, *args, **kwargs):  # type: ignore[no-untyped-def]
         stages.append((passed[-1], time_limit))
         outcome = lns_solve(scenario, time_limit, *args, **kwargs)
-        passed.append(time.perf_counter())
+        passed.append(clock())
         return outcome
 
+    monkeypatch.setattr(strategies, "time", SimpleNamespace(perf_counter=clock))
     monkeypatch.setattr(strategies, "start_plan", slow_start)
     monkeypatch.setattr(strategies, "set_parameters", record_cpsat)
     monkeypatch.setattr(strategies, "lns_solve", record_days)
