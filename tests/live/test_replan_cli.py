@@ -169,3 +169,18 @@ def test_plans_made_before_new_scenario_fields_still_belong_to_their_scenario() 
     changed = demo.model_copy(update={"now": None, "rules": demo.rules.model_copy(
         update={"break_in_interval": 60})})  # fmt: skip
     assert scenario_digest(changed) != before
+
+
+def test_report_of_a_replanned_plan_says_so(files: dict[str, Path]) -> None:
+    """report.html names the replanning moment and the parent plan, so a printed report
+    cannot pass for the published one."""
+    out = files["dir"] / "out"
+    proc = orplan(
+        "replan", str(files["scenario"]), str(files["plan"]), str(files["events"]),
+        "--now", "2027-03-01T09:50", "--out", str(out), "--quiet", *FAST,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    parent = plan_digest(load_plan(files["plan"]))
+    assert "Replanned at</dt>" in html and "2027-03-01 09:50" in html
+    assert parent[:12] in html

@@ -263,6 +263,15 @@ def _header(d: _Data) -> str:
                 "" if same else "warn",
             )
         )
+    live = d.plan.live
+    if live is not None:
+        # A plan made on the day: say so, and from which published plan (changes.csv lists
+        # who to tell); the figures below are the level values the replan reached.
+        lv = live.levels
+        meta.append(("Replanned at", live.now.strftime("%Y-%m-%d %H:%M"), "warn"))
+        meta.append(("Parent plan", live.parent_sha256[:12], ""))
+        moved = sum(lv.get(k, 0) for k in ("moved_day", "moved_theatre", "moved_time"))
+        meta.append(("Cancelled / moved", f"{lv.get('cancelled', 0):g} / {moved:g}", ""))
     items = "".join(
         f'<div><dt>{_e(key)}</dt><dd class="{cls}">{_e(value)}</dd></div>'
         for key, value, cls in meta
