@@ -90,9 +90,13 @@ def _fill_sheet(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from orplan.plan.io import spreadsheet_safe
+
     sheet.append(list(header))
     for row in rows:
-        sheet.append(row)
+        # Scenario text (ids, procedure names) must stay text: openpyxl stores a string that
+        # starts with '=' as a formula.
+        sheet.append([spreadsheet_safe(value) for value in row])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE4EC")
     for cell in sheet[1]:

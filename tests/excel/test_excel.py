@@ -181,3 +181,32 @@ def test_xlsx_waiting_list_error_names_the_row(tmp_path: Path) -> None:
     book.save(tmp_path / "list.xlsx")
     with pytest.raises(ScenarioError, match=r"row 3 \(id=C2\), column duration"):
         load_scenario(_write_scenario(tmp_path, data, "list.xlsx"))
+
+
+def test_scenario_text_never_becomes_a_formula(tmp_path: Path, tiny: Scenario) -> None:
+    """A procedure name or case id that looks like a formula stays text in plan.xlsx and
+    plan.csv (prefixed with an apostrophe), never a formula a spreadsheet would run."""
+    from orplan.plan.io import save_plan_csv
+
+    risky = '=HYPERLINK("http://x","y")'
+    cases = [c.model_copy(update={"procedure": risky}) for c in tiny.cases]
+    cases[0] = cases[0].model_copy(update={"id": "=C1"})
+    scenario = tiny.model_copy(update={"cases": cases})
+    plan = plans.tiny_with_gaps(tiny)
+    plan = plan.model_copy(
+        update={
+            "cases": [
+                e.model_copy(update={"case": "=C1"}) if e.case == cases[0].id[1:] else e
+                for e in plan.cases
+            ]
+        }
+    )
+    path = export_plan_xlsx(scenario, plan, check(scenario, plan), tmp_path / "plan.xlsx")
+    book = openpyxl.load_workbook(path)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    book.close()
+    assert not any(c.data_type == "f" for c in cells)
+    assert "'" + risky in {c.value for c in cells}
+    save_plan_csv(plan, tmp_path / "plan.csv")
+    rows = list(csv.DictReader((tmp_path / "plan.csv").open(encoding="utf-8")))
+    assert "'=C1" in {r["case"] for r in rows}

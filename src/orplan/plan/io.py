@@ -70,6 +70,8 @@ def save_plan_csv(plan: Plan, path: str | Path) -> None:
         ascending=[False, True, True, True, True],
         na_position="last",
     )
+    for column in ("case", "session", "theatre", "surgeon", "reason"):
+        frame[column] = frame[column].map(spreadsheet_safe)
     _atomic_write(Path(path), frame.to_csv(index=False))
 
 
