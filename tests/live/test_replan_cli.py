@@ -116,6 +116,8 @@ def _bad(files: dict[str, Path], *extra: str, events: str | None = None) -> tupl
          "2027-04-01T08:00", "--now: 2027-04-01T08:00 is outside the horizon"),
         ("events:\n  - {kind: party, at: 2027-03-01T07:00}\n",
          "2027-03-01T08:00", "events.yaml: events[0]: Input tag 'party' found"),
+        ("name: a scenario\nhorizon: {start: 2027-03-01, days: 2}\n",
+         "2027-03-01T08:00", "events.yaml: events: missing: this is not an events file"),
     ],
 )  # fmt: skip
 def test_bad_input_exit_2_one_line_nothing_written(

@@ -199,4 +199,4 @@ def load_events(path: str | Path) -> PlanEvents:
     """
     from orplan.scenario.io import load_model_file
 
-    return load_model_file(path, PlanEvents)
+    return load_model_file(path, PlanEvents, kind="an events", key="events")

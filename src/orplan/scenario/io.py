@@ -303,7 +303,9 @@ def _read_table(path: Path) -> list[tuple[int, Case]]:
     return cases
 
 
-def load_model_file(path: str | Path, model: type[ModelT]) -> ModelT:
+def load_model_file(
+    path: str | Path, model: type[ModelT], *, kind: str | None = None, key: str | None = None
+) -> ModelT:
     """Read a YAML or JSON file holding one ``model`` (events, arrivals, a case).
 
     Parameters
@@ -312,6 +314,9 @@ def load_model_file(path: str | Path, model: type[ModelT]) -> ModelT:
         ``.yaml``/``.yml`` or ``.json`` file whose top level is a mapping.
     model
         The pydantic model to validate it as.
+    kind, key
+        When the file lacks the top-level ``key``, it is not a ``kind`` file at all (say, a
+        scenario given where events belong): one line says so instead of one per field.
 
     Returns
     -------
@@ -325,6 +330,9 @@ def load_model_file(path: str | Path, model: type[ModelT]) -> ModelT:
     """
     path = Path(path)
     data = _read_mapping(path)
+    if key is not None and key not in data:
+        problem = f"{key}: missing: this is not {kind or 'such a'} file"
+        raise ScenarioError(str(path), [problem + " (orplan schema shows the format)"])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
