@@ -1,0 +1,204 @@
+"""What the report's sections share: colours, small formatters and the checked plan's data.
+
+The formatters return escaped text (``_e``) or small trusted fragments; the Jinja2 templates
+escape everything else themselves (autoescape on).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from orplan.check import CheckContext, CheckReport
+from orplan.check.context import Placed
+from orplan.report.costs import cost_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from orplan.plan.model import Plan
+    from orplan.scenario.model import Case, Scenario, Session
+
+PALETTE = (
+    "#3b75af", "#ef8a30", "#519e3e", "#8d69b8", "#84584e", "#d57dbf",
+    "#2fa7b9", "#b5b22c", "#6f7f8f", "#93b7de", "#f2b36f", "#9bc985",
+)  # fmt: skip
+"""Fill colours given to specialties in sorted order (repeats after twelve; no red, which
+marks cases after their deadline)."""
+
+DEADLINE_COLOURS = {
+    "on_time": "#3f9d62",
+    "late": "#e07b39",
+    "missed": "#c53a32",
+    "at_risk": "#e8b43a",
+    "later": "#9aa5b1",
+}
+
+_STOPPED = {
+    "optimal": "proven optimal",
+    "time_limit": "time limit reached - best plan found",
+    "interrupted": "interrupted - best plan found so far",
+    "infeasible": "infeasible",
+    "other": "stopped",
+}
+
+
+def specialty_colours(scenario: Scenario) -> dict[str, str]:
+    """Give every specialty of the scenario a fill colour (stable: sorted by name).
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+
+    Returns
+    -------
+    dict of str to str
+        Specialty -> ``#rrggbb``.
+    """
+    names = sorted(
+        {c.specialty for c in scenario.cases}
+        | {s.specialty for s in scenario.sessions if s.specialty}
+    )
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+
+
+# -- small formatting helpers ------------------------------------------------------------
+
+
+def _e(value: object) -> str:
+    return escape("" if value is None else str(value))
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _pct(value: float, digits: int = 1) -> str:
+    return f"{100 * value:.{digits}f}%"
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.strftime('%a')} {date.isoformat()}"
+
+
+def _meter(share: float, wide: bool = False) -> str:
+    width = max(0.0, min(100.0, 100 * share))
+    cls = "meter wide" if wide else "meter"
+    return f'<span class="{cls}"><span style="width:{width:.1f}%"></span></span>'
+
+
+def _badge(text: str, kind: str) -> str:
+    return f'<span class="badge {kind}">{_e(text)}</span>'
+
+
+def _table(
+    headers: Iterable[tuple[str, str]],
+    rows: Iterable[str],
+    *,
+    table_id: str | None = None,
+    foot: str = "",
+    scroll: bool = False,
+) -> str:
+    head = "".join(
+        f'<th class="{cls}">{_e(text)}</th>' if cls else f"<th>{_e(text)}</th>"
+        for text, cls in headers
+    )
+    ident = f' id="{table_id}"' if table_id else ""
+    body = "".join(rows)
+    tfoot = f"<tfoot>{foot}</tfoot>" if foot else ""
+    markup = (
+        f'<table class="data"{ident}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody>{tfoot}</table>"
+    )
+    return f'<div class="scroll">{markup}</div>' if scroll else markup
+
+
+def _td(value: object, cls: str = "") -> str:
+    return f'<td class="{cls}">{_e(value)}</td>' if cls else f"<td>{_e(value)}</td>"
+
+
+# -- the data the sections share ---------------------------------------------------------
+
+
+@dataclass
+class ReportData:
+    """Everything the sections share: the scenario, plan, checker report and indexes."""
+
+    scenario: Scenario
+    plan: Plan
+    report: CheckReport
+    ctx: CheckContext
+    table: pd.DataFrame
+    near_days: int
+    colours: dict[str, str]
+    cases: dict[str, Case]
+    placed: dict[str, Placed]
+    by_date: dict[dt.date, list[Placed]] = field(default_factory=dict)
+    sessions_by_date: dict[dt.date, list[Session]] = field(default_factory=dict)
+    session_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    late: dict[str, int] = field(default_factory=dict)
+    conflicts: set[str] = field(default_factory=set)
+    dates: list[dt.date] = field(default_factory=list)
+    t0: int = 8 * 60
+    t1: int = 16 * 60
+
+    @classmethod
+    def build(
+        cls, scenario: Scenario, plan: Plan, report: CheckReport, near_days: int
+    ) -> ReportData:
+        ctx = CheckContext.build(scenario, plan)
+        d = cls(
+            scenario=scenario,
+            plan=plan,
+            report=report,
+            ctx=ctx,
+            table=cost_table(scenario, plan, report),
+            near_days=near_days,
+            colours=specialty_colours(scenario),
+            cases={c.id: c for c in scenario.cases},
+            placed={p.case.id: p for p in ctx.placed},
+        )
+        by_date: dict[dt.date, list[Placed]] = defaultdict(list)
+        for p in ctx.placed:
+            by_date[p.date].append(p)
+            if p.case.due is not None and p.date > p.case.due:
+                d.late[p.case.id] = (p.date - p.case.due).days
+        sessions_by_date: dict[dt.date, list[Session]] = defaultdict(list)
+        for s in scenario.sessions:
+            sessions_by_date[s.date].append(s)
+        d.by_date = dict(by_date)
+        d.sessions_by_date = dict(sessions_by_date)
+        d.session_rows = {r["session"]: r for r in report.sessions}
+        d.conflicts = {v.case for v in report.violations if v.case is not None}
+        d.dates = sorted(set(by_date) | set(sessions_by_date))
+        starts = [s.open for s in scenario.sessions] + [p.start for p in ctx.placed]
+        ends = [s.close + s.overtime for s in scenario.sessions]
+        ends += [p.end + p.turnover for p in ctx.placed]
+        if starts:
+            d.t0 = min(starts) // 60 * 60
+            d.t1 = -(-max(ends) // 60) * 60
+        return d
+
+    def marks(self, case_id: str) -> str:
+        """CSS classes of a case's bar: ``late`` (after its deadline), ``conflict``."""
+        classes = []
+        if case_id in self.late:
+            classes.append("late")
+        if case_id in self.conflicts:
+            classes.append("conflict")
+        return " ".join(classes)
+
+    def colour(self, specialty: str) -> str:
+        return self.colours.get(specialty, PALETTE[-1])
+
+
+# -- sections ----------------------------------------------------------------------------

@@ -1,0 +1,220 @@
+"""Report sections still built in Python: the summary cards and the unscheduled list.
+
+They return escaped markup that ``report.html`` places as it is; the page, header, day view
+and violations are Jinja2 templates (``templates/``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from orplan.report.data import (
+    ReportData,
+    _badge,
+    _e,
+    _n,
+    _pct,
+    _table,
+    _td,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+def _card(key: str, label: str, value: str, sub: str, kind: str = "") -> str:
+    cls = f"card {kind}".strip()
+    return (
+        f'<div class="{cls}" data-kpi="{key}"><div class="label">{_e(label)}</div>'
+        f'<div class="value">{value}</div><div class="sub">{sub}</div></div>'
+    )
+
+
+def _risk_card(d: ReportData) -> str:
+    """Highest chance that a session runs past closing (normal approximation of its load)."""
+    k = d.report.kpis
+    alpha = d.scenario.rules.overtime_probability
+    value = _pct(k.max_overtime_probability, 0)
+    if alpha is None:
+        sub = "highest chance a session runs past closing (no target set)"
+        return _card("overtime_risk", "Overtime risk", value, sub)
+    sub = f"highest of any session; target ≤ {_pct(alpha, 0)} per session"
+    if k.sessions_at_risk:
+        sub += f" · {k.sessions_at_risk} session(s) above it"
+    return _card(
+        "overtime_risk", "Overtime risk", value, sub, "bad" if k.sessions_at_risk else "good"
+    )
+
+
+def kpis_section(d: ReportData) -> str:
+    k, cost = d.report.kpis, d.report.cost
+    total = k.scheduled + k.unscheduled
+    run = d.plan.run
+    cards = [
+        _card(
+            "scheduled",
+            "Scheduled",
+            f"{k.scheduled}<small> / {total}</small>",
+            f"{_pct(k.scheduled / total if total else 0, 0)} of the waiting list",
+            "good" if k.unscheduled == 0 else "",
+        ),
+        _card(
+            "unscheduled",
+            "Unscheduled",
+            str(k.unscheduled),
+            f"{k.unscheduled_mandatory} mandatory" if k.unscheduled_mandatory else "none mandatory",
+            "bad" if k.unscheduled_mandatory else "warn" if k.unscheduled else "good",
+        ),
+        _card(
+            "utilisation",
+            "Utilisation",
+            _pct(k.utilisation),
+            f"{_n(k.surgical_minutes)} of {_n(k.open_minutes)} open minutes in surgery",
+        ),
+        _card(
+            "overtime",
+            "Overtime",
+            f"{_n(k.overtime_minutes)}<small> min</small>",
+            f"in {k.sessions_with_overtime} of {k.sessions_total} sessions",
+            "warn" if k.overtime_minutes else "good",
+        ),
+        _risk_card(d),
+        _card(
+            "idle",
+            "Idle time",
+            f"{_n(k.idle_minutes)}<small> min</small>",
+            f"≈ {k.idle_minutes / 60:,.1f} h of open time not booked",
+        ),
+        _card(
+            "deadline_breaches",
+            "Deadline breaches",
+            str(k.deadline_breaches),
+            f"{_n(k.late_days)} late days in all",
+            "bad" if k.deadline_breaches else "good",
+        ),
+        _card(
+            "theatre_changes",
+            "Theatre changes",
+            str(k.theatre_changes),
+            "surgeons moving between theatres on a day",
+            "warn" if k.theatre_changes else "",
+        ),
+        _card(
+            "sessions_used",
+            "Sessions used",
+            f"{k.sessions_used}<small> / {k.sessions_total}</small>",
+            "sessions with at least one case",
+        ),
+        _card(
+            "cost",
+            "Total cost",
+            _n(cost.total),
+            "lower is better"
+            + ("" if run is None or run.bound is None else f" · proven bound {_n(run.bound)}"),
+        ),
+    ]
+    by_prio: dict[int, int] = defaultdict(int)
+    for c in d.scenario.cases:
+        by_prio[c.priority] += 1
+    prio = "".join(
+        f"<span>P{p}: <b>{k.scheduled_by_priority.get(p, 0)}</b> of {n} scheduled</span>"
+        for p, n in sorted(by_prio.items())
+    )
+    return (
+        '<section id="kpis"><h2>Summary</h2>'
+        '<p class="lead">Figures recomputed by the independent checker from the plan and the '
+        "scenario.</p>"
+        f'<div class="cards">{"".join(cards)}</div>'
+        f'<div class="prio"><span>By priority class (1 = most urgent)</span>{prio}</div>'
+        f"{_resources(d)}"
+        "</section>"
+    )
+
+
+_PEAKS = (
+    ("peak_recovery", "Peak recovery (PACU) beds"),
+    ("peak_icu", "Peak ICU beds"),
+    ("peak_ward", "Peak ward beds"),
+    ("peak_equipment", "Peak equipment in use"),
+)
+
+
+def _resources(d: ReportData) -> str:
+    """Peak resource use, when the checker reports any (site or equipment -> count)."""
+    parts = []
+    for key, label in _PEAKS:
+        peaks = getattr(d.report.kpis, key, None)
+        if isinstance(peaks, dict) and peaks:
+            items = ", ".join(f"{_e(name)} <b>{n}</b>" for name, n in sorted(peaks.items()))
+            parts.append(f"<span>{_e(label)}: {items}</span>")
+    misses = getattr(d.report.kpis, "preference_misses", 0)
+    if misses:
+        parts.append(f"<span>Surgeon preferences missed: <b>{misses}</b></span>")
+    if not parts:
+        return ""
+    return f'<div class="prio" data-kpi-group="resources">{"".join(parts)}</div>'
+
+
+def unscheduled_section(d: ReportData) -> str:
+    w = d.scenario.weights
+    missing = [c for c in d.scenario.cases if c.id not in d.placed]
+    missing.sort(key=lambda c: (c.priority, not c.mandatory, c.due or dt.date.max, c.id))
+    if not missing:
+        return (
+            '<section id="unscheduled"><h2>Unscheduled cases</h2>'
+            '<p class="empty">Every case on the waiting list is scheduled.</p></section>'
+        )
+    rows = []
+    h1 = d.ctx.h1
+    for c in missing:
+        entry = d.ctx.entries.get(c.id)
+        reason = entry.reason if entry is not None and entry.reason else None
+        if entry is None:
+            reason = "missing from the plan file"
+        flags = ""
+        if c.mandatory:
+            flags += _badge("mandatory", "bad")
+        if c.cancer_pathway:
+            flags += _badge("cancer pathway", "info")
+        due_cls = "bad" if c.due is not None and c.due <= h1 else ""
+        reason_cell = (
+            f'<td class="reason">{_e(reason)}</td>'
+            if reason
+            else '<td class="reason muted">no reason recorded</td>'
+        )
+        rows.append(
+            f'<tr data-case="{_e(c.id)}"><td><b>{_e(c.id)}</b>{flags}</td>'
+            f"{_td(c.priority, 'num')}{_td(c.procedure, 'wrap')}{_td(c.specialty)}"
+            f"{_td(c.surgeon or ', '.join(c.eligible_surgeons) or 'any', 'wrap')}"
+            f"{_td(c.duration, 'num')}{_td(c.release.isoformat() if c.release else '')}"
+            f"{_td(c.due.isoformat() if c.due else '', due_cls)}"
+            f"{_td(_n(w.unscheduled.get(c.priority, 0)), 'num')}{reason_cell}</tr>"
+        )
+    headers = [
+        ("Case", ""),
+        ("Priority", "num"),
+        ("Procedure", ""),
+        ("Specialty", ""),
+        ("Surgeon", ""),
+        ("Minutes", "num"),
+        ("Release", ""),
+        ("Due", ""),
+        ("Cost", "num"),
+        ("Why not scheduled", ""),
+    ]
+    mandatory = sum(1 for c in missing if c.mandatory)
+    lead = (
+        f"{len(missing)} case{'s' * (len(missing) != 1)} left off the plan"
+        + (f", {mandatory} of them mandatory" if mandatory else "")
+        + ", most urgent first. Cost: what leaving the case off adds to the objective "
+        "(by priority class). Red due dates fall inside the horizon."
+    )
+    return (
+        f'<section id="unscheduled"><h2>Unscheduled cases</h2><p class="lead">{_e(lead)}</p>'
+        '<div class="toolbar"><input type="search" data-filter="unscheduled-table" '
+        'placeholder="Filter: case, procedure, surgeon, reason..." aria-label="Filter"></div>'
+        f"{_table(headers, rows, table_id='unscheduled-table', scroll=len(rows) > 15)}"
+        "</section>"
+    )
