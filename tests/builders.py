@@ -164,3 +164,24 @@ def one_session_of(n: int, alpha: float | None, sd: float = 20.0, overtime: int 
          },
         cases,
     )  # fmt: skip
+
+
+SCRIPT = "<script>alert('x')</script>"
+"""User text that would run as script if a page did not escape it."""
+
+FORMULA = '=HYPERLINK("http://example.invalid","&click")'
+"""User text that a spreadsheet would run as a formula if written as it is."""
+
+
+def nasty_scenario() -> Scenario:
+    """tiny.yaml with script, quotes, ``&`` and a formula in its free-text fields.
+
+    Ids are unchanged, so the plans of ``tests/report/plans.py`` still fit it.
+    """
+    data = tiny_data()
+    data["name"] = f"tiny {SCRIPT}"
+    data["description"] = 'Dr "O\'Brien" & <b>partners</b>'
+    case_in(data, "C1")["procedure"] = SCRIPT
+    case_in(data, "C2")["procedure"] = FORMULA
+    surgeon_in(data, "S1")["name"] = 'O\'Brien & "Sons" <i>'
+    return scenario_from_dict(data)
