@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from orplan.excel import export_plan_xlsx
 from orplan.plan.io import save_plan, save_plan_csv, write_json
+from orplan.plan.model import Plan
 from orplan.report.gantt import save_gantt
 from orplan.report.html import write_report
 from orplan.report.occupancy import save_occupancy
 from orplan.scenario.model import Scenario
 from orplan.solver.solve import Result
+
+PARALLEL_FROM = 300
+"""Scheduled cases from which the pictures are drawn in worker processes while the report
+and workbook are written: below it, starting a worker (about a second) costs more than the
+drawing it takes over."""
+
+
+def _draw(kind: str, scenario_json: str, plan_json: str, path: str) -> bool:
+    """Draw one picture in a worker process; the scenario and plan come as JSON text (not
+    pickled objects), validated again here."""
+    scenario = Scenario.model_validate_json(scenario_json)
+    plan = Plan.model_validate_json(plan_json)
+    if kind == "gantt":
+        save_gantt(scenario, plan, path)
+        return True
+    return save_occupancy(scenario, plan, path)
 
 
 def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[Path]:
@@ -62,9 +81,27 @@ def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[P
             "run": run,
         },
     )
-    save_gantt(scenario, plan, paths[3])
-    write_report(scenario, plan, paths[4], result.check)
-    export_plan_xlsx(scenario, plan, result.check, paths[5])
-    if save_occupancy(scenario, plan, folder / "occupancy.png"):
-        paths.append(folder / "occupancy.png")
+    gantt, occupancy = paths[3], folder / "occupancy.png"
+    if len(plan.scheduled()) < PARALLEL_FROM:
+        save_gantt(scenario, plan, gantt)
+        write_report(scenario, plan, paths[4], result.check)
+        export_plan_xlsx(scenario, plan, result.check, paths[5])
+        drew_occupancy = save_occupancy(scenario, plan, occupancy)
+    else:
+        # The pictures take most of the time on a large plan: draw them in two worker
+        # processes while this one writes the report and the workbook. "spawn", not fork:
+        # the solver's threads may still be alive in this process.
+        scenario_json, plan_json = scenario.model_dump_json(), plan.model_dump_json()
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            drawn: list[Future[bool]] = [
+                pool.submit(_draw, kind, scenario_json, plan_json, str(path))
+                for kind, path in (("gantt", gantt), ("occupancy", occupancy))
+            ]
+            write_report(scenario, plan, paths[4], result.check)
+            export_plan_xlsx(scenario, plan, result.check, paths[5])
+            drawn[0].result()
+            drew_occupancy = drawn[1].result()
+    if drew_occupancy:
+        paths.append(occupancy)
     return paths

@@ -1,0 +1,42 @@
+"""Outputs of a large plan: pictures drawn in worker processes, same files as in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orplan import load_scenario, solve
+from orplan import outputs as outputs_module
+from orplan.outputs import write_outputs
+from tests.builders import DATA, DETERMINISTIC
+
+
+def test_worker_pictures_match_in_process_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # clinical.yaml has PACU and beds, so both pictures are drawn.
+    scenario = load_scenario(DATA / "clinical.yaml")
+    result = solve(scenario, **DETERMINISTIC)
+    serial = write_outputs(scenario, result, tmp_path / "serial")
+    monkeypatch.setattr(outputs_module, "PARALLEL_FROM", 0)
+    parallel = write_outputs(scenario, result, tmp_path / "parallel")
+    assert [p.name for p in parallel] == [p.name for p in serial]
+    assert "occupancy.png" in {p.name for p in parallel}
+    for name in ("gantt.png", "occupancy.png", "report.html"):
+        # Same drawing code on the same data: byte for byte the same file.
+        made = (tmp_path / "parallel" / name).read_bytes()
+        assert made == (tmp_path / "serial" / name).read_bytes(), name
+    assert (tmp_path / "parallel" / "gantt.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_worker_failure_is_raised_not_hidden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = load_scenario(DATA / "clinical.yaml")
+    result = solve(scenario, **DETERMINISTIC)
+    monkeypatch.setattr(outputs_module, "PARALLEL_FROM", 0)
+    # A folder where gantt.png should go: the worker cannot write it.
+    (tmp_path / "gantt.png").mkdir()
+    with pytest.raises(OSError):
+        write_outputs(scenario, result, tmp_path)
