@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -17,7 +17,12 @@ from orplan.report.data import ReportData, _pct
 from orplan.report.data import _day as _day_label
 from orplan.report.timeline import Band, Bar, Row, hhmm, timeline_svg
 
-__all__ = ["days_view"]
+if TYPE_CHECKING:
+    from orplan.check import CheckReport
+    from orplan.plan.model import Plan
+    from orplan.scenario.model import Scenario
+
+__all__ = ["day_panel", "days_view"]
 
 
 def _case_title(d: ReportData, p: Placed) -> str:
@@ -225,11 +230,36 @@ def days_view(d: ReportData) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``legend`` (specialty, colour) pairs, ``conflicts`` (any case breaks a rule) and
+        ``toolbar`` (show open/close-all buttons), ``legend`` (specialty, colour) pairs,
+        ``conflicts`` (any case breaks a rule) and
         ``days``.
     """
     return {
+        "toolbar": True,
         "legend": list(d.colours.items()),
         "conflicts": bool(d.conflicts),
         "days": [_day(d, date, i) for i, date in enumerate(d.dates)],
     }
+
+
+def day_panel(scenario: Scenario, plan: Plan, report: CheckReport, date: dt.date) -> dict[str, Any]:
+    """The day view of one date, opened: what the web workbench shows under its drag lanes.
+
+    Parameters
+    ----------
+    scenario, plan
+        The scenario and a plan for it.
+    report
+        The checker's report on the plan.
+    date
+        The day shown (no day, hence "no sessions", when the scenario has none that date).
+
+    Returns
+    -------
+    dict
+        As :func:`days_view`, with at most one day.
+    """
+    view = days_view(ReportData.build(scenario, plan, report, near_days=14))
+    view["toolbar"] = False  # one day, and no report script to open or close days
+    view["days"] = [day | {"open": True} for day in view["days"] if day["iso"] == date.isoformat()]
+    return view

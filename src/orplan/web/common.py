@@ -7,9 +7,13 @@ from typing import Any
 import jinja2
 from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from orplan.report.jinja import loader as report_loader
+from orplan.report.timeline import svg_defs
+from orplan.report.view_days import day_panel
 from orplan.web.jobs import JobManager
 from orplan.web.settings import WebSettings
 from orplan.web.store import Draft, ScenarioRow, Store, Version, Workspace
@@ -29,13 +33,19 @@ __all__ = [
 AUTHOR_COOKIE = "orplan_author"
 
 # Autoescape on for every template: scenario names, case ids and reasons are user text.
+# The report's templates come after the app's own, so pages can include the report's day view.
 templates = Jinja2Templates(
     env=jinja2.Environment(
-        loader=jinja2.PackageLoader("orplan.web", "templates"),
+        loader=jinja2.ChoiceLoader(
+            [jinja2.PackageLoader("orplan.web", "templates"), report_loader()]
+        ),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
 )
+# The report's day view (_draft_day.html): its data, and the SVG pattern its charts use.
+templates.env.globals["report_day"] = day_panel
+templates.env.globals["report_svg_defs"] = lambda: Markup(svg_defs())
 
 
 class ConflictError(Exception):
