@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from orplan.excel import export_plan_xlsx
@@ -100,8 +101,15 @@ def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[P
             ]
             write_report(scenario, plan, paths[4], result.check)
             export_plan_xlsx(scenario, plan, result.check, paths[5])
-            drawn[0].result()
-            drew_occupancy = drawn[1].result()
+            try:
+                drawn[0].result()
+                drew_occupancy = drawn[1].result()
+            except BrokenProcessPool:
+                # A worker could not start (e.g. a calling script without a __main__
+                # guard, which "spawn" re-runs): draw here instead; errors of the
+                # drawing itself are raised as they are.
+                save_gantt(scenario, plan, gantt)
+                drew_occupancy = save_occupancy(scenario, plan, occupancy)
     if drew_occupancy:
         paths.append(occupancy)
     return paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,20 @@ def test_worker_failure_is_raised_not_hidden(
     (tmp_path / "gantt.png").mkdir()
     with pytest.raises(OSError):
         write_outputs(scenario, result, tmp_path)
+
+
+def _crash(kind: str, scenario_json: str, plan_json: str, path: str) -> bool:
+    """A worker that dies without a word, as one does when it cannot start."""
+    os._exit(3)
+
+
+def test_dead_worker_falls_back_to_drawing_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = load_scenario(DATA / "clinical.yaml")
+    result = solve(scenario, **DETERMINISTIC)
+    monkeypatch.setattr(outputs_module, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(outputs_module, "_draw", _crash)
+    paths = write_outputs(scenario, result, tmp_path)
+    assert {"gantt.png", "occupancy.png"} <= {p.name for p in paths}
+    assert (tmp_path / "gantt.png").read_bytes()[:4] == b"\x89PNG"
