@@ -9,10 +9,10 @@ from pathlib import Path
 
 from orplan.excel import export_plan_xlsx
 from orplan.plan.io import save_plan, save_plan_csv, write_json
-from orplan.plan.model import Plan
 from orplan.report.gantt import save_gantt
 from orplan.report.html import write_report
 from orplan.report.occupancy import save_occupancy
+from orplan.report.pictures import draw
 from orplan.scenario.model import Scenario
 from orplan.solver.solve import Result
 
@@ -20,17 +20,6 @@ PARALLEL_FROM = 300
 """Scheduled cases from which the pictures are drawn in worker processes while the report
 and workbook are written: below it, starting a worker (about a second) costs more than the
 drawing it takes over."""
-
-
-def _draw(kind: str, scenario_json: str, plan_json: str, path: str) -> bool:
-    """Draw one picture in a worker process; the scenario and plan come as JSON text (not
-    pickled objects), validated again here."""
-    scenario = Scenario.model_validate_json(scenario_json)
-    plan = Plan.model_validate_json(plan_json)
-    if kind == "gantt":
-        save_gantt(scenario, plan, path)
-        return True
-    return save_occupancy(scenario, plan, path)
 
 
 def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[Path]:
@@ -96,7 +85,7 @@ def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[P
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
             drawn: list[Future[bool]] = [
-                pool.submit(_draw, kind, scenario_json, plan_json, str(path))
+                pool.submit(draw, kind, scenario_json, plan_json, str(path))
                 for kind, path in (("gantt", gantt), ("occupancy", occupancy))
             ]
             write_report(scenario, plan, paths[4], result.check)

@@ -54,7 +54,7 @@ def test_dead_worker_falls_back_to_drawing_here(
     scenario = load_scenario(DATA / "clinical.yaml")
     result = solve(scenario, **DETERMINISTIC)
     monkeypatch.setattr(outputs_module, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(outputs_module, "_draw", _crash)
+    monkeypatch.setattr(outputs_module, "draw", _crash)
     paths = write_outputs(scenario, result, tmp_path)
     assert {"gantt.png", "occupancy.png"} <= {p.name for p in paths}
     assert (tmp_path / "gantt.png").read_bytes()[:4] == b"\x89PNG"
