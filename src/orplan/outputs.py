@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -20,6 +21,16 @@ PARALLEL_FROM = 300
 """Scheduled cases from which the pictures are drawn in worker processes while the report
 and workbook are written: below it, starting a worker (about a second) costs more than the
 drawing it takes over."""
+
+MIN_CPUS = 4
+"""CPUs this process may use from which the worker processes are used at all. On the 2-core
+test machine the two workers (each importing matplotlib and reading the plan again) made a
+hospital month's outputs slower, 37-38 s against 31 s in-process (benchmarks/README.md)."""
+
+
+def _parallel(scheduled: int) -> bool:
+    """Whether to draw the pictures in worker processes."""
+    return scheduled >= PARALLEL_FROM and len(os.sched_getaffinity(0)) >= MIN_CPUS
 
 
 def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[Path]:
@@ -72,7 +83,7 @@ def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[P
         },
     )
     gantt, occupancy = paths[3], folder / "occupancy.png"
-    if len(plan.scheduled()) < PARALLEL_FROM:
+    if not _parallel(len(plan.scheduled())):
         save_gantt(scenario, plan, gantt)
         write_report(scenario, plan, paths[4], result.check)
         export_plan_xlsx(scenario, plan, result.check, paths[5])

@@ -21,6 +21,7 @@ def test_worker_pictures_match_in_process_ones(
     result = solve(scenario, **DETERMINISTIC)
     serial = write_outputs(scenario, result, tmp_path / "serial")
     monkeypatch.setattr(outputs_module, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(outputs_module, "MIN_CPUS", 1)
     parallel = write_outputs(scenario, result, tmp_path / "parallel")
     assert [p.name for p in parallel] == [p.name for p in serial]
     assert "occupancy.png" in {p.name for p in parallel}
@@ -37,6 +38,7 @@ def test_worker_failure_is_raised_not_hidden(
     scenario = load_scenario(DATA / "clinical.yaml")
     result = solve(scenario, **DETERMINISTIC)
     monkeypatch.setattr(outputs_module, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(outputs_module, "MIN_CPUS", 1)
     # A folder where gantt.png should go: the worker cannot write it.
     (tmp_path / "gantt.png").mkdir()
     with pytest.raises(OSError):
@@ -54,7 +56,16 @@ def test_dead_worker_falls_back_to_drawing_here(
     scenario = load_scenario(DATA / "clinical.yaml")
     result = solve(scenario, **DETERMINISTIC)
     monkeypatch.setattr(outputs_module, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(outputs_module, "MIN_CPUS", 1)
     monkeypatch.setattr(outputs_module, "draw", _crash)
     paths = write_outputs(scenario, result, tmp_path)
     assert {"gantt.png", "occupancy.png"} <= {p.name for p in paths}
     assert (tmp_path / "gantt.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_small_plans_and_small_machines_draw_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outputs_module, "MIN_CPUS", 1)
+    assert not outputs_module._parallel(outputs_module.PARALLEL_FROM - 1)
+    assert outputs_module._parallel(outputs_module.PARALLEL_FROM)
+    monkeypatch.setattr(outputs_module, "MIN_CPUS", 10_000)
+    assert not outputs_module._parallel(10**6)
