@@ -28,7 +28,7 @@ from orplan.check import CheckReport, check
 from orplan.files import atomic_write_text
 from orplan.report.data import PALETTE, ReportData, specialty_colours
 from orplan.report.jinja import environment
-from orplan.report.sections import kpis_section, unscheduled_section
+from orplan.report.sections import kpis_section, unscheduled_view
 from orplan.report.tables import costs_section, deadlines_section, sessions_section
 from orplan.report.timeline import svg_defs
 from orplan.report.view_days import days_view
@@ -78,7 +78,7 @@ def render_report(
         kpis=Markup(kpis_section(d)),
         violations=violations_view(d),
         dayview=days_view(d),
-        unscheduled=Markup(unscheduled_section(d)),
+        unscheduled=unscheduled_view(d),
         deadlines=Markup(deadlines_section(d)),
         sessions=Markup(sessions_section(d)),
         costs=Markup(costs_section(d)),

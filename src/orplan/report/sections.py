@@ -1,4 +1,4 @@
-"""Report sections still built in Python: the summary cards and the unscheduled list.
+"""The summary cards (still built in Python) and the unscheduled list's data.
 
 They return escaped markup that ``report.html`` places as it is; the page, header, day view
 and violations are Jinja2 templates (``templates/``).
@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from orplan.report.data import (
     ReportData,
-    _badge,
     _e,
     _n,
     _pct,
-    _table,
-    _td,
 )
 
 if TYPE_CHECKING:
@@ -157,53 +154,46 @@ def _resources(d: ReportData) -> str:
     return f'<div class="prio" data-kpi-group="resources">{"".join(parts)}</div>'
 
 
-def unscheduled_section(d: ReportData) -> str:
+def unscheduled_view(d: ReportData) -> dict[str, Any]:
+    """The unscheduled cases, most urgent first, for ``templates/_unscheduled.html``.
+
+    Parameters
+    ----------
+    d
+        The report's shared data.
+
+    Returns
+    -------
+    dict
+        ``lead`` (one sentence) and ``rows`` (one dict per case left off the plan).
+    """
     w = d.scenario.weights
     missing = [c for c in d.scenario.cases if c.id not in d.placed]
     missing.sort(key=lambda c: (c.priority, not c.mandatory, c.due or dt.date.max, c.id))
-    if not missing:
-        return (
-            '<section id="unscheduled"><h2>Unscheduled cases</h2>'
-            '<p class="empty">Every case on the waiting list is scheduled.</p></section>'
-        )
     rows = []
-    h1 = d.ctx.h1
     for c in missing:
         entry = d.ctx.entries.get(c.id)
         reason = entry.reason if entry is not None and entry.reason else None
         if entry is None:
             reason = "missing from the plan file"
-        flags = ""
-        if c.mandatory:
-            flags += _badge("mandatory", "bad")
-        if c.cancer_pathway:
-            flags += _badge("cancer pathway", "info")
-        due_cls = "bad" if c.due is not None and c.due <= h1 else ""
-        reason_cell = (
-            f'<td class="reason">{_e(reason)}</td>'
-            if reason
-            else '<td class="reason muted">no reason recorded</td>'
-        )
         rows.append(
-            f'<tr data-case="{_e(c.id)}"><td><b>{_e(c.id)}</b>{flags}</td>'
-            f"{_td(c.priority, 'num')}{_td(c.procedure, 'wrap')}{_td(c.specialty)}"
-            f"{_td(c.surgeon or ', '.join(c.eligible_surgeons) or 'any', 'wrap')}"
-            f"{_td(c.duration, 'num')}{_td(c.release.isoformat() if c.release else '')}"
-            f"{_td(c.due.isoformat() if c.due else '', due_cls)}"
-            f"{_td(_n(w.unscheduled.get(c.priority, 0)), 'num')}{reason_cell}</tr>"
+            {
+                "case": c.id,
+                "mandatory": c.mandatory,
+                "cancer": c.cancer_pathway,
+                "priority": c.priority,
+                "procedure": c.procedure,
+                "specialty": c.specialty,
+                "surgeon": c.surgeon or ", ".join(c.eligible_surgeons) or "any",
+                "minutes": c.duration,
+                "release": c.release.isoformat() if c.release else "",
+                "due": c.due.isoformat() if c.due else "",
+                # Red: the deadline falls inside the horizon, so leaving it off breaches it.
+                "due_class": "bad" if c.due is not None and c.due <= d.ctx.h1 else "",
+                "cost": _n(w.unscheduled.get(c.priority, 0)),
+                "reason": reason or "",
+            }
         )
-    headers = [
-        ("Case", ""),
-        ("Priority", "num"),
-        ("Procedure", ""),
-        ("Specialty", ""),
-        ("Surgeon", ""),
-        ("Minutes", "num"),
-        ("Release", ""),
-        ("Due", ""),
-        ("Cost", "num"),
-        ("Why not scheduled", ""),
-    ]
     mandatory = sum(1 for c in missing if c.mandatory)
     lead = (
         f"{len(missing)} case{'s' * (len(missing) != 1)} left off the plan"
@@ -211,10 +201,4 @@ def unscheduled_section(d: ReportData) -> str:
         + ", most urgent first. Cost: what leaving the case off adds to the objective "
         "(by priority class). Red due dates fall inside the horizon."
     )
-    return (
-        f'<section id="unscheduled"><h2>Unscheduled cases</h2><p class="lead">{_e(lead)}</p>'
-        '<div class="toolbar"><input type="search" data-filter="unscheduled-table" '
-        'placeholder="Filter: case, procedure, surgeon, reason..." aria-label="Filter"></div>'
-        f"{_table(headers, rows, table_id='unscheduled-table', scroll=len(rows) > 15)}"
-        "</section>"
-    )
+    return {"lead": lead, "rows": rows}
