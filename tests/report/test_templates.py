@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from orplan import load_scenario, solve
 from orplan.check import check
 from orplan.plan.model import Plan
 from orplan.report import render_report
@@ -17,7 +18,7 @@ from orplan.report.data import ReportData
 from orplan.report.jinja import environment
 from orplan.report.view_days import days_view
 from orplan.scenario import Scenario
-from tests.builders import FORMULA, SCRIPT, nasty_scenario
+from tests.builders import DATA, DETERMINISTIC, FORMULA, SCRIPT, nasty_scenario
 from tests.report import plans
 from tests.report.structure import outline
 
@@ -121,3 +122,16 @@ def test_autoescape_is_on_for_every_template() -> None:
     for name in ("report.html", "_dayview.html"):
         assert env.get_template(name).render is not None
     assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+
+
+def test_peak_resources_are_those_the_checker_counts() -> None:
+    scenario = load_scenario(DATA / "clinical.yaml")
+    result = solve(scenario, **DETERMINISTIC)
+    assert result.plan is not None and result.check is not None
+    html = render_report(scenario, result.plan, result.check)
+    group = html[html.index('data-kpi-group="resources"') :]
+    group = group[: group.index("</div>")]
+    peaks = result.check.kpis.peak_ward
+    assert peaks
+    for site, count in peaks.items():
+        assert f"{site} <b>{count}</b>" in group

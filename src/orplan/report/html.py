@@ -28,7 +28,7 @@ from orplan.check import CheckReport, check
 from orplan.files import atomic_write_text
 from orplan.report.data import PALETTE, ReportData, specialty_colours
 from orplan.report.jinja import environment
-from orplan.report.sections import kpis_section, unscheduled_view
+from orplan.report.sections import kpis_view, unscheduled_view
 from orplan.report.tables import costs_section, deadlines_section, sessions_section
 from orplan.report.timeline import svg_defs
 from orplan.report.view_days import days_view
@@ -75,7 +75,7 @@ def render_report(
         svg_defs=Markup(svg_defs()),
         header=header_view(d),
         nav=nav_view(d),
-        kpis=Markup(kpis_section(d)),
+        kpis=kpis_view(d),
         violations=violations_view(d),
         dayview=days_view(d),
         unscheduled=unscheduled_view(d),

@@ -1,8 +1,4 @@
-"""The summary cards (still built in Python) and the unscheduled list's data.
-
-They return escaped markup that ``report.html`` places as it is; the page, header, day view
-and violations are Jinja2 templates (``templates/``).
-"""
+"""The data of the summary (``_kpis.html``) and of the unscheduled list (``_unscheduled.html``)."""
 
 from __future__ import annotations
 
@@ -12,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from orplan.report.data import (
     ReportData,
-    _e,
     _n,
     _pct,
 )
@@ -21,15 +16,14 @@ if TYPE_CHECKING:
     pass
 
 
-def _card(key: str, label: str, value: str, sub: str, kind: str = "") -> str:
-    cls = f"card {kind}".strip()
-    return (
-        f'<div class="{cls}" data-kpi="{key}"><div class="label">{_e(label)}</div>'
-        f'<div class="value">{value}</div><div class="sub">{sub}</div></div>'
-    )
+def _card(key: str, label: str, value: str, sub: str, kind: str = "") -> dict[str, str]:
+    """One summary card; ``value`` may end in a unit after ``|`` (drawn small)."""
+    number, _, small = value.partition("|")
+    return {"key": key, "label": label, "value": number, "small": small, "sub": sub,
+            "class": f"card {kind}".strip()}  # fmt: skip
 
 
-def _risk_card(d: ReportData) -> str:
+def _risk_card(d: ReportData) -> dict[str, str]:
     """Highest chance that a session runs past closing (normal approximation of its load)."""
     k = d.report.kpis
     alpha = d.scenario.rules.overtime_probability
@@ -45,7 +39,20 @@ def _risk_card(d: ReportData) -> str:
     )
 
 
-def kpis_section(d: ReportData) -> str:
+def kpis_view(d: ReportData) -> dict[str, Any]:
+    """The summary's data for ``templates/_kpis.html``: cards, priority classes, resources.
+
+    Parameters
+    ----------
+    d
+        The report's shared data.
+
+    Returns
+    -------
+    dict
+        ``cards`` (dicts), ``priorities`` (class, scheduled, of) and ``resources`` (label,
+        [(name, count)]) plus ``preference_misses``.
+    """
     k, cost = d.report.kpis, d.report.cost
     total = k.scheduled + k.unscheduled
     run = d.plan.run
@@ -53,7 +60,7 @@ def kpis_section(d: ReportData) -> str:
         _card(
             "scheduled",
             "Scheduled",
-            f"{k.scheduled}<small> / {total}</small>",
+            f"{k.scheduled}| / {total}",
             f"{_pct(k.scheduled / total if total else 0, 0)} of the waiting list",
             "good" if k.unscheduled == 0 else "",
         ),
@@ -73,7 +80,7 @@ def kpis_section(d: ReportData) -> str:
         _card(
             "overtime",
             "Overtime",
-            f"{_n(k.overtime_minutes)}<small> min</small>",
+            f"{_n(k.overtime_minutes)}| min",
             f"in {k.sessions_with_overtime} of {k.sessions_total} sessions",
             "warn" if k.overtime_minutes else "good",
         ),
@@ -81,7 +88,7 @@ def kpis_section(d: ReportData) -> str:
         _card(
             "idle",
             "Idle time",
-            f"{_n(k.idle_minutes)}<small> min</small>",
+            f"{_n(k.idle_minutes)}| min",
             f"≈ {k.idle_minutes / 60:,.1f} h of open time not booked",
         ),
         _card(
@@ -101,7 +108,7 @@ def kpis_section(d: ReportData) -> str:
         _card(
             "sessions_used",
             "Sessions used",
-            f"{k.sessions_used}<small> / {k.sessions_total}</small>",
+            f"{k.sessions_used}| / {k.sessions_total}",
             "sessions with at least one case",
         ),
         _card(
@@ -115,19 +122,9 @@ def kpis_section(d: ReportData) -> str:
     by_prio: dict[int, int] = defaultdict(int)
     for c in d.scenario.cases:
         by_prio[c.priority] += 1
-    prio = "".join(
-        f"<span>P{p}: <b>{k.scheduled_by_priority.get(p, 0)}</b> of {n} scheduled</span>"
-        for p, n in sorted(by_prio.items())
-    )
-    return (
-        '<section id="kpis"><h2>Summary</h2>'
-        '<p class="lead">Figures recomputed by the independent checker from the plan and the '
-        "scenario.</p>"
-        f'<div class="cards">{"".join(cards)}</div>'
-        f'<div class="prio"><span>By priority class (1 = most urgent)</span>{prio}</div>'
-        f"{_resources(d)}"
-        "</section>"
-    )
+    priorities = [(p, k.scheduled_by_priority.get(p, 0), n) for p, n in sorted(by_prio.items())]
+    return {"cards": cards, "priorities": priorities, "resources": _resources(d),
+            "preference_misses": getattr(k, "preference_misses", 0)}  # fmt: skip
 
 
 _PEAKS = (
@@ -138,20 +135,14 @@ _PEAKS = (
 )
 
 
-def _resources(d: ReportData) -> str:
+def _resources(d: ReportData) -> list[tuple[str, list[tuple[str, int]]]]:
     """Peak resource use, when the checker reports any (site or equipment -> count)."""
     parts = []
     for key, label in _PEAKS:
         peaks = getattr(d.report.kpis, key, None)
         if isinstance(peaks, dict) and peaks:
-            items = ", ".join(f"{_e(name)} <b>{n}</b>" for name, n in sorted(peaks.items()))
-            parts.append(f"<span>{_e(label)}: {items}</span>")
-    misses = getattr(d.report.kpis, "preference_misses", 0)
-    if misses:
-        parts.append(f"<span>Surgeon preferences missed: <b>{misses}</b></span>")
-    if not parts:
-        return ""
-    return f'<div class="prio" data-kpi-group="resources">{"".join(parts)}</div>'
+            parts.append((label, sorted(peaks.items())))
+    return parts
 
 
 def unscheduled_view(d: ReportData) -> dict[str, Any]:
