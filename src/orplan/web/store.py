@@ -104,6 +104,8 @@ class Draft(Base):
     scenario_json: Mapped[str] = mapped_column(Text)
     plan_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     changes_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The slots offered for the last booking (migration 0002), until one is taken.
+    suggestions_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -1,4 +1,5 @@
-"""Each workspace records its newest version, so a save is one guarded UPDATE.
+"""Each workspace records its newest version, so a save is one guarded UPDATE; drafts keep
+the slots suggested for a booking.
 
 Optimistic locking: a save runs ``UPDATE workspaces SET head_version_id = ... WHERE id = :space
 AND coalesce(head_version_id, 0) = :base``; the second of two conflicting saves updates no
@@ -21,8 +22,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Add ``workspaces.head_version_id`` and fill it from the versions already saved."""
+    """Add ``workspaces.head_version_id`` (filled from the saved versions) and
+    ``drafts.suggestions_json``."""
     op.add_column("workspaces", sa.Column("head_version_id", sa.Integer, nullable=True))
+    op.add_column("drafts", sa.Column("suggestions_json", sa.Text, nullable=True))
     op.execute(
         "UPDATE workspaces SET head_version_id = "
         "(SELECT max(v.id) FROM versions v WHERE v.workspace_id = workspaces.id)"
@@ -30,6 +33,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the column."""
+    """Drop the columns."""
+    with op.batch_alter_table("drafts") as batch:
+        batch.drop_column("suggestions_json")
     with op.batch_alter_table("workspaces") as batch:
         batch.drop_column("head_version_id")
