@@ -94,12 +94,14 @@ def create_app(settings: WebSettings | None = None, store: Store | None = None) 
         return _problem(request, exc.status_code, "Refused", [str(exc.detail)])
 
     from orplan.web.routes_draft import router as draft_router
+    from orplan.web.routes_export import router as export_router
     from orplan.web.routes_live import router as live_router
     from orplan.web.routes_versions import router as versions_router
 
     app.include_router(draft_router)
     app.include_router(versions_router)
     app.include_router(live_router)
+    app.include_router(export_router)
     _add_start_pages(app)
     return app
 

@@ -23,6 +23,7 @@ from orplan.web.common import (
     settings_of,
     store_of,
 )
+from orplan.web.dayfilter import surgeon_filter
 from orplan.web.dayview import day_view
 from orplan.web.jobs import Job
 from orplan.web.security import check_csrf
@@ -101,6 +102,7 @@ def draft_page(request: Request, draft_id: int, day: str = "", job: int = 0) -> 
         "job": running.as_dict() if running else None,
         "changes": json.loads(draft.changes_json) if draft.changes_json else [],
         "booking": json.loads(draft.suggestions_json) if draft.suggestions_json else None,
+        "filter": surgeon_filter(scenario, plan, date),
         "hhmm": hhmm,
         "stale": head is not None and head.id != draft.base_version_id,
     }
