@@ -29,7 +29,11 @@ def history(request: Request, space_id: int) -> Response:
         audit = db.scalars(
             select(Audit).where(Audit.workspace_id == space_id).order_by(Audit.id.desc()).limit(200)
         ).all()
-        drafts = db.scalars(select(Draft).where(Draft.workspace_id == space_id)).all()
+        # Ids and authors only: a draft row holds a whole scenario and plan (slow to load
+        # dozens of them, measured by benchmarks/web/bench_load.py).
+        drafts = db.execute(
+            select(Draft.id, Draft.author).where(Draft.workspace_id == space_id).order_by(Draft.id)
+        ).all()
     # The version patients are told about: the one published last (earlier ones stay marked).
     published = [(v.published_at, v.id) for v in versions if v.published_at is not None]
     current = max(published)[1] if published else None
