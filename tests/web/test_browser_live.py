@@ -81,6 +81,8 @@ def test_book_publish_and_replan_in_the_browser(server: str, tmp_path: Path) -> 
         page.click("#event-apply")
         _job_done(page)
         expect(page.locator('#changes tr:has-text("C0015")')).to_contain_text("cancelled")
+        # A cancelled case is not offered for booking.
+        expect(page.locator('#book-case option[value="C0015"]')).to_have_count(0)
         page.screenshot(path=str(tmp_path / "workbench-replan.png"), full_page=True)
         if os.environ.get("ORPLAN_WORKBENCH_SCREENSHOT"):
             (REPO / "docs/img").mkdir(parents=True, exist_ok=True)
