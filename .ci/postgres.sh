@@ -32,14 +32,24 @@ start() {
     if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
         as_owner "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
     fi
-    if [ ! -f "$PG_DIR/port" ]; then
-        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' >"$PG_DIR/port"
-    fi
-    port="$(cat "$PG_DIR/port")"
     if ! as_owner "$bin/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
+        # Keep the port of an earlier start when it is still free, else take a new free one.
+        python3 - "$PG_DIR/port" <<'PY'
+import pathlib, socket, sys
+path = pathlib.Path(sys.argv[1])
+old = int(path.read_text()) if path.exists() else 0
+with socket.socket() as s:
+    try:
+        s.bind(("127.0.0.1", old))
+    except OSError:
+        s.bind(("127.0.0.1", 0))
+    path.write_text(f"{s.getsockname()[1]}\n")
+PY
+        port="$(cat "$PG_DIR/port")"
         as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
             -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
     fi
+    port="$(cat "$PG_DIR/port")"
     if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc \
         "select 1 from pg_database where datname = '$DB'" postgres | grep -q 1; then
         "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$DB"

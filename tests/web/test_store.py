@@ -138,3 +138,39 @@ def test_postgres_urls_use_psycopg() -> None:
     assert engine_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert engine_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     assert engine_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_the_workbench_runs_on_both_backends(url: str) -> None:
+    """Load, solve, save, a conflicting save, publish: the app over each database."""
+    from fastapi.testclient import TestClient
+
+    from orplan.web import create_app
+    from tests.web.conftest import Bench, web_settings
+
+    settings = web_settings(Path("unused.db"), db_url=url)
+    with TestClient(create_app(settings)) as client:
+        bench = Bench(client)
+        draft = bench.load_demo()
+        assert bench.wait(bench.job_of(bench.post(f"/drafts/{draft}/solve")))["status"] == "done"
+        first = bench.draft(draft)["head_version"]
+        other = int(bench.post(f"/versions/{first}/draft").headers["location"].rsplit("/", 1)[1])
+        assert bench.post(f"/drafts/{draft}/move", {"case": "C0001", "session": ""}).is_redirect
+        mine = bench.post(f"/drafts/{draft}/save", {"reason": "a", "base_version": str(first)})
+        theirs = bench.post(f"/drafts/{other}/save", {"reason": "b", "base_version": str(first)})
+        assert mine.status_code == 303 and theirs.status_code == 409
+        head = bench.draft(draft)["head_version"]
+        assert bench.post(f"/versions/{head}/publish").status_code == 303
+        assert client.get("/api/workspaces/1/published").json()["version"] == head
+        page = client.get("/workspaces/1/versions").text
+        assert "patients are told this plan" in page
+
+
+def test_under_ci_a_missing_postgres_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.web.store_urls import _postgres_url
+
+    monkeypatch.delenv("ORPLAN_TEST_POSTGRES_URL", raising=False)
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="ORPLAN_TEST_POSTGRES_URL is not set under CI"):
+        _postgres_url()
+    monkeypatch.setenv("ORPLAN_TEST_POSTGRES_URL", "postgresql://x@h/db")
+    assert _postgres_url() == "postgresql://x@h/db"
