@@ -92,3 +92,48 @@ def test_bad_event_form_is_one_line_and_starts_nothing(solved: tuple[Bench, int]
     assert bench.client.app.state.jobs.active(draft) is None  # type: ignore[attr-defined]
     kind = bench.post(f"/drafts/{draft}/events", {"kind": "flood", "what": "X", "now": "x"})
     assert kind.status_code == 400 and "event form: kind: 'flood' is not one of" in kind.text
+
+
+NEW_CASE = b"""id: N0001
+patient: P99999
+procedure: Inguinal hernia repair
+specialty: gastro
+surgeon: S-GAS-02
+duration: 40
+turnover: 35
+release: 2026-12-01
+"""
+
+
+def test_a_new_patient_is_booked_from_a_case_file(solved: tuple[Bench, int]) -> None:
+    bench, _ = solved
+    head = bench.draft(1)["head_version"]
+    response = bench.post(f"/versions/{head}/draft", {"author": "Ola"})
+    draft = int(response.headers["location"].rsplit("/", 1)[1])
+    upload = {"new_case": ("n0001.yaml", NEW_CASE)}
+    state = bench.wait(bench.job_of(bench.post(f"/drafts/{draft}/book", files=upload)))
+    assert state["status"] == "done", state["message"]
+    assert bench.post(f"/drafts/{draft}/book/take", {"rank": "1"}).status_code == 303
+    after = bench.draft(draft)
+    entry = next(e for e in after["plan"]["cases"] if e["case"] == "N0001")
+    assert entry["scheduled"] and after["violations"] == []
+    assert (after["changes"][0]["case"], after["changes"][0]["kind"]) == ("N0001", "booked")
+
+
+def test_a_bad_case_file_is_one_line_naming_the_field(solved: tuple[Bench, int]) -> None:
+    bench, draft = solved
+    bad = NEW_CASE.replace(b"duration: 40", b"duration: -5")
+    response = bench.post(
+        f"/drafts/{draft}/book",
+        files={"new_case": ("n.yaml", bad)},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith("n.yaml: duration") and "\n" not in detail
+    taken = NEW_CASE.replace(b"id: N0001", b"id: C0001")
+    again = bench.post(f"/drafts/{draft}/book", files={"new_case": ("c.yaml", taken)})
+    assert again.status_code == 400 and "already in the scenario" in again.text
+    nothing = bench.post(f"/drafts/{draft}/book", {"case": ""})
+    assert nothing.status_code == 400 and "choose a case from the waiting list" in nothing.text
+    assert bench.client.app.state.jobs.active(draft) is None  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 """Booking a patient and the day's events from the draft page (``orplan.live``).
 
-* ``POST /drafts/{id}/book``: the best slots for a waiting-list case (:func:`orplan.live.book`,
-  in a worker process like a solve); the suggestions, each checked, are kept in the draft.
+* ``POST /drafts/{id}/book``: the best slots for a waiting-list case, or a new patient uploaded
+  as a case file (:func:`orplan.live.book`, in a worker process like a solve); the
+  suggestions, each checked, are kept in the draft.
 * ``POST /drafts/{id}/book/take``: take one suggestion: the plan and its change list replace
   the draft's, and are saved as a version (as a replan's are).
 * ``POST /drafts/{id}/events``: one event typed in the page (a case cancelled or late, a
@@ -12,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
@@ -30,6 +32,7 @@ from orplan.web.store import Draft, Store
 from orplan.web.versioning import save_version
 from orplan.web.workbench import (
     aligned,
+    parse_case,
     plan_from_json,
     plan_text,
     scenario_from_json,
@@ -69,26 +72,45 @@ def _parent(draft: Draft) -> tuple[Any, Any]:
 
 
 @router.post("/drafts/{draft_id}/book", dependencies=CSRF)
-def book(
+async def book(
     request: Request,
     draft_id: int,
-    case: Annotated[str, Form()],
+    case: Annotated[str, Form()] = "",
     now: Annotated[str, Form()] = "",
+    new_case: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Look for the best slots for a waiting-list case (a job; the page polls it)."""
+    """Look for the best slots for a waiting-list case, or for a new patient uploaded as a
+    case file (a job; the page polls it)."""
     moment = _moment(now, "now") if now else None
     if jobs_of(request).active(draft_id) is not None:
         raise ConflictError("a job is running on this draft: wait for it or cancel it first")
+    new = None
+    if new_case is not None and new_case.filename:
+        limit = settings_of(request).max_upload
+        data = await new_case.read(limit + 1)
+        if len(data) > limit:
+            raise HTTPException(413, f"upload too large: the limit is {limit:,} bytes")
+        name = Path(new_case.filename).name
+        new = parse_case(name, data)
     store = store_of(request)
     with store.session() as db:
         draft = load(db, Draft, draft_id)
     scenario, parent = _parent(draft)
-    if not any(c.id == case for c in scenario.cases):
+    if new is not None:
+        if any(c.id == new.id for c in scenario.cases):
+            raise ScenarioError(name, [f"id: case id {new.id!r} is already in the scenario"])
+        case = new.id
+    elif not case:
+        raise ScenarioError(
+            "case", ["choose a case from the waiting list or upload a new patient's case file"]
+        )
+    elif not any(c.id == case for c in scenario.cases):
         raise ScenarioError("case", [f"no case with id {case!r} in this scenario"])
     work = {
         "scenario": draft.scenario_json,
         "plan": plan_text(parent),
         "case": case,
+        "new_case": new.model_dump_json() if new is not None else None,
         "now": moment.isoformat() if moment else None,
         "top": 5,
         "settings": dict(settings_of(request).book),

@@ -32,6 +32,7 @@ __all__ = [
     "hhmm",
     "listed_scenario",
     "move_case",
+    "parse_case",
     "parse_clock",
     "parse_events",
     "parse_scenario",
@@ -131,6 +132,17 @@ def listed_scenario(path: Path, folder: Path) -> Scenario:
     if not target.is_relative_to(folder.resolve()):
         raise ScenarioError(path.name, ["cases_file: must be inside the scenarios folder"])
     return load_scenario(path).model_copy(update={"cases_file": None})
+
+
+def parse_case(name: str, data: bytes) -> Any:
+    """Validate an uploaded new case (the fields of one scenario case); returns a Case."""
+    from orplan.scenario.model import Case
+
+    mapping = _mapping(name, data)
+    try:
+        return Case.model_validate(mapping)
+    except ValidationError as exc:
+        raise ScenarioError(name, validation_problems(exc, mapping)) from None
 
 
 def parse_events(name: str, data: bytes) -> Any:

@@ -89,16 +89,21 @@ def _book(conn: Connection, request: dict[str, Any]) -> dict[str, Any]:
     from orplan.live.book import BookSettings, book
     from orplan.live.book_record import apply_suggestion
     from orplan.plan.io import plan_to_json
+    from orplan.scenario.model import Case
     from orplan.web.workbench import plan_from_json, scenario_from_json, scenario_to_json
 
     scenario = scenario_from_json(request["scenario"])
     plan = plan_from_json(request["plan"])
     now = dt.datetime.fromisoformat(request["now"]) if request.get("now") else None
     _send(conn, {"type": "progress", "elapsed": 0.0, "objective": None, "bound": None, "gap": None})
+    # A new patient comes as a whole case (JSON); a waiting-list patient by id.
+    who: str | Case = request["case"]
+    if request.get("new_case"):
+        who = Case.model_validate_json(request["new_case"])
     suggestions = book(
         scenario,
         plan,
-        request["case"],
+        who,
         now=now,
         top=int(request.get("top", 5)),
         settings=BookSettings(**request["settings"]),
