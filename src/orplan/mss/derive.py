@@ -99,6 +99,8 @@ def input_from_scenario(scenario: Scenario, cycle_weeks: int = 1) -> MssInput:
         "theatres": theatres,
         "specialties": specs,
         "beds": {"ward": beds.get("ward"), "icu": beds.get("icu")},
+        # ICU beds are far scarcer than ward beds: one ICU bed weighs as ten ward beds.
+        "weights": {"icu_peak": 10.0},
         "baseline": blocks,
     })  # fmt: skip
 
