@@ -82,11 +82,12 @@ def check_mss(inp: MssInput, plan: MssPlan) -> MssCheck:
             bad.append(f"{where}: already given to {taken[cell]}")
         taken[cell] = b.specialty
         hours[b.specialty] += theatre.hours
+    weeks = inp.cycle_weeks
     for spec in inp.specialties:
-        if abs(hours[spec.id] - spec.hours) > spec.tolerance_hours + 1e-6:
+        if abs(hours[spec.id] - weeks * spec.hours) > weeks * spec.tolerance_hours + 1e-6:
             bad.append(
-                f"specialty {spec.id}: {hours[spec.id]:g} h per cycle, needs {spec.hours:g} "
-                f"+/- {spec.tolerance_hours:g} h"
+                f"specialty {spec.id}: {hours[spec.id]:g} h per {weeks}-week cycle, needs "
+                f"{weeks * spec.hours:g} +/- {weeks * spec.tolerance_hours:g} h"
             )
     for i, pin in enumerate(inp.fixed):
         if taken.get((pin.theatre, pin.week, pin.weekday)) != pin.specialty:

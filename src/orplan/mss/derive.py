@@ -73,7 +73,7 @@ def input_from_scenario(scenario: Scenario, cycle_weeks: int = 1) -> MssInput:
         block_minutes = 60 * spec_hours / sum(1 for b in blocks if b.specialty == spec_id)
         specs.append({
             "id": spec_id,
-            "hours": round(spec_hours, 4),
+            "hours": round(spec_hours / cycle_weeks, 4),
             "cases_per_block": round(block_minutes / per_case, 3),
             "case_mix": [CaseType(**row) for row in _case_mix(cases)],
             "open_session": spec_id == OPEN,

@@ -18,13 +18,13 @@ def explain_infeasible(inp: MssInput) -> list[str]:
     for spec in inp.specialties:
         allowed = [t for t in inp.theatres if not t.specialties or spec.id in t.specialties]
         available = sum(weeks * len(t.weekdays) * t.hours for t in allowed)
-        need = spec.hours - spec.tolerance_hours
+        need = weeks * (spec.hours - spec.tolerance_hours)
         if need > available + 1e-9:
             reasons.append(
                 f"specialty {spec.id} needs {need:g} h per cycle but the theatres it may use "
                 f"open only {available:g} h"
             )
-    need_all = sum(max(s.hours - s.tolerance_hours, 0) for s in inp.specialties)
+    need_all = sum(weeks * max(s.hours - s.tolerance_hours, 0) for s in inp.specialties)
     if need_all > total_open + 1e-9:
         reasons.append(
             f"the specialties need {need_all:g} h per cycle together but the theatres open "

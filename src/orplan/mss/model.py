@@ -65,10 +65,10 @@ class MssSpecialty(_Strict):
 
     id: Id = Field(description="Specialty identifier, e.g. 'orthopaedics'.")
     hours: Annotated[float, Field(ge=0, le=10_000)] = Field(
-        description="Theatre hours the specialty needs per cycle."
+        description="Theatre hours the specialty needs per week (on average over the cycle)."
     )
     tolerance_hours: Annotated[float, Field(ge=0, le=10_000)] = Field(
-        default=0.0, description="Hours per cycle may differ from 'hours' by at most this."
+        default=0.0, description="Hours per week may differ from 'hours' by at most this."
     )
     cases_per_block: Annotated[float, Field(ge=0, le=100)] = Field(
         description="Average number of cases one block operates on (admissions)."
@@ -110,6 +110,11 @@ class MssWeights(_Strict):
 
     ward_peak: Annotated[float, Field(ge=0, le=1000)] = 1.0
     icu_peak: Annotated[float, Field(ge=0, le=1000)] = 1.0
+    hours_off: Annotated[float, Field(ge=0, le=1000)] = Field(
+        default=1.0,
+        description="Per hour a specialty is off its target (within its tolerance), in "
+        "beds: with a tolerance, the MSS still prefers the target hours.",
+    )
     pattern: Annotated[float, Field(ge=0, le=1000)] = Field(
         default=0.01,
         description="Per (specialty, theatre, weekday) used in a multi-week cycle: keeps "

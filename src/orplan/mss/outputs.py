@@ -13,8 +13,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from orplan.files import atomic_path, atomic_write_text
 from orplan.mss.model import WEEKDAYS, MssInput, MssPlan
 from orplan.plan.io import spreadsheet_safe
@@ -168,7 +166,11 @@ def write_outputs(
     atomic_write_text(out / "mss.html", _html(inp, plan, comparison))
     paths.append(out / "mss.html")
     if sessions is not None:
-        text = yaml.safe_dump({"sessions": sessions}, sort_keys=False, width=120)
+        # One flow mapping a row, like scenario files; JSON strings are YAML strings, so a
+        # time such as 08:00 stays text (unquoted, YAML 1.1 reads it as a base-60 number).
+        lines = ["{" + ", ".join(f"{k}: {json.dumps(v)}" for k, v in row.items()) + "}"
+                 for row in sessions]  # fmt: skip
+        text = "sessions:\n" + "".join(f"  - {line}\n" for line in lines)
         atomic_write_text(out / "sessions.yaml", text)
         paths.append(out / "sessions.yaml")
     return paths

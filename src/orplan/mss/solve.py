@@ -5,7 +5,7 @@ Formulation (docs/mss.md has the full text). Booleans :math:`x_{s,t,w,d}` = spec
 the theatre opens and allows the specialty.
 
 - one specialty per block: :math:`\\sum_s x_{s,t,w,d} \\le 1`;
-- hours: :math:`|\\sum_{t,w,d} h_t x_{s,t,w,d} - H_s| \\le \\tau_s`;
+- hours: :math:`|\\sum_{t,w,d} h_t x_{s,t,w,d} - W H_s| \\le W \\tau_s` (:math:`W` weeks);
 - pinned blocks: :math:`x = 1`;
 - expected beds of cycle day :math:`c`:
   :math:`E^k_c = \\sum x_{s,t,w,d}\\, L^k_s((c - 7(w-1) - d) \\bmod 7W)` with :math:`L` from
@@ -13,7 +13,7 @@ the theatre opens and allows the specialty.
 - pattern: :math:`y_{s,t,d} \\ge x_{s,t,w,d}` (the specialty uses that theatre-weekday).
 
 Objective: :math:`\\min\\ \\omega_{ward} P^{ward} + \\omega_{icu} P^{icu} + \\omega_{pat}
-\\sum y`, beds scaled to hundredths so coefficients are integers.
+\\sum y + \\omega_{hrs} \\sum_s |\\text{hours}_s - H_s|`, in bed units, scaled to integers.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from orplan.mss.model import Block, MssInput, MssPlan, MssRun
 
 #: Beds are counted in hundredths in the model (CP-SAT needs integer coefficients).
 SCALE = 100
+#: The objective is in beds times this (beds in hundredths, hours off per minute).
+OBJECTIVE_SCALE = 60 * SCALE * SCALE
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class _Model:
     x: dict[tuple[str, str, int, int], cp_model.IntVar] = field(default_factory=dict)
     peaks: dict[str, cp_model.IntVar] = field(default_factory=dict)
     pattern: list[cp_model.IntVar] = field(default_factory=list)
+    hours_off: list[cp_model.IntVar] = field(default_factory=list)
 
     def minutes(self, theatre: str) -> int:
         return next(round(60 * t.hours) for t in self.inp.theatres if t.id == theatre)
@@ -73,10 +76,17 @@ def _one_specialty_per_block(m: _Model) -> None:
 
 def _hours(m: _Model) -> None:
     for spec in m.inp.specialties:
-        low = round(60 * (spec.hours - spec.tolerance_hours))
-        high = round(60 * (spec.hours + spec.tolerance_hours))
+        # 'hours' is per week: the cycle needs it once per cycle week.
+        weeks = m.inp.cycle_weeks
+        low = round(60 * weeks * (spec.hours - spec.tolerance_hours))
+        high = round(60 * weeks * (spec.hours + spec.tolerance_hours))
         total = sum(m.minutes(t) * v for (s, t, _w, _d), v in m.x.items() if s == spec.id)
         m.model.add_linear_constraint(total, max(low, 0), high)
+        if spec.tolerance_hours > 0:
+            target = round(60 * weeks * spec.hours)
+            off = m.model.new_int_var(0, max(target, high), f"hours_off[{spec.id}]")
+            m.model.add_abs_equality(off, total - target)
+            m.hours_off.append(off)
 
 
 def _fixed(m: _Model) -> None:
@@ -119,14 +129,17 @@ def _patterns(m: _Model) -> None:
 
 
 def _objective(m: _Model) -> None:
+    # Every term is in hundredths of a bed times 60, so hours off can count per minute.
     w = m.inp.weights
     terms = []
     if w.ward_peak > 0:
-        terms.append(round(SCALE * w.ward_peak) * m.peaks["ward"])
+        terms.append(round(60 * SCALE * w.ward_peak) * m.peaks["ward"])
     if w.icu_peak > 0:
-        terms.append(round(SCALE * w.icu_peak) * m.peaks["icu"])
+        terms.append(round(60 * SCALE * w.icu_peak) * m.peaks["icu"])
     if m.pattern:
-        terms.append(round(SCALE * SCALE * w.pattern) * sum(m.pattern))
+        terms.append(round(60 * SCALE * SCALE * w.pattern) * sum(m.pattern))
+    if m.hours_off and w.hours_off > 0:
+        terms.append(round(SCALE * SCALE * w.hours_off) * sum(m.hours_off))
     m.model.minimize(sum(terms))
 
 
@@ -207,8 +220,8 @@ def solve_mss(inp: MssInput, settings: MssSettings | None = None) -> MssPlan:
         cycle_weeks=inp.cycle_weeks,
         status=status,
         blocks=blocks,
-        objective=solver.objective_value / SCALE,
-        bound=solver.best_objective_bound / SCALE,
+        objective=solver.objective_value / OBJECTIVE_SCALE,
+        bound=solver.best_objective_bound / OBJECTIVE_SCALE,
         expected_peak_ward=solver.value(m.peaks["ward"]) / SCALE,
         expected_peak_icu=solver.value(m.peaks["icu"]) / SCALE,
         run=run,
