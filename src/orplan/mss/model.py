@@ -85,7 +85,7 @@ class MssSpecialty(_Strict):
     def _shares_sum_to_one(self) -> MssSpecialty:
         total = sum(c.share for c in self.case_mix)
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"case_mix shares sum to {total:.6g}, not 1")
+            raise ValueError(f"case_mix: shares sum to {total:.6g}, not 1")
         return self
 
 
