@@ -49,8 +49,10 @@ def test_curve_means_equal_the_checkers(tiny: MssInput) -> None:
     """The exact mean per day equals the checker's own day-by-day sum (fractional cases too)."""
     data = tiny.model_dump()
     data["specialties"][0]["cases_per_block"] = 2.5
-    data["specialties"][0]["case_mix"] = [{"share": 0.7, "ward_days": 3},
-                                          {"share": 0.3, "icu_days": 2, "ward_days": 5}]
+    data["specialties"][0]["case_mix"] = [
+        {"share": 0.7, "ward_days": 3},
+        {"share": 0.3, "icu_days": 2, "ward_days": 5},
+    ]
     inp = MssInput.model_validate(data)
     blocks = [Block(theatre="OR1", weekday=d, specialty="long") for d in (0, 3)]
     curve = bed_curve(inp, blocks)

@@ -65,9 +65,7 @@ def test_theatre_not_allowing_the_specialty() -> None:
 
 def test_missing_pin(tiny: MssInput) -> None:
     """A pinned Monday 'day' block that the MSS gives to 'long' is reported."""
-    pinned = tiny.model_copy(
-        update={"fixed": [Block(theatre="OR1", weekday=0, specialty="day")]}
-    )
+    pinned = tiny.model_copy(update={"fixed": [Block(theatre="OR1", weekday=0, specialty="day")]})
     report = check_mss(pinned, _plan(GOOD))
     assert report.violations == ["fixed[0]: OR1 week 1 day 0 is not day"]
 

@@ -79,9 +79,7 @@ def test_sessions_for_writes_scenario_sessions(tmp_path: Path) -> None:
     assert len(rows) == 5 and rows[0]["open"] == "08:00"
 
 
-def test_infeasible_names_the_specialty(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_infeasible_names_the_specialty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Hours beyond the theatres: exit 1, the specialty named, nothing written."""
     data = tiny_dict()
     data["specialties"][0]["hours"] = 48
@@ -126,9 +124,7 @@ def test_bad_input_exits_2_naming_the_field(
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_bad_cross_reference_and_option(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_cross_reference_and_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A pin on a closed Saturday is named; --sessions-for without a start date is exit 2."""
     data = tiny_dict()
     data["fixed"] = [{"theatre": "OR1", "weekday": 5, "specialty": "long"}]

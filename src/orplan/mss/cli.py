@@ -51,8 +51,13 @@ def add_mss_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--simulate-weeks", type=int, default=1000,
                    help="weeks simulated to compare with the baseline (default 1000; 0 = "
                         "none)")  # fmt: skip
-    p.add_argument("--sessions-for", type=int, default=None, metavar="DAYS",
-                   help="also write sessions.yaml: the MSS's sessions for DAYS days")
+    p.add_argument(
+        "--sessions-for",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help="also write sessions.yaml: the MSS's sessions for DAYS days",
+    )
     p.add_argument("--horizon-start", type=_date, default=None, metavar="DATE",
                    help="first date of --sessions-for (YYYY-MM-DD)")  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -67,8 +72,7 @@ def cmd_mss(args: argparse.Namespace) -> int:
 
     from orplan.errors import OutputPathError
     from orplan.files import atomic_write_text, check_output_folder
-    from orplan.mss.api import baseline_plan, compare, load_mss_input, plan_mss
-    from orplan.mss.api import with_baseline_from
+    from orplan.mss.api import baseline_plan, compare, load_mss_input, plan_mss, with_baseline_from
     from orplan.mss.derive import sessions_for
     from orplan.mss.outputs import write_outputs
     from orplan.mss.solve import MssSettings

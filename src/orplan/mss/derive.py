@@ -78,18 +78,14 @@ def input_from_scenario(scenario: Scenario, cycle_weeks: int = 1) -> MssInput:
             "case_mix": [CaseType(**row) for row in _case_mix(cases)],
             "open_session": spec_id == OPEN,
         })  # fmt: skip
+    spec_ids = {str(s["id"]) for s in specs}
+    # A theatre with a specialty list keeps it; open sessions stay on theatres with none
+    # (those allow any specialty).
     theatres = [
-        {"id": t.id, "weekdays": weekdays, "hours": hours.get(t.id, 8.0),
-         "specialties": [*t.specialties, OPEN] if t.specialties else []}
+        {"id": t.id, "weekdays": weekdays, "hours": hours[t.id],
+         "specialties": [s for s in t.specialties if s in spec_ids]}
         for t in scenario.theatres if t.id in hours
     ]  # fmt: skip
-    # Open sessions stay where the scenario had them: theatres with no specialty list.
-    for t in theatres:
-        if t["specialties"]:
-            t["specialties"].remove(OPEN)
-    spec_ids = {s["id"] for s in specs}
-    for t in theatres:
-        t["specialties"] = [s for s in t["specialties"] if s in spec_ids]
     beds = {u.kind: u.beds for u in scenario.beds}
     return MssInput.model_validate({
         "name": f"{scenario.name}-mss",
@@ -109,9 +105,7 @@ def _clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def sessions_for(
-    inp: MssInput, plan: MssPlan, start: dt.date, days: int
-) -> list[dict[str, Any]]:
+def sessions_for(inp: MssInput, plan: MssPlan, start: dt.date, days: int) -> list[dict[str, Any]]:
     """Session rows of a scenario for ``days`` days from ``start`` that follow the MSS.
 
     Cycle week 1 starts on the Monday on or before ``start``, so a weekday always gets the

@@ -33,8 +33,8 @@ def explain_infeasible(inp: MssInput) -> list[str]:
     theatres = {t.id: t for t in inp.theatres}
     seen: dict[tuple[str, int, int], str] = {}
     for i, b in enumerate(inp.fixed):
-        allowed = theatres[b.theatre].specialties
-        if allowed and b.specialty not in allowed:
+        kept_for = theatres[b.theatre].specialties
+        if kept_for and b.specialty not in kept_for:
             reasons.append(f"fixed[{i}]: theatre {b.theatre} does not allow {b.specialty}")
         cell = (b.theatre, b.week, b.weekday)
         if cell in seen and seen[cell] != b.specialty:

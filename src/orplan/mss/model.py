@@ -143,12 +143,16 @@ class MssInput(_Strict):
     @model_validator(mode="after")
     def _cross_references(self) -> MssInput:
         problems: list[str] = []
-        for label, items in (("theatres", self.theatres), ("specialties", self.specialties)):
+        ids = {
+            "theatres": [t.id for t in self.theatres],
+            "specialties": [s.id for s in self.specialties],
+        }
+        for label, names in ids.items():
             seen: set[str] = set()
-            for i, item in enumerate(items):
-                if item.id in seen:
-                    problems.append(f"{label}[{i}].id: duplicate id {item.id!r}")
-                seen.add(item.id)
+            for i, name in enumerate(names):
+                if name in seen:
+                    problems.append(f"{label}[{i}].id: duplicate id {name!r}")
+                seen.add(name)
         specs = {s.id for s in self.specialties}
         for i, t in enumerate(self.theatres):
             problems += [

@@ -131,7 +131,7 @@ def _patterns(m: _Model) -> None:
 def _objective(m: _Model) -> None:
     # Every term is in hundredths of a bed times 60, so hours off can count per minute.
     w = m.inp.weights
-    terms = []
+    terms: list[cp_model.LinearExprT] = []
     if w.ward_peak > 0:
         terms.append(round(60 * SCALE * w.ward_peak) * m.peaks["ward"])
     if w.icu_peak > 0:
