@@ -143,14 +143,16 @@ def _objective(m: _Model) -> None:
     m.model.minimize(sum(terms))
 
 
-def _hint(m: _Model) -> None:
-    # The current MSS is usually feasible: a good first solution to improve on.
-    chosen = {(b.specialty, b.theatre, b.week, b.weekday) for b in m.inp.baseline}
+def _hint(m: _Model, start: list[Block] | None) -> None:
+    # A start (the one-week optimum repeated) or the current MSS is usually feasible: a
+    # good first solution to improve on.
+    blocks = m.inp.baseline if start is None else start
+    chosen = {(b.specialty, b.theatre, b.week, b.weekday) for b in blocks}
     for key, var in m.x.items():
         m.model.add_hint(var, key in chosen)
 
 
-def build(inp: MssInput) -> _Model:
+def build(inp: MssInput, start: list[Block] | None = None) -> _Model:
     """Build the CP-SAT model of ``inp`` (rules in this order; each is independent)."""
     m = _Model(inp)
     _variables(m)
@@ -160,8 +162,28 @@ def build(inp: MssInput) -> _Model:
     _bed_peaks(m)
     _patterns(m)
     _objective(m)
-    _hint(m)
+    _hint(m, start)
     return m
+
+
+def _one_week_start(inp: MssInput, settings: MssSettings) -> list[Block] | None:
+    """For a multi-week cycle, the one-week optimum repeated every week (or ``None``).
+
+    Hours are per week, so the repeated week meets them and has the same bed peaks; the
+    search of the full cycle then starts from it. It gets a quarter of the time limit.
+    """
+    if inp.cycle_weeks == 1:
+        return None
+    one = inp.model_copy(update={
+        "cycle_weeks": 1,
+        "fixed": [b for b in inp.fixed if b.week == 1],
+        "baseline": [b for b in inp.baseline if b.week == 1],
+    })  # fmt: skip
+    plan = solve_mss(one, MssSettings(settings.time_limit / 4, settings.workers, settings.seed))
+    if not plan.blocks:
+        return None
+    return [b.model_copy(update={"week": w}) for w in range(1, inp.cycle_weeks + 1)
+            for b in plan.blocks]  # fmt: skip
 
 
 def solve_mss(inp: MssInput, settings: MssSettings | None = None) -> MssPlan:
@@ -178,9 +200,12 @@ def solve_mss(inp: MssInput, settings: MssSettings | None = None) -> MssPlan:
         return MssPlan(
             name=inp.name, cycle_weeks=inp.cycle_weeks, status="infeasible", explanation=reasons
         )
-    m = build(inp)
+    start = _one_week_start(inp, settings)
+    m = build(inp, start)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = settings.time_limit
+    solver.parameters.max_time_in_seconds = max(
+        settings.time_limit - (time.perf_counter() - started), 0.1
+    )
     solver.parameters.num_workers = settings.workers
     solver.parameters.random_seed = settings.seed
     code = solver.solve(m.model)

@@ -1,0 +1,69 @@
+"""MSS benchmark: pilot-week baseline vs optimised MSS, and the 4-week x 20-theatre solve.
+
+Usage (about 3 minutes on 2 cores; look at ``uptime`` first)::
+
+    PYTHONPATH=src .venv/bin/python -m benchmarks.mss.run [--weeks 10000] [--seed 0]
+
+Prints Markdown rows for benchmarks/mss/README.md. Every MSS is checked by the independent
+checker (:func:`orplan.mss.plan_mss` raises otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+from pathlib import Path
+
+import ortools
+
+import orplan
+from orplan.mss import MssSettings, baseline_plan, compare, load_mss_input, plan_mss
+
+PILOT = Path(__file__).resolve().parents[2] / "scenarios" / "mss" / "pilot-baseline.yaml"
+
+
+def _pct(a: float, b: float) -> str:
+    return "-" if a == 0 else f"{100 * (b - a) / a:+.1f} %"
+
+
+def main() -> None:
+    """Run the benchmark and print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--weeks", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    print(f"orplan {orplan.__version__}, OR-Tools {ortools.__version__}, Python "
+          f"{platform.python_version()}, load at start {load:.2f}")  # fmt: skip
+
+    inp = load_mss_input(PILOT)
+    settings = MssSettings(time_limit=args.time_limit, workers=2, seed=args.seed)
+    plan = plan_mss(inp, settings)
+    base = baseline_plan(inp)
+    assert base is not None and plan.run is not None
+    print(f"\n1-week cycle: {plan.status} in {plan.run.wall_time:.1f} s, objective "
+          f"{plan.objective:.2f}, bound {plan.bound:.2f}")  # fmt: skip
+    print(f"expected peak ward {base.expected_peak_ward:.2f} -> {plan.expected_peak_ward:.2f}, "
+          f"ICU {base.expected_peak_icu:.2f} -> {plan.expected_peak_icu:.2f}")  # fmt: skip
+    cmp = compare(inp, base.blocks, plan.blocks, args.weeks, args.seed)
+    print(f"\n| figure ({cmp['weeks']:,} simulated weeks, seed {args.seed}) | baseline | MSS "
+          "| change |\n|---|---|---|---|")  # fmt: skip
+    for label, a, b in cmp["rows"]:
+        print(f"| {label} | {a:,.6g} | {b:,.6g} | {_pct(a, b)} |")
+    print(f"\nload after the comparison {os.getloadavg()[0]:.2f}")
+
+    four = load_mss_input(PILOT, cycle_weeks=4)
+    plan4 = plan_mss(four, settings)
+    assert plan4.run is not None and plan4.objective is not None and plan4.bound is not None
+    gap = (plan4.objective - plan4.bound) / max(plan4.objective, 1e-9)
+    print(f"\n4-week cycle, 20 theatres: {plan4.status} in {plan4.run.wall_time:.1f} s "
+          f"(limit {args.time_limit:g} s), objective {plan4.objective:.2f}, bound "
+          f"{plan4.bound:.2f}, gap {100 * gap:.2f} %, expected peak ward "
+          f"{plan4.expected_peak_ward:.2f}, ICU {plan4.expected_peak_icu:.2f}; load "
+          f"{os.getloadavg()[0]:.2f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
