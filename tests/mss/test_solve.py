@@ -102,3 +102,14 @@ def test_icu_weight_moves_icu_patients_apart() -> None:
     assert plan.expected_peak_icu == 2.0  # one block a day at most: 2 patients, never 4
     days = [b.weekday for b in plan.blocks if b.specialty == "long"]
     assert len(set(days)) == 2
+
+
+def test_peak_with_weight_zero_is_the_real_one(tiny: MssInput) -> None:
+    """With the ICU weighted 0 the stated ICU peak is still the schedule's own (checker agrees)."""
+    data = tiny_dict()
+    data["specialties"][0]["case_mix"] = [{"share": 1.0, "icu_days": 1, "ward_days": 2}]
+    data["weights"] = {"icu_peak": 0}
+    inp = MssInput.model_validate(data)
+    plan = plan_mss(inp, SETTINGS)
+    assert plan.expected_peak_icu == 2.0
+    assert check_mss(inp, plan).ok

@@ -50,6 +50,7 @@ class _Model:
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[tuple[str, str, int, int], cp_model.IntVar] = field(default_factory=dict)
     peaks: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    day_beds: dict[str, list[cp_model.LinearExprT]] = field(default_factory=dict)
     pattern: list[cp_model.IntVar] = field(default_factory=list)
     hours_off: list[cp_model.IntVar] = field(default_factory=list)
 
@@ -113,7 +114,8 @@ def _bed_peaks(m: _Model) -> None:
                 loads[s, kind][(day - 7 * (w - 1) - d) % cycle_days] * v
                 for (s, _t, w, d), v in m.x.items()
             ]
-            m.model.add(peak >= sum(expr))
+            m.day_beds.setdefault(kind, []).append(sum(expr))
+            m.model.add(peak >= m.day_beds[kind][-1])
         m.peaks[kind] = peak
 
 
@@ -247,7 +249,8 @@ def solve_mss(inp: MssInput, settings: MssSettings | None = None) -> MssPlan:
         blocks=blocks,
         objective=solver.objective_value / OBJECTIVE_SCALE,
         bound=solver.best_objective_bound / OBJECTIVE_SCALE,
-        expected_peak_ward=solver.value(m.peaks["ward"]) / SCALE,
-        expected_peak_icu=solver.value(m.peaks["icu"]) / SCALE,
+        # From the day sums, not the peak variables: a peak weighted 0 is only a bound.
+        expected_peak_ward=max(solver.value(e) for e in m.day_beds["ward"]) / SCALE,
+        expected_peak_icu=max(solver.value(e) for e in m.day_beds["icu"]) / SCALE,
         run=run,
     )
