@@ -18,13 +18,47 @@ from pathlib import Path
 import ortools
 
 import orplan
-from orplan.mss import MssSettings, baseline_plan, compare, load_mss_input, plan_mss
+from orplan.mss import (
+    MssInput,
+    MssPlan,
+    MssSettings,
+    baseline_plan,
+    compare,
+    load_mss_input,
+    plan_mss,
+)
+from orplan.mss.derive import sessions_for
+from orplan.scenario import load_scenario, scenario_from_dict
 
-PILOT = Path(__file__).resolve().parents[2] / "scenarios" / "mss" / "pilot-baseline.yaml"
+REPO = Path(__file__).resolve().parents[2]
+PILOT = REPO / "scenarios" / "mss" / "pilot-baseline.yaml"
 
 
 def _pct(a: float, b: float) -> str:
     return "-" if a == 0 else f"{100 * (b - a) / a:+.1f} %"
+
+
+def _num(v: float) -> str:
+    return f"{v:,}" if float(v).is_integer() else f"{v:,.3f}"
+
+
+def weekly_solve(inp: MssInput, plans: dict[str, MssPlan], limit: float) -> None:
+    """Plan the pilot week's waiting list into each MSS's sessions; print cases done.
+
+    Both session lists come from :func:`orplan.mss.derive.sessions_for` (30 min overtime
+    allowed everywhere), so the comparison treats baseline and MSS alike.
+    """
+    scenario = load_scenario(REPO / "scenarios" / "pilot-week.yaml")
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    for name, plan in plans.items():
+        rows = sessions_for(inp, plan, scenario.horizon.start, scenario.horizon.days)
+        data["sessions"] = [{**row, "overtime": 30} for row in rows]
+        result = orplan.solve(scenario_from_dict(data), time_limit=limit, workers=2, seed=0)
+        assert result.check is not None and result.plan is not None and result.plan.run
+        k = result.check.kpis
+        print(f"| {name} | {k.scheduled} | {k.unscheduled} | {100 * k.utilisation:.1f} % | "
+              f"{k.overtime_minutes} | {result.plan.run.stopped_by} | "
+              f"{os.getloadavg()[0]:.2f} |")  # fmt: skip
 
 
 def main() -> None:
@@ -33,6 +67,13 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument(
+        "--weekly-solve",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="also plan the pilot waiting list into both MSSs (0 = skip)",
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
     print(f"orplan {orplan.__version__}, OR-Tools {ortools.__version__}, Python "
@@ -51,8 +92,13 @@ def main() -> None:
     print(f"\n| figure ({cmp['weeks']:,} simulated weeks, seed {args.seed}) | baseline | MSS "
           "| change |\n|---|---|---|---|")  # fmt: skip
     for label, a, b in cmp["rows"]:
-        print(f"| {label} | {a:,.6g} | {b:,.6g} | {_pct(a, b)} |")
+        print(f"| {label} | {_num(a)} | {_num(b)} | {_pct(a, b)} |")
     print(f"\nload after the comparison {os.getloadavg()[0]:.2f}")
+
+    if args.weekly_solve > 0:
+        print("\n| sessions from | cases done | not planned | utilisation | overtime min "
+              "| stopped by | load |\n|---|---|---|---|---|---|---|")  # fmt: skip
+        weekly_solve(inp, {"baseline MSS": base, "optimised MSS": plan}, args.weekly_solve)
 
     four = load_mss_input(PILOT, cycle_weeks=4)
     plan4 = plan_mss(four, settings)
