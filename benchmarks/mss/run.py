@@ -13,9 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+from importlib.metadata import version
 from pathlib import Path
-
-import ortools
 
 import orplan
 from orplan.mss import (
@@ -76,7 +75,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     load = os.getloadavg()[0]
-    print(f"orplan {orplan.__version__}, OR-Tools {ortools.__version__}, Python "
+    print(f"orplan {orplan.__version__}, OR-Tools {version('ortools')}, Python "
           f"{platform.python_version()}, load at start {load:.2f}")  # fmt: skip
 
     inp = load_mss_input(PILOT)
