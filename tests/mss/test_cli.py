@@ -133,3 +133,16 @@ def test_bad_cross_reference_and_option(tmp_path: Path, capsys: pytest.CaptureFi
     good = _write(tmp_path, tiny_dict(), "good.yaml")
     assert main([str(good), "--out", str(tmp_path / "p"), "--sessions-for", "7"]) == 2
     assert "--horizon-start" in capsys.readouterr().err
+
+
+def test_baseline_from_a_scenario(tmp_path: Path) -> None:
+    """--baseline-from reads the pilot week's sessions as the baseline of the pilot MSS."""
+    data = yaml.safe_load((REPO / "scenarios" / "mss" / "pilot-baseline.yaml").read_text())
+    data.pop("baseline")
+    out = tmp_path / "out"
+    code = main([str(_write(tmp_path, data)), "--out", str(out), "--simulate-weeks", "20",
+                 "--baseline-from", str(REPO / "scenarios" / "pilot-week.yaml"),
+                 "--workers", "1", "--quiet"])  # fmt: skip
+    assert code == 0
+    written = json.loads((out / "mss.json").read_text())
+    assert written["comparison"]["baseline"]["theatre_hours"] == 577.5
