@@ -146,3 +146,14 @@ def test_baseline_from_a_scenario(tmp_path: Path) -> None:
     assert code == 0
     written = json.loads((out / "mss.json").read_text())
     assert written["comparison"]["baseline"]["theatre_hours"] == 577.5
+
+
+def test_orplan_mss_function_after_the_cli_package_loaded() -> None:
+    """``orplan.mss(path)`` is the function even after ``orplan.mss.cli`` was imported."""
+    import importlib
+
+    import orplan
+
+    importlib.import_module("orplan.mss.cli")
+    plan = orplan.mss(EXAMPLE, workers=1)
+    assert plan.status == "optimal" and len(plan.bed_curve) == 7

@@ -161,3 +161,18 @@ def compare(
         "mss": b,
         "rows": [(label, a[key], b[key]) for key, label in names.items()],
     }
+
+
+def mss(
+    source: MssInput | str | Path,
+    *,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+) -> MssPlan:
+    """``orplan.mss(...)``: plan an MSS from an input, an input file or a scenario file.
+
+    Same defaults as ``orplan mss`` (30 s, 2 workers, seed 0); see :func:`plan_mss`.
+    """
+    inp = source if isinstance(source, MssInput) else load_mss_input(source)
+    return plan_mss(inp, time_limit=time_limit, workers=workers, seed=seed)
