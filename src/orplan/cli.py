@@ -317,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("orplan.live.daysim.cli", "add_simulate_day_parser"),
         ("orplan.web.cli", "add_serve_parser"),
         ("orplan.live.book_cli", "add_book_parser"),
+        ("orplan.mss.cli", "add_mss_parser"),
     ):
         getattr(importlib.import_module(module), hook)(sub)
     return parser
