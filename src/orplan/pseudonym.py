@@ -8,6 +8,7 @@ and no one without the key can go back from a pseudonym to the patient id.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import hmac
 import os
@@ -17,7 +18,14 @@ from orplan.errors import OrplanError
 from orplan.files import read_bytes
 from orplan.scenario.model import Scenario
 
-__all__ = ["KEY_ENV", "load_key", "pseudonym", "pseudonymise_scenario"]
+__all__ = [
+    "KEY_ENV",
+    "add_pseudonym_options",
+    "apply_option",
+    "load_key",
+    "pseudonym",
+    "pseudonymise_scenario",
+]
 
 KEY_ENV = "ORPLAN_PSEUDONYM_KEY"
 #: Fewer bytes than this make a key one could guess by trying.
@@ -82,3 +90,29 @@ def pseudonymise_scenario(scenario: Scenario, key: bytes) -> Scenario:
     """
     cases = [c.model_copy(update={"patient": pseudonym(key, c.patient)}) for c in scenario.cases]
     return scenario.model_copy(update={"cases": cases})
+
+
+def add_pseudonym_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--pseudonymise`` and ``--pseudonym-key-file`` to a sub-command."""
+    parser.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help=f"replace patient ids by keyed hashes in every output (key from "
+        f"{KEY_ENV} or --pseudonym-key-file)",
+    )
+    parser.add_argument(
+        "--pseudonym-key-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="file holding the key (never written out)",
+    )
+
+
+def apply_option(scenario: Scenario, args: argparse.Namespace) -> Scenario:
+    """``scenario`` pseudonymised when ``args.pseudonymise`` is set, else unchanged."""
+    if not getattr(args, "pseudonymise", False):
+        if getattr(args, "pseudonym_key_file", None) is not None:
+            raise OrplanError("--pseudonym-key-file: only with --pseudonymise")
+        return scenario
+    return pseudonymise_scenario(scenario, load_key(args.pseudonym_key_file))

@@ -76,10 +76,16 @@ def _service_request(case: Case, entry: CaseAssignment | None) -> dict[str, Any]
         "code": _procedure_code(case),
         "subject": _ref("Patient", case.patient),
         "extension": [
-            {"url": codes.EXPECTED_DURATION_URL,
-             "valueDuration": {"value": case.duration, "unit": "min",
-                               "system": "http://unitsofmeasure.org", "code": "min"}},
-        ],  # fmt: skip
+            {
+                "url": codes.EXPECTED_DURATION_URL,
+                "valueDuration": {
+                    "value": case.duration,
+                    "unit": "min",
+                    "system": "http://unitsofmeasure.org",
+                    "code": "min",
+                },
+            },
+        ],
     }
     if case.mandatory:
         resource["extension"].append({"url": codes.MANDATORY_URL, "valueBoolean": True})
@@ -148,9 +154,7 @@ def _free_time(session: Session, busy: list[tuple[int, int]]) -> list[tuple[int,
     return [(a, min(b, session.close)) for a, b in gaps if a < session.close]
 
 
-def _schedule_and_slots(
-    scenario: Scenario, plan: Plan, clock: _Clock
-) -> list[dict[str, Any]]:
+def _schedule_and_slots(scenario: Scenario, plan: Plan, clock: _Clock) -> list[dict[str, Any]]:
     cases = {c.id: c for c in scenario.cases}
     busy: dict[str, list[tuple[int, int]]] = {}
     for e in plan.scheduled():
@@ -167,9 +171,11 @@ def _schedule_and_slots(
                 "id": codes.stable_uuid("Schedule", s.id),
                 "identifier": _ident(codes.SESSION_SYSTEM, s.id),
                 "actor": [_ref("Location", s.theatre)],
-                "planningHorizon": {"start": clock.at(s.date, s.open),
-                                    "end": clock.at(s.date, s.close)},
-            }  # fmt: skip
+                "planningHorizon": {
+                    "start": clock.at(s.date, s.open),
+                    "end": clock.at(s.date, s.close),
+                },
+            }
         )
         for start, end in _free_time(s, busy.get(s.id, [])):
             out.append(
@@ -188,8 +194,13 @@ def _schedule_and_slots(
 def _parties(scenario: Scenario) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for patient in sorted({c.patient for c in scenario.cases}):
-        out.append({"resourceType": "Patient", "id": codes.stable_uuid("Patient", patient),
-                    "identifier": _ident(codes.PATIENT_SYSTEM, patient)})  # fmt: skip
+        out.append(
+            {
+                "resourceType": "Patient",
+                "id": codes.stable_uuid("Patient", patient),
+                "identifier": _ident(codes.PATIENT_SYSTEM, patient),
+            }
+        )
     for s in scenario.surgeons:
         doctor: dict[str, Any] = {
             "resourceType": "Practitioner",
@@ -200,9 +211,15 @@ def _parties(scenario: Scenario) -> list[dict[str, Any]]:
             doctor["name"] = [{"text": s.name}]
         out.append(doctor)
     for t in scenario.theatres:
-        out.append({"resourceType": "Location", "id": codes.stable_uuid("Location", t.id),
-                    "identifier": _ident(codes.THEATRE_SYSTEM, t.id), "name": t.id,
-                    "description": f"operating theatre at site {t.site}"})  # fmt: skip
+        out.append(
+            {
+                "resourceType": "Location",
+                "id": codes.stable_uuid("Location", t.id),
+                "identifier": _ident(codes.THEATRE_SYSTEM, t.id),
+                "name": t.id,
+                "description": f"operating theatre at site {t.site}",
+            }
+        )
     return out
 
 
@@ -282,15 +299,21 @@ def export_bundle(
         appointment = _appointment(cases[e.case], e, clock, status)
         if e.case in former:
             appointment["extension"] = [
-                {"url": codes.RESCHEDULED_FROM_URL,
-                 "valueReference": {"reference": codes.full_url(former[e.case])}}
-            ]  # fmt: skip
+                {
+                    "url": codes.RESCHEDULED_FROM_URL,
+                    "valueReference": {"reference": codes.full_url(former[e.case])},
+                }
+            ]
         resources.append(appointment)
     resources += cancelled
     resources += _schedule_and_slots(scenario, plan, clock)
     digest = plan_digest(plan)
-    tags = [f"orplan-version={orplan.__version__}", f"plan-sha256={digest}",
-            f"timezone={timezone}", f"appointment-status={status}"]  # fmt: skip
+    tags = [
+        f"orplan-version={orplan.__version__}",
+        f"plan-sha256={digest}",
+        f"timezone={timezone}",
+        f"appointment-status={status}",
+    ]
     if plan.run is not None:
         tags += [f"scenario={plan.run.scenario}", f"seed={plan.run.seed}"]
     if parent is not None:

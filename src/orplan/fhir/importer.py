@@ -27,9 +27,17 @@ __all__ = ["cases_from_bundle", "load_bundle_cases", "read_bundle"]
 #: Resources a waiting-list bundle may hold; only ServiceRequests become cases, the others
 #: are what they refer to (or what orplan's own export adds beside them).
 _KNOWN = frozenset(
-    {"ServiceRequest", "Patient", "Practitioner", "Location", "Appointment", "Schedule",
-     "Slot", "Procedure"}
-)  # fmt: skip
+    {
+        "ServiceRequest",
+        "Patient",
+        "Practitioner",
+        "Location",
+        "Appointment",
+        "Schedule",
+        "Slot",
+        "Procedure",
+    }
+)
 #: Request statuses that are not (or no longer) waiting: imported as cancelled cases.
 _CLOSED = frozenset({"revoked", "completed", "entered-in-error"})
 
@@ -68,9 +76,11 @@ def read_bundle(path: Path) -> Bundle:
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             str(path),
-            [f"not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); a FHIR bundle is "
-             "a JSON file"],
-        ) from None  # fmt: skip
+            [
+                f"not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); a FHIR bundle is "
+                "a JSON file"
+            ],
+        ) from None
     except RecursionError:
         raise ScenarioError(str(path), ["JSON nested too deeply"]) from None
     if not isinstance(data, dict):
@@ -141,9 +151,7 @@ def _record(request: Any, index: _Index, mapping: FhirMapping) -> tuple[dict[str
     if request.code is None:
         problems.append("code: missing: the requested procedure (NCSP-coded)")
         return record, problems
-    ncsp = next(
-        (c.code for c in request.code.coding or [] if c.system == codes.NCSP_SYSTEM), None
-    )
+    ncsp = next((c.code for c in request.code.coding or [] if c.system == codes.NCSP_SYSTEM), None)
     display = next((c.display or c.code for c in request.code.coding or []), None)
     record["procedure"] = request.code.text or display
     if ncsp:
@@ -161,10 +169,14 @@ def _record(request: Any, index: _Index, mapping: FhirMapping) -> tuple[dict[str
             record["surgeon"] = _party_id(doctor, codes.SURGEON_SYSTEM)
             break
     specialty = next(
-        (c.code for cat in request.category or [] for c in cat.coding or []
-         if c.system == codes.SPECIALTY_SYSTEM),
+        (
+            c.code
+            for cat in request.category or []
+            for c in cat.coding or []
+            if c.system == codes.SPECIALTY_SYSTEM
+        ),
         None,
-    )  # fmt: skip
+    )
     record["specialty"] = specialty or mapping.value(ncsp, "specialty")
     if request.priority:
         record["priority"] = codes.PRIORITY_FROM_FHIR[request.priority]
@@ -176,10 +188,13 @@ def _record(request: Any, index: _Index, mapping: FhirMapping) -> tuple[dict[str
     if period is not None and period.end is not None:
         record["due"] = str(period.end)[:10]
     duration = next(
-        (x.valueDuration.value for x in request.extension or []
-         if x.url == codes.EXPECTED_DURATION_URL and x.valueDuration is not None),
+        (
+            x.valueDuration.value
+            for x in request.extension or []
+            if x.url == codes.EXPECTED_DURATION_URL and x.valueDuration is not None
+        ),
         None,
-    )  # fmt: skip
+    )
     record["duration"] = duration if duration is not None else mapping.value(ncsp, "duration")
     if record["duration"] is None:
         problems.append(
