@@ -178,6 +178,11 @@ def _record(request: Any, index: _Index, mapping: FhirMapping) -> tuple[dict[str
         None,
     )
     record["specialty"] = specialty or mapping.value(ncsp, "specialty")
+    if record["specialty"] is None:
+        problems.append(
+            f"category: no {codes.SPECIALTY_SYSTEM} code; give the specialty in the mapping "
+            "file (defaults: {specialty: ...})"
+        )
     if request.priority:
         record["priority"] = codes.PRIORITY_FROM_FHIR[request.priority]
     elif mapping.value(ncsp, "priority") is not None:

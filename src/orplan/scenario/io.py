@@ -272,8 +272,14 @@ def _read_table(path: Path) -> list[tuple[int, Case]]:
         header, rows = _rows_from_csv(path)
     elif suffix == ".xlsx":
         header, rows = _rows_from_xlsx(path)
+    elif suffix == ".json":
+        from orplan.fhir.importer import load_bundle_cases
+
+        return load_bundle_cases(path)  # a FHIR Bundle: numbered by entry, not by row
     else:
-        raise ScenarioError(str(path), ["waiting list must be a .csv or .xlsx file"])
+        raise ScenarioError(
+            str(path), ["waiting list must be a .csv, .xlsx or FHIR Bundle .json file"]
+        )
     _check_header(path, header)
     cases: list[tuple[int, Case]] = []
     problems: list[str] = []
@@ -378,7 +384,11 @@ def load_scenario(path: str | Path) -> Scenario:
 
         def by_row(match: re.Match[str]) -> str:
             index = int(match.group(1)) - len(listed)
-            return f"{cases_file} row {table_rows[index]}" if index >= 0 else match.group(0)
+            if index < 0:
+                return match.group(0)
+            if str(cases_file).lower().endswith(".json"):
+                return f"{cases_file} entry[{table_rows[index]}]"
+            return f"{cases_file} row {table_rows[index]}"
 
         # Cases from the waiting list are named by their row there, not by cases[k].
         problems = [re.sub(r"cases\[(\d+)\]", by_row, p) for p in problems]
