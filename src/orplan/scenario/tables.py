@@ -9,6 +9,7 @@ numbered as a spreadsheet shows them: the header is row 1.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -113,7 +114,11 @@ def _norwegian_cell(name: str, value: Any, decimal_comma: bool) -> Any:
     if not isinstance(value, str):
         return value
     if name in _DATE_FIELDS and (m := _NORWEGIAN_DATE.match(value)):
-        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+        day, month, year = (int(g) for g in m.groups())
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return value  # left as typed: the message then quotes what the planner wrote
     if name in _BOOL_FIELDS and value.lower() in _BOOLEANS:
         return _BOOLEANS[value.lower()]
     if decimal_comma and name in _NUMBER_FIELDS and _DECIMAL_COMMA.match(value):
