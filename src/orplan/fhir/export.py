@@ -280,9 +280,14 @@ def export_bundle(
     Raises
     ------
     OrplanError
-        The plan breaks a hard rule, or the time zone is unknown.
+        The plan breaks a hard rule, the time zone is unknown, or the plan records another
+        parent than ``parent``.
     """
     clock = _Clock(timezone)
+    # As orplan check: a replanned plan records its parent; another plan is not it.
+    live = plan.live
+    if parent is not None and live is not None and live.parent_sha256 != plan_digest(parent):
+        raise OrplanError("--parent: the plan was not made from this parent plan")
     report = check(scenario, plan, parent=parent)
     if not report.ok:
         raise OrplanError(
