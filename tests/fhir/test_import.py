@@ -117,3 +117,18 @@ def test_bad_bundle_as_cases_file(name: str, tmp_path: Path) -> None:
     (tmp_path / "s.yaml").write_text((FHIR / "base.yaml").read_text() + f"cases_file: {name}\n")
     with pytest.raises(ScenarioError, match=name.replace(".", r"\.")):
         load_scenario(tmp_path / "s.yaml")
+
+
+def test_command_line_round_trip(tmp_path: Path) -> None:
+    """solve -> export fhir -> import fhir (tiny as the base, no mapping): the written
+    scenario's cases are tiny's, and the plan checks against it."""
+    tiny = DATA / "tiny.yaml"
+    out = tmp_path / "plan"
+    assert main(["solve", str(tiny), "--out", str(out), "--method", "rule", "--quiet"]) == 0
+    bundle = tmp_path / "bundle.json"
+    assert main(["export", "fhir", str(tiny), str(out), "--out", str(bundle), "--quiet"]) == 0
+    back = tmp_path / "back.yaml"
+    argv = ["import", "fhir", str(bundle), "--base", str(tiny), "--out", str(back), "--quiet"]
+    assert main(argv) == 0
+    assert load_scenario(back).cases == load_scenario(tiny).cases
+    assert main(["check", str(back), str(out / "plan.json"), "--quiet"]) == 0
