@@ -132,3 +132,25 @@ def test_command_line_round_trip(tmp_path: Path) -> None:
     assert main(argv) == 0
     assert load_scenario(back).cases == load_scenario(tiny).cases
     assert main(["check", str(back), str(out / "plan.json"), "--quiet"]) == 0
+
+
+def test_fitted_model_fills_durations_the_mapping_does_not(tmp_path: Path) -> None:
+    """--durations: the mapping's entry for a code wins (W1: NFB49 -> 120); the model's mean
+    fills the rest (W2 by procedure name), with its spread; the default is not used."""
+    from orplan.durations.model import DurationModel, ProcedureModel
+
+    model = DurationModel(
+        procedures={"Knee arthroscopy": ProcedureModel(mu=3.8, sigma=0.3, n=40,
+                                                       within_sigma=0.25, prior_count=5.0)}
+    )  # fmt: skip
+    model.save(tmp_path / "model.json")
+    out = tmp_path / "s.yaml"
+    argv = ["import", "fhir", str(FHIR / "waiting_list.json"), "--base", str(FHIR / "base.yaml"),
+            "--mapping", str(FHIR / "mapping.yaml"), "--durations", str(tmp_path / "model.json"),
+            "--out", str(out), "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    hip, knee = load_scenario(out).cases
+    assert (hip.duration, hip.duration_sd) == (120, None)
+    params = model.procedures["Knee arthroscopy"]
+    assert knee.duration == round(params.mean) != 60  # 60 is the mapping's default
+    assert knee.duration_sd == round(params.sd, 1)

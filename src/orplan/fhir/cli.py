@@ -71,8 +71,13 @@ def run_import(args: argparse.Namespace) -> int:
 
         raise OutputPathError("--out", args.out, "name a .yaml or .json scenario file")
     mapping = load_model_file(args.mapping, FhirMapping) if args.mapping is not None else None
+    durations = None
+    if args.durations is not None:
+        from orplan.durations.model import DurationModel
+
+        durations = DurationModel.load(args.durations)
     base = load_scenario(args.base)
-    cases = [case for _, case in load_bundle_cases(args.bundle, mapping)]
+    cases = [case for _, case in load_bundle_cases(args.bundle, mapping, durations)]
     data = base.model_dump(mode="json", exclude_none=True)
     data.pop("cases_file", None)
     data["cases"] = [c.model_dump(mode="json", exclude_none=True) for c in cases]
@@ -142,6 +147,9 @@ def add_fhir_parser(subparsers: Any) -> None:
         default=None,
         help="YAML: durations etc. FHIR does not carry (docs/fhir.md)",
     )
+    p.add_argument("--durations", type=Path, default=None, metavar="MODEL",
+                   help="fitted duration model (orplan durations fit) for durations neither "
+                        "the bundle nor the mapping's code entry gives")  # fmt: skip
     p.add_argument("--out", type=Path, required=True, help="scenario file to write")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(func=run_import)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
@@ -21,6 +21,9 @@ from orplan.fhir import codes
 from orplan.fhir.mapping import FhirMapping
 from orplan.files import read_text
 from orplan.scenario.model import Case
+
+if TYPE_CHECKING:
+    from orplan.durations.model import DurationModel
 
 __all__ = ["cases_from_bundle", "load_bundle_cases", "read_bundle"]
 
@@ -144,7 +147,27 @@ def _party_id(resource: Any, system: str) -> str:
     return str(resource.id)
 
 
-def _record(request: Any, index: _Index, mapping: FhirMapping) -> tuple[dict[str, Any], list[str]]:
+def _mapped_duration(
+    record: dict[str, Any], mapping: FhirMapping, model: DurationModel | None
+) -> int | None:
+    """The expected minutes FHIR did not give: the mapping's entry for the NCSP code, else
+    the fitted model's mean (procedure name, then code; the surgeon's own when fitted),
+    else the mapping's default."""
+    ncsp = record.get("ncsp")
+    specific = mapping.procedures.get(ncsp) if ncsp else None
+    if specific is not None and specific.duration is not None:
+        return specific.duration
+    if model is not None:
+        params = model.lookup([record.get("procedure"), ncsp], record.get("surgeon"))
+        if params is not None:
+            record["duration_sd"] = round(params.sd, 1)
+            return max(1, round(params.mean))
+    return mapping.defaults.duration
+
+
+def _record(
+    request: Any, index: _Index, mapping: FhirMapping, model: DurationModel | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """The case fields of one ServiceRequest, and the problems found."""
     problems: list[str] = []
     record: dict[str, Any] = {"id": _identifier(request, codes.CASE_SYSTEM) or request.id}
@@ -200,7 +223,9 @@ def _record(request: Any, index: _Index, mapping: FhirMapping) -> tuple[dict[str
         ),
         None,
     )
-    record["duration"] = duration if duration is not None else mapping.value(ncsp, "duration")
+    record["duration"] = (
+        duration if duration is not None else _mapped_duration(record, mapping, model)
+    )
     if record["duration"] is None:
         problems.append(
             "duration: the bundle gives none; add it to the mapping file "
@@ -217,7 +242,10 @@ def _record(request: Any, index: _Index, mapping: FhirMapping) -> tuple[dict[str
 
 
 def cases_from_bundle(
-    bundle: Bundle, mapping: FhirMapping | None = None, source: str = "<bundle>"
+    bundle: Bundle,
+    mapping: FhirMapping | None = None,
+    source: str = "<bundle>",
+    durations: DurationModel | None = None,
 ) -> list[tuple[int, Case]]:
     """The waiting-list cases of a bundle, each with its entry index.
 
@@ -229,6 +257,9 @@ def cases_from_bundle(
         Defaults for what the bundle does not carry; none when None.
     source
         The file name for messages.
+    durations
+        A fitted duration model (``orplan durations fit``) for requests whose duration
+        neither the bundle nor the mapping's entry for their code gives.
 
     Returns
     -------
@@ -257,7 +288,7 @@ def cases_from_bundle(
             continue
         if kind != "ServiceRequest":
             continue
-        record, found = _record(resource, index, mapping)
+        record, found = _record(resource, index, mapping, durations)
         label = f"entry[{number}] (ServiceRequest, id={record['id']})"
         problems += [f"{label}.{p}" for p in found]
         if found:
@@ -275,6 +306,8 @@ def cases_from_bundle(
     return cases
 
 
-def load_bundle_cases(path: Path, mapping: FhirMapping | None = None) -> list[tuple[int, Case]]:
+def load_bundle_cases(
+    path: Path, mapping: FhirMapping | None = None, durations: DurationModel | None = None
+) -> list[tuple[int, Case]]:
     """:func:`read_bundle` then :func:`cases_from_bundle`, errors naming ``path``."""
-    return cases_from_bundle(read_bundle(path), mapping, str(path))
+    return cases_from_bundle(read_bundle(path), mapping, str(path), durations)
