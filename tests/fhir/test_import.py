@@ -154,3 +154,16 @@ def test_fitted_model_fills_durations_the_mapping_does_not(tmp_path: Path) -> No
     params = model.procedures["Knee arthroscopy"]
     assert knee.duration == round(params.mean) != 60  # 60 is the mapping's default
     assert knee.duration_sd == round(params.sd, 1)
+
+
+def test_occurrence_date_time_is_the_due_date(tmp_path: Path) -> None:
+    """A request with one requested moment instead of a period: its date is the due date."""
+    import json
+
+    data = json.loads((FHIR / "waiting_list.json").read_text())
+    request = data["entry"][4]["resource"]
+    request["occurrenceDateTime"] = "2027-03-02T10:00:00+01:00"
+    (tmp_path / "list.json").write_text(json.dumps(data))
+    mapping = FhirMapping.model_validate({"defaults": {"duration": 60, "specialty": "o"}})
+    cases = {c.id: c for _, c in load_bundle_cases(tmp_path / "list.json", mapping)}
+    assert str(cases["W2"].due) == "2027-03-02"

@@ -215,6 +215,9 @@ def _record(
         record["release"] = str(period.start)[:10]
     if period is not None and period.end is not None:
         record["due"] = str(period.end)[:10]
+    elif request.occurrenceDateTime is not None:
+        # One requested moment: the latest date the case should be done by.
+        record["due"] = str(request.occurrenceDateTime)[:10]
     duration = next(
         (
             x.valueDuration.value
