@@ -184,3 +184,22 @@ def test_export_bundle_refuses_a_plan_with_a_missing_case(tiny: Scenario) -> Non
     with pytest.raises(OrplanError, match="hard rule"):
         export_bundle(tiny, short)
     assert isinstance(plan.cases[0], CaseAssignment)
+
+
+def test_round_trip_of_spread_pathway_and_eligible_surgeons(tiny: Scenario) -> None:
+    """duration_sd, cancer_pathway and eligible_surgeons (several desired performers) come
+    back; a fixed surgeon stays a surgeon."""
+    import yaml
+
+    from orplan.scenario import scenario_from_dict
+
+    data = yaml.safe_load(TINY.read_text())
+    data["surgeons"].append({"id": "S3", "specialty": "orthopaedics"})
+    c2 = data["cases"][1]
+    c2.update({"eligible_surgeons": ["S1", "S3"], "duration_sd": 12.5, "cancer_pathway": True})
+    scenario = scenario_from_dict(data)
+    back = {c.id: c for _, c in cases_from_bundle(export_bundle(scenario, rule_plan(scenario)))}
+    assert back["C2"].eligible_surgeons == ["S1", "S3"] and back["C2"].surgeon is None
+    assert (back["C2"].duration_sd, back["C2"].cancer_pathway) == (12.5, True)
+    assert back["C1"].surgeon == "S1" and back["C1"].eligible_surgeons == []
+    assert back == {c.id: c for c in scenario.cases}

@@ -18,11 +18,14 @@ SURGEON_SYSTEM = "urn:orplan:surgeon"
 THEATRE_SYSTEM = "urn:orplan:theatre"
 SESSION_SYSTEM = "urn:orplan:session"
 SPECIALTY_SYSTEM = "urn:orplan:specialty"
+#: Category code marking a case on a cancer pathway (pakkeforløp): code ``cancer``.
+PATHWAY_SYSTEM = "urn:orplan:pathway"
 #: Bundle.meta tags recording how the bundle was made (version, plan digest, settings).
 RUN_SYSTEM = "urn:orplan:run"
 #: Extensions for what FHIR has no field for.
 EXPECTED_DURATION_URL = "urn:orplan:extension:expected-duration"
 RESCHEDULED_FROM_URL = "urn:orplan:extension:rescheduled-from"
+EXPECTED_DURATION_SD_URL = "urn:orplan:extension:expected-duration-sd"
 MANDATORY_URL = "urn:orplan:extension:mandatory"
 UNSCHEDULED_REASON_URL = "urn:orplan:extension:unscheduled-reason"
 

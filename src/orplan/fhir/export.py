@@ -87,10 +87,23 @@ def _service_request(case: Case, entry: CaseAssignment | None) -> dict[str, Any]
             },
         ],
     }
+    if case.duration_sd is not None:
+        resource["extension"].append(
+            {
+                "url": codes.EXPECTED_DURATION_SD_URL,
+                "valueDuration": {"value": case.duration_sd, "unit": "min"},
+            }
+        )
     if case.mandatory:
         resource["extension"].append({"url": codes.MANDATORY_URL, "valueBoolean": True})
-    if case.surgeon:
-        resource["performer"] = [_ref("Practitioner", case.surgeon)]
+    if case.cancer_pathway:
+        resource["category"].append(
+            {"coding": [{"system": codes.PATHWAY_SYSTEM, "code": "cancer"}]}
+        )
+    # The desired performers: the fixed surgeon, or those who may operate (none: any).
+    surgeons = [case.surgeon] if case.surgeon else case.eligible_surgeons
+    if surgeons:
+        resource["performer"] = [_ref("Practitioner", s) for s in surgeons]
     period = {}
     if case.release:
         period["start"] = case.release.isoformat()

@@ -184,13 +184,21 @@ def _record(
         problems.append(patient)
     else:
         record["patient"] = _party_id(patient, codes.PATIENT_SYSTEM)
+    surgeons = []
     for i, performer in enumerate(request.performer or []):
         doctor = index.resolve(performer, "Practitioner", f"performer[{i}]")
         if isinstance(doctor, str):
             problems.append(doctor)
         else:
-            record["surgeon"] = _party_id(doctor, codes.SURGEON_SYSTEM)
-            break
+            surgeons.append(_party_id(doctor, codes.SURGEON_SYSTEM))
+    # One desired performer is the case's surgeon; several are those who may operate.
+    if len(surgeons) == 1:
+        record["surgeon"] = surgeons[0]
+    elif surgeons:
+        record["eligible_surgeons"] = surgeons
+    codings = [(c.system, c.code) for cat in request.category or [] for c in cat.coding or []]
+    if (codes.PATHWAY_SYSTEM, "cancer") in codings:
+        record["cancer_pathway"] = True
     specialty = next(
         (
             c.code
@@ -234,6 +242,16 @@ def _record(
             "duration: the bundle gives none; add it to the mapping file "
             f"(procedures: {{{ncsp or 'CODE'}: {{duration: MINUTES}}}} or defaults)"
         )
+    spread = next(
+        (
+            x.valueDuration.value
+            for x in request.extension or []
+            if x.url == codes.EXPECTED_DURATION_SD_URL and x.valueDuration is not None
+        ),
+        None,
+    )
+    if spread is not None:
+        record["duration_sd"] = spread
     if any(x.url == codes.MANDATORY_URL and x.valueBoolean for x in request.extension or []):
         record["mandatory"] = True
     turnover = mapping.value(ncsp, "turnover")
