@@ -68,6 +68,17 @@ def pseudonym(key: bytes, patient: str) -> str:
     """The pseudonym of one patient id: ``p-`` and 20 hex digits of HMAC-SHA256.
 
     80 bits keep collisions out of reach for any waiting list (birthday bound ~10^12 ids).
+
+    Parameters
+    ----------
+    key
+        From :func:`load_key`.
+    patient
+        The patient id as in the scenario.
+
+    Returns
+    -------
+    str
     """
     digest = hmac.new(key, patient.encode(), hashlib.sha256).hexdigest()
     return f"p-{digest[:20]}"

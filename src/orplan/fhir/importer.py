@@ -67,6 +67,15 @@ def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
 def read_bundle(path: Path) -> Bundle:
     """Read and validate a FHIR R4 Bundle (JSON) with fhir.resources' R4B models.
 
+    Parameters
+    ----------
+    path
+        The bundle file.
+
+    Returns
+    -------
+    fhir.resources.R4B.bundle.Bundle
+
     Raises
     ------
     ScenarioError
