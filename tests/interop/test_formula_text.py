@@ -27,12 +27,11 @@ RISKY_PATIENT = "@SUM(1+1)"
 
 
 def _risky_scenario(tmp_path: Path) -> Path:
-    """tiny.yaml with every procedure a formula and case C6's patient id one too."""
+    """tiny.yaml with every procedure and every patient id a formula."""
     data = yaml.safe_load(TINY.read_text())
     for case in data["cases"]:
         case["procedure"] = RISKY_PROCEDURE
-        if case["id"] == "C6":
-            case["patient"] = RISKY_PATIENT
+        case["patient"] = RISKY_PATIENT
     path = tmp_path / "risky.yaml"
     path.write_text(yaml.safe_dump(data))
     return path
@@ -79,3 +78,43 @@ def test_book_apply_changes_csv_keeps_formulas_as_text(booked: Path) -> None:
     assert "'" + RISKY_PATIENT in cells
     assert RISKY_PATIENT not in cells
     assert not [c for c in cells if c and c[0] in "=+-@"]
+
+
+def test_replan_changes_csv_keeps_formulas_as_text(tmp_path: Path) -> None:
+    """changes.csv of ``orplan replan`` (a case moved for an emergency) and its plan.xlsx."""
+    from tests.live.conftest import published_plan
+
+    save_plan(published_plan(), tmp_path / "plan.json")
+    events = tmp_path / "events.yaml"
+    events.write_text(
+        "format: orplan-events/1\nevents:\n"
+        "  - {kind: case-late, at: 2027-03-01T09:40, case: C3, expected_end: 2027-03-01T10:00}\n"
+        "  - {kind: emergency, at: 2027-03-01T09:45, id: E1, specialty: orthopaedics,\n"
+        "     duration: 40, max_wait: 360, urgency: within 6 h}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "replan"
+    argv = ["replan", str(_risky_scenario(tmp_path)), str(tmp_path / "plan.json"), str(events),
+            "--now", "2027-03-01T09:50", "--out", str(out), "--workers", "1",
+            "--deterministic-time", "5", "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    cells = _csv_cells(out / "changes.csv")
+    assert "'" + RISKY_PATIENT in cells  # the moved case's patient
+    assert not [c for c in cells if c and c[0] in "=+-@"]
+    book = openpyxl.load_workbook(out / "plan.xlsx")
+    assert not [c for s in book.worksheets for r in s.iter_rows() for c in r if c.data_type == "f"]
+    book.close()
+
+
+def test_report_xlsx_keeps_formulas_as_text(tmp_path: Path) -> None:
+    """``orplan report --xlsx``: the workbook written beside the report has no formula."""
+    scenario_path = _risky_scenario(tmp_path)
+    save_plan(rule_plan(load_scenario(scenario_path)), tmp_path / "plan.json")
+    argv = ["report", str(scenario_path), str(tmp_path / "plan.json"), "--out",
+            str(tmp_path / "r.html"), "--xlsx", str(tmp_path / "r.xlsx"), "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    book.close()
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "'" + RISKY_PROCEDURE in {c.value for c in cells}
