@@ -41,7 +41,8 @@ def test_bundle_cancels_what_the_change_list_moves(replanned: Path) -> None:
     cancelled appointment; every moved one a booked appointment pointing back to it."""
     out = replanned / "replan"
     bundle = replanned / "bundle.json"
-    argv = ["export", "fhir", str(out / "scenario.yaml"), str(out), "--out", str(bundle),
+    # The replan folder alone: it holds scenario.yaml beside plan.json.
+    argv = ["export", "fhir", str(out), "--out", str(bundle),
             "--parent", str(replanned / "plan.json"), "--quiet"]  # fmt: skip
     assert main(argv) == 0
     changes = json.loads((out / "changes.json").read_text())["changes"]
@@ -72,3 +73,10 @@ def test_parent_that_is_not_the_parent_exit_2(replanned: Path, capsys: Any) -> N
     assert main(argv) == 2
     assert "not made from this parent plan" in capsys.readouterr().err
     assert not (replanned / "b.json").exists()
+
+
+def test_a_folder_without_scenario_needs_the_scenario(tmp_path: Path, capsys: Any) -> None:
+    """orplan solve writes no scenario.yaml: the folder alone is one line, exit 2."""
+    save_plan(published_plan(), tmp_path / "plan.json")
+    assert main(["export", "fhir", str(tmp_path), "--out", str(tmp_path / "b.json")]) == 2
+    assert "no scenario.yaml in it; give the scenario: SCENARIO PLAN" in capsys.readouterr().err

@@ -13,8 +13,7 @@ EXPORT_EXAMPLES = (
     "examples:\n"
     "  orplan export fhir scenarios/demo.yaml out/demo --out out/demo/bundle.json\n"
     "  orplan export fhir scenarios/demo.yaml out/demo/plan.json --out draft.json --proposed\n"
-    "  orplan export fhir out/replan/scenario.yaml out/replan --parent out/demo/plan.json "
-    "--out changes.json\n"
+    "  orplan export fhir out/replan --parent out/demo/plan.json --out changes.json\n"
     "  ORPLAN_PSEUDONYM_KEY=... orplan export fhir s.yaml out/s --out b.json --pseudonymise"
 )
 IMPORT_EXAMPLES = (
@@ -29,6 +28,22 @@ def _plan_file(path: Path) -> Path:
     return path / "plan.json" if path.is_dir() else path
 
 
+def _scenario_and_plan(paths: list[Path]) -> tuple[Path, Path]:
+    """``SCENARIO PLAN``, or one folder holding both (``orplan replan`` and ``orplan book
+    --apply`` write scenario.yaml beside plan.json; ``orplan solve`` does not)."""
+    from orplan.errors import ScenarioError
+
+    if len(paths) == 2:
+        return paths[0], paths[1]
+    if len(paths) == 1 and (paths[0] / "scenario.yaml").is_file():
+        return paths[0] / "scenario.yaml", paths[0]
+    if len(paths) == 1:
+        raise ScenarioError(
+            str(paths[0]), ["no scenario.yaml in it; give the scenario: SCENARIO PLAN"]
+        )
+    raise ScenarioError("export fhir", [f"{len(paths)} paths given; give SCENARIO PLAN"])
+
+
 def run_export(args: argparse.Namespace) -> int:
     """Check the plan, then write it as a FHIR Bundle (JSON)."""
     from orplan.fhir.export import export_bundle
@@ -38,8 +53,9 @@ def run_export(args: argparse.Namespace) -> int:
     from orplan.scenario import load_scenario
 
     check_output_file(args.out)
-    plan = load_plan(_plan_file(args.plan))
-    scenario = scenario_as_planned(load_scenario(args.scenario), plan)
+    scenario_path, plan_path = _scenario_and_plan(args.paths)
+    plan = load_plan(_plan_file(plan_path))
+    scenario = scenario_as_planned(load_scenario(scenario_path), plan)
     scenario = apply_option(scenario, args)
     parent = load_plan(_plan_file(args.parent)) if args.parent is not None else None
     bundle = export_bundle(
@@ -105,8 +121,9 @@ def add_fhir_parser(subparsers: Any) -> None:
         epilog=EXPORT_EXAMPLES,
         formatter_class=fmt,
     )
-    p.add_argument("scenario", type=Path, help="scenario file the plan is for")
-    p.add_argument("plan", type=Path, help="plan.json or the folder holding it")
+    p.add_argument("paths", type=Path, nargs="+", metavar="[SCENARIO] PLAN",
+                   help="the scenario and plan.json (or its folder); a folder alone when it "
+                        "holds scenario.yaml (orplan replan, book --apply)")  # fmt: skip
     p.add_argument("--out", type=Path, required=True, help="bundle file to write (.json)")
     p.add_argument(
         "--proposed",
