@@ -72,3 +72,13 @@ def test_utf16_gets_a_clear_line(tmp_path: Path) -> None:
     (tmp_path / "w.csv").write_bytes("id;patient\r\n".encode("utf-16"))
     with pytest.raises(ScenarioError, match=r"UTF-16 text .*save it as 'CSV UTF-8'"):
         read_cases_table(tmp_path / "w.csv")
+
+
+def test_undefined_byte_is_named_where_it_is(tmp_path: Path) -> None:
+    """A file with valid Windows-1252 (æ) before a byte Windows-1252 leaves undefined: the
+    message points at the undefined byte, not at the first non-UTF-8 one."""
+    data = "id;patient;procedure\r\nC1;P1;Kn\u00e6\r\nC2;P2;X".encode("cp1252") + b"\x81\r\n"
+    (tmp_path / "w.csv").write_bytes(data)
+    position = data.index(b"\x81")
+    with pytest.raises(ScenarioError, match=rf"byte 0x81 at position {position}, line 3\)"):
+        read_cases_table(tmp_path / "w.csv")

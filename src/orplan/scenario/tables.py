@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from orplan.errors import ScenarioError
-from orplan.files import read_bytes, utf8_problem
+from orplan.files import read_bytes
 from orplan.scenario.model import Case
 
 __all__ = ["decode_table_text", "read_cases_table", "read_table", "readable_message"]
@@ -91,13 +91,17 @@ def decode_table_text(path: Path, data: bytes) -> str:
         )
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        utf8 = exc
+    except UnicodeDecodeError:
+        pass
     bad = next((i for i, b in enumerate(data) if b in _CP1252_UNDEFINED or b == 0), None)
     if bad is not None:
+        line = data[:bad].count(b"\n") + 1
         raise ScenarioError(
             str(path),
-            [utf8_problem(utf8, data).replace("not UTF-8 text", "not UTF-8 or Windows-1252 text")],
+            [
+                f"not UTF-8 or Windows-1252 text (byte 0x{data[bad]:02x} at position {bad}, "
+                f"line {line}): save it as UTF-8"
+            ],
         )
     return data.decode("cp1252")
 
