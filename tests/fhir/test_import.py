@@ -167,3 +167,24 @@ def test_occurrence_date_time_is_the_due_date(tmp_path: Path) -> None:
     mapping = FhirMapping.model_validate({"defaults": {"duration": 60, "specialty": "o"}})
     cases = {c.id: c for _, c in load_bundle_cases(tmp_path / "list.json", mapping)}
     assert str(cases["W2"].due) == "2027-03-02"
+
+
+def test_scenario_errors_on_bundle_cases_name_the_entry(tmp_path: Path) -> None:
+    """A bundle case the scenario rejects (a surgeon the base lacks) is named by its bundle
+    entry, not by cases[k] of the merged scenario."""
+    import json
+
+    data = json.loads((FHIR / "waiting_list.json").read_text())
+    data["entry"][2]["resource"]["identifier"][0]["value"] = "S9"  # the Practitioner
+    for entry in data["entry"][3:]:
+        entry["resource"]["extension"] = [
+            {"url": "urn:orplan:extension:expected-duration", "valueDuration": {"value": 60}}
+        ]
+        entry["resource"]["category"] = [
+            {"coding": [{"system": "urn:orplan:specialty", "code": "orthopaedics"}]}
+        ]
+    (tmp_path / "list.json").write_text(json.dumps(data))
+    (tmp_path / "s.yaml").write_text((FHIR / "base.yaml").read_text() + "cases_file: list.json\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "s.yaml")
+    assert "list.json entry[3] (id=W1).surgeon: unknown surgeon 'S9'" in str(info.value)
