@@ -100,6 +100,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     # Before the solve: a bad --out found after minutes of search wastes them.
     check_output_folder(args.out)
     scenario = load_scenario(args.scenario)
+    from orplan.pseudonym import apply_option
+
+    # Before the solve, so no output (plan.json's scenario digest included) sees a raw id.
+    scenario = apply_option(scenario, args)
     changed: dict[str, float | bool | None] = {}
     if args.overtime_probability is not None:
         changed["overtime_probability"] = args.overtime_probability
@@ -285,6 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="robust plan: keep slack so each session runs past closing with a "
                         "chance of at most ALPHA, e.g. 0.2 (sets rules.overtime_probability "
                         "for this run; recorded in plan.json)")  # fmt: skip
+    from orplan.pseudonym import add_pseudonym_options
+
+    add_pseudonym_options(p)
     common(p)
     p.set_defaults(func=cmd_solve)
 
@@ -318,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("orplan.web.cli", "add_serve_parser"),
         ("orplan.live.book_cli", "add_book_parser"),
         ("orplan.mss.cli", "add_mss_parser"),
+        ("orplan.fhir.cli", "add_fhir_parser"),
     ):
         getattr(importlib.import_module(module), hook)(sub)
     return parser
