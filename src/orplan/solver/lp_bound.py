@@ -145,6 +145,9 @@ def start_lp_bound(scenario: Scenario, options: int, time_limit: float) -> LpBou
     if options > LP_MAX_OPTIONS:
         return LpOutcome(None, f"LP skipped: {options:,} options (limit {LP_MAX_OPTIONS:,})", 0.0)
     mip = build_mip(scenario)
+    if not mip.lp.cost:
+        # Nothing to decide (HiGHS calls such a model "Empty"): the constant is the bound.
+        return LpOutcome(float(math.ceil(mip.lp.offset)), None, 0.0)
     data = mip.lp.to_arrays()
     data["integer"] = [False] * len(mip.lp.cost)  # the relaxation
     return LpBound(data, time_limit)

@@ -87,8 +87,7 @@ def _left_out(
     :math:`U_c - \sum_s U_c x_{cs}` keeps every coefficient >= 0, so CP-SAT's bound starts at
     0 and climbs instead of starting at minus the whole waiting list (issue 17).
     """
-    if len(scheduled) == 1:
-        return scheduled[0].Not()
+    # A variable even for one option: ``x.Not()`` would enter the objective as 1 - x.
     left_out = model.new_bool_var(f"unscheduled[{case_id}]")
     model.add_exactly_one([*scheduled, left_out])
     return left_out
