@@ -43,6 +43,8 @@ class LpOutcome:
     bound: float | None
     note: str | None
     seconds: float
+    #: Case index -> session indices with a positive LP value (the LP's candidate pairs).
+    candidates: dict[int, set[int]] | None = None
 
 
 class LpBound:
@@ -54,11 +56,16 @@ class LpBound:
         The LP as arrays (:func:`orplan.baselines.highs_worker.solve_arrays`).
     time_limit
         Seconds HiGHS may spend.
+    pairs
+        Column of each (case index, session index) assignment variable.
     """
 
-    def __init__(self, data: dict[str, Any], time_limit: float) -> None:
+    def __init__(
+        self, data: dict[str, Any], time_limit: float, pairs: dict[tuple[int, int], int]
+    ) -> None:
         from orplan.baselines import highs_worker
 
+        self._pairs = pairs
         self._began = time.perf_counter()
         self._time_limit = time_limit
         self._tmp = tempfile.TemporaryDirectory(prefix="orplan-lp-")
@@ -110,7 +117,13 @@ class LpBound:
             return LpOutcome(None, f"LP ended without an optimum ({status})", self.elapsed())
         # The LP value may sit a tolerance above the true LP optimum; costs are integers.
         bound = float(math.ceil(value - 1e-6 * max(1.0, abs(value))))
-        return LpOutcome(bound, None, self.elapsed())
+        candidates: dict[int, set[int]] = {}
+        values = solved["values"]
+        if values is not None:
+            for (ci, si), col in self._pairs.items():
+                if values[col] > 1e-6:
+                    candidates.setdefault(ci, set()).add(si)
+        return LpOutcome(bound, None, self.elapsed(), candidates)
 
     def elapsed(self) -> float:
         """Seconds since the LP was started."""
@@ -147,7 +160,7 @@ def start_lp_bound(scenario: Scenario, options: int, time_limit: float) -> LpBou
     mip = build_mip(scenario)
     if not mip.lp.cost:
         # Nothing to decide (HiGHS calls such a model "Empty"): the constant is the bound.
-        return LpOutcome(float(math.ceil(mip.lp.offset)), None, 0.0)
+        return LpOutcome(float(math.ceil(mip.lp.offset)), None, 0.0, {})
     data = mip.lp.to_arrays()
     data["integer"] = [False] * len(mip.lp.cost)  # the relaxation
-    return LpBound(data, time_limit)
+    return LpBound(data, time_limit, mip.x)

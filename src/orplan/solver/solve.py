@@ -17,6 +17,7 @@ from orplan.errors import PlanInvalidError
 from orplan.plan.model import CaseAssignment, Plan, PlanStatus, SolverRun
 from orplan.scenario.io import scenario_digest
 from orplan.scenario.model import Scenario
+from orplan.solver.decompose import solve_decompose
 from orplan.solver.explain import unplaceable_mandatory
 from orplan.solver.lp_bound import LpBound, LpOutcome, start_lp_bound
 from orplan.solver.options import CaseOptions, build_options
@@ -89,7 +90,9 @@ def solve(
     if settings.lp_bound:
         lp = start_lp_bound(scenario, size, max(1.0, 0.5 * settings.time_limit))
     try:
-        outcome, strategy = _search(scenario, case_options, settings, size, progress, began, start)
+        outcome, strategy, lp = _search(
+            scenario, case_options, settings, size, progress, began, start, lp
+        )
     except BaseException:
         if isinstance(lp, LpBound):
             lp.cancel("search failed")
@@ -116,8 +119,9 @@ def _search(
     progress: Callable[[Progress], None] | None,
     began: float,
     start: Plan | None,
-) -> tuple[Result | Outcome, str]:
-    """Pick the strategy (``auto`` by size) and run it."""
+    lp: LpBound | LpOutcome | None,
+) -> tuple[Result | Outcome, str, LpBound | LpOutcome | None]:
+    """Pick the strategy (``auto`` by size) and run it; ``decompose`` collects the LP."""
     from orplan.check import check
 
     strategy = settings.strategy
@@ -133,6 +137,8 @@ def _search(
             strategy = "whole"
     if strategy == "days":
         outcome = solve_by_days(scenario, case_options, settings, progress, began)
+    elif strategy == "decompose":
+        outcome, lp = solve_decompose(scenario, case_options, settings, progress, began, lp)
     elif strategy == "both":
         outcome = solve_both(scenario, case_options, settings, progress, began)
     else:
@@ -140,7 +146,7 @@ def _search(
             # A broken start would be returned as the plan when the search finds nothing.
             start = None
         outcome = solve_whole(scenario, case_options, settings, progress, began, start)
-    return outcome, strategy
+    return outcome, strategy, lp
 
 
 def _bounds(
@@ -160,11 +166,14 @@ def _bounds(
     if cpsat_bound is not None:
         bounds["cpsat"] = float(cpsat_bound)
     else:
-        notes.append("no CP-SAT bound: day windows prove no global bound")
+        notes.append("no CP-SAT bound: day windows (or a restricted model) prove no global bound")
     if lp is None:
         notes.append("LP bound not asked for")
     elif isinstance(lp, LpOutcome):
-        notes.append(lp.note or "LP bound missing")
+        if lp.bound is not None:
+            bounds["lp"] = lp.bound
+        else:
+            notes.append(lp.note or "LP bound missing")
     elif status == "OPTIMAL":
         notes.append("LP bound not needed: CP-SAT proved optimality")
         lp.cancel("not needed")

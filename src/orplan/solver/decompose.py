@@ -1,0 +1,118 @@
+r"""``--strategy decompose``: the LP picks the candidate sessions, CP-SAT times them, then
+the whole model is polished from that plan.
+
+Three stages, each a plan the next starts from:
+
+1. **Candidates.** The LP relaxation of the assignment MIP (:mod:`orplan.solver.lp_bound`,
+   already running for the bound) puts weight :math:`\bar x_{cs} > 0` on few
+   (case, session) pairs — on pilot-week about 900 of 4,350. Each case keeps those sessions
+   and the session of the start plan (the planner's rule), so the start stays a valid hint.
+2. **Restricted model.** The same CP-SAT model (all rules, exact timing) on the candidate
+   options only, for half of the time left: a model a fifth of the size, so the search
+   spends its time on the sessions that matter. Every plan of it is a plan of the whole.
+3. **Polish.** The whole model, hinted with stage 2's plan, for the rest of the time: its
+   LNS workers move cases to sessions the LP did not pick, and it proves CP-SAT's bound.
+
+Without an LP solution (skipped for size, failed, or ``lp_bound=False``) the strategy is
+``both`` (day windows, then the whole model).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from orplan.plan.model import Plan
+from orplan.scenario.model import Scenario
+from orplan.solver.lp_bound import LpBound, LpOutcome
+from orplan.solver.options import CaseOptions
+from orplan.solver.settings import Progress, Result, SolveSettings
+from orplan.solver.strategies import Outcome, solve_both, solve_whole
+from orplan.solver.warmstart import start_plan
+
+__all__ = ["candidate_options", "solve_decompose"]
+
+
+def candidate_options(
+    scenario: Scenario,
+    case_options: list[CaseOptions],
+    candidates: dict[int, set[int]],
+    start: Plan | None,
+) -> list[CaseOptions]:
+    """Each case's options cut down to the LP's candidate sessions and the start's session.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (to find the start's sessions by id).
+    case_options
+        All options of every case.
+    candidates
+        Case index -> session indices with positive LP weight.
+    start
+        A checked plan whose sessions are kept, so it remains a valid hint.
+
+    Returns
+    -------
+    list of CaseOptions
+        Same cases, in the same order, with fewer options.
+    """
+    session_index = {s.id: si for si, s in enumerate(scenario.sessions)}
+    started: dict[str, int] = {}
+    if start is not None:
+        for placed in start.cases:
+            if placed.scheduled and placed.session is not None:
+                started[placed.case] = session_index[str(placed.session)]
+    out = []
+    for entry in case_options:
+        keep = set(candidates.get(entry.index, set()))
+        if entry.case.id in started:
+            keep.add(started[entry.case.id])
+        out.append(replace(entry, options=[o for o in entry.options if o.session in keep]))
+    return out
+
+
+def solve_decompose(
+    scenario: Scenario,
+    case_options: list[CaseOptions],
+    settings: SolveSettings,
+    progress: Callable[[Progress], None] | None,
+    began: float,
+    lp: LpBound | LpOutcome | None,
+) -> tuple[Result | Outcome, LpBound | LpOutcome | None]:
+    """Run the three stages (module docstring); return the outcome and the collected LP.
+
+    Parameters
+    ----------
+    scenario, case_options, settings, progress, began
+        As for :func:`orplan.solver.strategies.solve_whole`.
+    lp
+        The LP started by :func:`orplan.solver.solve.solve` (None when not asked for); it is
+        collected here, within a fifth of the time limit, and handed back for the bound.
+    """
+    if isinstance(lp, LpBound):
+        left = settings.time_limit - (time.perf_counter() - began)
+        lp = lp.collect(max(1.0, 0.2 * left))
+    if lp is None or lp.candidates is None:
+        return solve_both(scenario, case_options, settings, progress, began), lp
+    start = start_plan(scenario) if settings.warm_start else None
+    restricted = candidate_options(scenario, case_options, lp.candidates, start)
+    spent = time.perf_counter() - began
+    first = replace(
+        settings, time_limit=spent + 0.5 * max(0.0, settings.time_limit - spent), compact=False
+    )
+    outcome = solve_whole(scenario, restricted, first, progress, began, start)
+    if isinstance(outcome, Result):
+        return solve_whole(scenario, case_options, settings, progress, began, start), lp
+    entries, _status, stopped_by, _bound, _objective, first_time = outcome
+    if stopped_by == "interrupted":
+        # The restricted model's bound holds for its own options only: report none.
+        return (entries, "FEASIBLE", stopped_by, None, None, first_time), lp
+    whole = solve_whole(
+        scenario, case_options, settings, progress, began, start=Plan(cases=entries)
+    )
+    if isinstance(whole, Result):
+        return (entries, "FEASIBLE", stopped_by, None, None, first_time), lp
+    plan_entries, status, stopped_by, bound, objective, _ = whole
+    return (plan_entries, status, stopped_by, bound, objective, first_time), lp
