@@ -27,6 +27,7 @@ from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
 from orplan.solver.lp_bound import LpBound, LpOutcome
 from orplan.solver.options import CaseOptions
+from orplan.solver.search import with_reasons
 from orplan.solver.settings import Progress, Result, SolveSettings
 from orplan.solver.strategies import Outcome, solve_both, solve_whole
 from orplan.solver.warmstart import start_plan
@@ -96,23 +97,47 @@ def solve_decompose(
         lp = lp.collect(max(1.0, 0.2 * left))
     if lp is None or lp.candidates is None:
         return solve_both(scenario, case_options, settings, progress, began), lp
-    start = start_plan(scenario) if settings.warm_start else None
-    restricted = candidate_options(scenario, case_options, lp.candidates, start)
-    spent = time.perf_counter() - began
-    first = replace(
-        settings, time_limit=spent + 0.5 * max(0.0, settings.time_limit - spent), compact=False
-    )
-    outcome = solve_whole(scenario, restricted, first, progress, began, start)
-    if isinstance(outcome, Result):
-        return solve_whole(scenario, case_options, settings, progress, began, start), lp
-    entries, _status, stopped_by, _bound, _objective, first_time = outcome
-    if stopped_by == "interrupted":
-        # The restricted model's bound holds for its own options only: report none.
-        return (entries, "FEASIBLE", stopped_by, None, None, first_time), lp
-    whole = solve_whole(
-        scenario, case_options, settings, progress, began, start=Plan(cases=entries)
-    )
+    start = _assigned_and_timed(scenario, settings, began, lp.candidates)
+    if start is None:
+        start = start_plan(scenario) if settings.warm_start else None
+        restricted = candidate_options(scenario, case_options, lp.candidates, start)
+        spent = time.perf_counter() - began
+        first = replace(
+            settings, time_limit=spent + 0.5 * max(0.0, settings.time_limit - spent), compact=False
+        )
+        outcome = solve_whole(scenario, restricted, first, progress, began, start)
+        if not isinstance(outcome, Result):
+            start = Plan(cases=outcome[0])
+    elif progress is not None and start.run is not None and start.run.objective is not None:
+        progress(Progress(time.perf_counter() - began, start.run.objective, None, None))
+    first_time = time.perf_counter() - began
+    whole = solve_whole(scenario, case_options, settings, progress, began, start=start)
+    if isinstance(whole, Result) and start is not None:
+        # No plan from the whole model in time: the checked start is the plan, no bound.
+        return (with_reasons(scenario, case_options, start), "FEASIBLE", "time_limit", None,
+                None, first_time), lp  # fmt: skip
     if isinstance(whole, Result):
-        return (entries, "FEASIBLE", stopped_by, None, None, first_time), lp
+        return whole, lp
     plan_entries, status, stopped_by, bound, objective, _ = whole
     return (plan_entries, status, stopped_by, bound, objective, first_time), lp
+
+
+def _assigned_and_timed(
+    scenario: Scenario, settings: SolveSettings, began: float, candidates: dict[int, set[int]]
+) -> Plan | None:
+    """Stage 2: HiGHS assigns cases among the candidate pairs, sessions are timed in order,
+    dropped cases go to the first session that fits (the MIP baseline, restricted); a
+    checked plan, or None when the MIP gave none."""
+    from orplan.baselines.mip import solve_mip
+
+    left = settings.time_limit - (time.perf_counter() - began)
+    try:
+        result = solve_mip(
+            scenario, time_limit=max(1.0, 0.4 * left), workers=1, seed=settings.seed,
+            candidates=candidates,
+        )  # fmt: skip
+    except RuntimeError:
+        return None  # the HiGHS worker failed: the restricted CP-SAT model takes over
+    if result.plan is None or result.report is None or not result.report.ok:
+        return None
+    return result.plan
