@@ -489,7 +489,8 @@ def solve_mip(
     candidates
         Case index -> the only session indices the MIP may use (e.g. the pairs an LP
         relaxation puts weight on; ``--strategy decompose``). The repair step still offers
-        every eligible session. The dual bound is then of the restricted MIP: not reported.
+        every eligible session. The dual bound is then of the restricted MIP: not reported;
+        ``extra["assignment"]`` holds the MIP's case -> (session, surgeon) choice.
 
     Returns
     -------
@@ -584,6 +585,8 @@ def solve_mip(
             "assigned": len(chosen),
             "dropped": len(dropped),
             "repaired": repaired,
+            # The restricted MIP's own assignment, for the solver's decompose strategy.
+            **({"assignment": chosen} if candidates is not None else {}),
         },
     )
 
