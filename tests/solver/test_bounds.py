@@ -151,3 +151,17 @@ def test_objective_coefficients_of_cases_are_not_negative() -> None:
     ]
     assert case_terms and min(case_terms) >= 0
     assert objective.offset >= 0
+
+
+def test_benchmark_row_names_the_bound_and_the_unavoidable_cost() -> None:
+    """The suite's record of a CP-SAT run carries bound_source, unavoidable and the gap on
+    the decidable part, consistent with the bound and cost of the same row."""
+    from benchmarks.run import COLUMNS, record
+
+    from orplan.baselines import solve_cpsat
+
+    row = record(solve_cpsat(tiny_scenario(), time_limit=3.0, workers=1))
+    assert {"bound_source", "unavoidable", "gap_decidable"} <= set(COLUMNS)
+    assert row["bound_source"] in ("cpsat", "lp", "unavoidable")
+    assert row["unavoidable"] is not None and row["bound"] >= row["unavoidable"]
+    assert row["gap_decidable"] == decidable_gap(row["objective"], row["bound"], row["unavoidable"])
