@@ -41,9 +41,9 @@ class SolveSettings:
         day windows for half the time, then the whole model from that plan (plan quality
         of the windows, bound of the whole model); ``"auto"`` picks ``"whole"`` up to
         ``SMALL_MODEL_MAX_OPTIONS`` options, ``"days"`` above ``WHOLE_MODEL_MAX_OPTIONS``,
-        else ``"both"``; ``"decompose"``: each day solved on its own first (a model per
-        day, cases offered to the earliest day that can take them), then the whole model
-        polished from that plan (see docs/solver.md).
+        else ``"decompose"`` (``"both"`` when ``lp_bound`` is off). ``"decompose"``: the LP
+        relaxation picks candidate sessions, HiGHS assigns cases among them, CP-SAT times
+        the sessions, then the whole model is polished from that plan (docs/solver.md).
     lp_bound
         Also compute the LP relaxation of the assignment MIP with HiGHS in a child process,
         alongside the search, and report it when it beats CP-SAT's bound (docs/solver.md).

@@ -129,7 +129,9 @@ def _search(
         if size > WHOLE_MODEL_MAX_OPTIONS:
             strategy = "days"
         elif size > SMALL_MODEL_MAX_OPTIONS:
-            strategy = "both"
+            # Measured at 60 s (docs/solver.md): decompose beat both on pilot-week-s1/s2 and
+            # scale-t16-s1; without the LP (lp_bound=False) it would only fall back to both.
+            strategy = "decompose" if settings.lp_bound else "both"
         else:
             strategy = "whole"
         if settings.deterministic_time is not None:
