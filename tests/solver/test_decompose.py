@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from orplan import solve
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.solver import SolveSettings
@@ -42,3 +44,22 @@ def test_decompose_plans_tiny_no_worse_than_the_rule() -> None:
     assert result.plan.run.strategy == "decompose"
     assert "cpsat" in result.bounds
     assert result.bound is not None and result.bound <= result.objective
+
+
+def test_ctrl_c_during_the_assignment_stage_returns_the_rule_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C while HiGHS assigns (outside CP-SAT's own Ctrl-C handling) ends the solve as
+    the other strategies do: a checked plan marked as interrupted, here the rule's."""
+    import orplan.baselines.mip as mip
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mip, "solve_mip", interrupted)
+    scenario = tiny_scenario()
+    result = solve(scenario, SolveSettings(time_limit=6.0, strategy="decompose"))
+    checked_plan(scenario, result)
+    assert result.plan is not None and result.plan.run is not None
+    assert result.plan.run.stopped_by == "interrupted"
+    assert result.objective == rule_result(scenario).objective

@@ -96,12 +96,25 @@ def solve_decompose(
         The LP started by :func:`orplan.solver.solve.solve` (None when not asked for); it is
         collected here, within a fifth of the time limit, and handed back for the bound.
     """
-    if isinstance(lp, LpBound):
-        left = settings.time_limit - (time.perf_counter() - began)
-        lp = lp.collect(max(1.0, 0.2 * left))
-    if lp is None or lp.candidates is None:
-        return solve_both(scenario, case_options, settings, progress, began), lp
-    start = _assigned_and_timed(scenario, case_options, settings, progress, began, lp.candidates)
+    try:
+        if isinstance(lp, LpBound):
+            left = settings.time_limit - (time.perf_counter() - began)
+            lp = lp.collect(max(1.0, 0.2 * left))
+        if lp is None or lp.candidates is None:
+            return solve_both(scenario, case_options, settings, progress, began), lp
+        start = _assigned_and_timed(
+            scenario, case_options, settings, progress, began, lp.candidates
+        )
+    except KeyboardInterrupt:
+        # Ctrl-C while HiGHS runs (a child process, outside CP-SAT's own Ctrl-C handling):
+        # stop as the other strategies do, with the best plan so far - the planner's rule.
+        if isinstance(lp, LpBound):
+            lp = lp.cancel("LP stopped by Ctrl-C")
+        rule = start_plan(scenario)
+        if rule is None:
+            raise
+        entries = with_reasons(scenario, case_options, rule)
+        return (entries, "FEASIBLE", "interrupted", None, None, None), lp
     if start is None:
         start = start_plan(scenario) if settings.warm_start else None
         restricted = candidate_options(scenario, case_options, lp.candidates, start)
