@@ -165,3 +165,19 @@ def test_benchmark_row_names_the_bound_and_the_unavoidable_cost() -> None:
     assert row["bound_source"] in ("cpsat", "lp", "unavoidable")
     assert row["unavoidable"] is not None and row["bound"] >= row["unavoidable"]
     assert row["gap_decidable"] == decidable_gap(row["objective"], row["bound"], row["unavoidable"])
+
+
+def test_progress_shows_the_unavoidable_cost_when_the_search_bound_is_below_it() -> None:
+    """CP-SAT's first bound can be far below zero; progress shows the best valid bound
+    known instead, and no bound while the search has none (the start plan)."""
+    from orplan.solver.settings import Progress
+    from orplan.solver.solve import _best_known
+
+    seen: list[Progress] = []
+    show = _best_known(seen.append, 500.0)
+    assert show is not None
+    show(Progress(1.0, 1000.0, -1_388_000.0, 1389.0))
+    show(Progress(2.0, 1000.0, None, None))
+    show(Progress(3.0, 900.0, 700.0, 0.2))
+    assert [p.bound for p in seen] == [500.0, None, 700.0]
+    assert seen[0].gap == 0.5

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import ortools
 
@@ -91,8 +92,9 @@ def solve(
         lp = start_lp_bound(scenario, size, max(1.0, 0.5 * settings.time_limit))
     try:
         outcome, strategy, lp = _search(
-            scenario, case_options, settings, size, progress, began, start, lp
-        )
+            scenario, case_options, settings, size, _best_known(progress, unavoidable), began,
+            start, lp,
+        )  # fmt: skip
     except BaseException:
         if isinstance(lp, LpBound):
             lp.cancel("search failed")
@@ -109,6 +111,27 @@ def solve(
         scenario, settings, began, entries, status, stopped_by, objective, first_time,
         strategy, bound, bound_source, "; ".join(notes) or None, bounds, unavoidable,
     )  # fmt: skip
+
+
+def _best_known(
+    progress: Callable[[Progress], None] | None, unavoidable: float
+) -> Callable[[Progress], None] | None:
+    """Progress with the best bound known: the search's, or the unavoidable cost if higher.
+
+    Both are valid, so the larger is reported (as for the final bound); CP-SAT's first bound
+    can be far below zero on large models (docs/solver.md).
+    """
+    if progress is None:
+        return None
+    report = progress
+
+    def best(p: Progress) -> None:
+        if p.bound is None or p.bound >= unavoidable:
+            report(p)  # no bound from the search yet (e.g. the start plan): none is shown
+        else:
+            report(replace(p, bound=unavoidable, gap=relative_gap(p.objective, unavoidable)))
+
+    return best
 
 
 def _search(
