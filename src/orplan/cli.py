@@ -158,6 +158,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
                     "objective": result.objective,
                     "bound": result.bound,
                     "gap": result.gap,
+                    "bound_source": result.bound_source,
+                    "bound_note": result.bound_note,
+                    "bounds": result.bounds,
+                    "unavoidable": result.unavoidable,
                     "wall_time": run.wall_time,
                     "kpis": k.model_dump(mode="json"),
                     "files": [str(p) for p in paths],
@@ -167,6 +171,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     elif not args.quiet:
         gap = "-" if result.gap is None else f"{100 * result.gap:.2f}%"
         bound = "-" if result.bound is None else f"{result.bound:,.0f}"
+        if result.bound_source is not None:
+            bound += f" ({result.bound_source})"
+        if result.unavoidable is not None:
+            bound += f", unavoidable {result.unavoidable:,.0f}"
         note = {
             "optimal": "proven optimal",
             "time_limit": "time limit reached: best plan found so far",
@@ -178,7 +186,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(
             f"{result.status} ({note}) in {run.wall_time:.1f} s: cost {result.objective:,.0f}, "
             f"bound {bound}, gap {gap}\n"
-            f"scheduled {k.scheduled}/{k.scheduled + k.unscheduled} cases, utilisation "
+            + (f"bound note: {result.bound_note}\n" if result.bound_note else "")
+            + f"scheduled {k.scheduled}/{k.scheduled + k.unscheduled} cases, utilisation "
             f"{100 * k.utilisation:.1f}%, overtime {k.overtime_minutes} min, idle "
             f"{k.idle_minutes} min, deadline breaches {k.deadline_breaches}\n"
             f"checked by the independent checker: all hard rules hold\n"
@@ -279,9 +288,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=["cpsat", "rule"], default="cpsat",
                    help="'cpsat' (default): the optimiser; 'rule': a planner's rule "
                         "(earliest deadline first, first fit) for comparison")  # fmt: skip
-    p.add_argument("--strategy", choices=["auto", "whole", "days", "both"], default="auto",
+    p.add_argument("--strategy", choices=["auto", "whole", "days", "both", "decompose"],
+                   default="auto",
                    help="'whole': one model, proven bound; 'days': day-window search for very "
-                        "large scenarios; 'auto' (default) picks by size")  # fmt: skip
+                        "large scenarios; 'decompose': day by day, then the whole model "
+                        "(docs/solver.md); 'auto' (default) picks by size")  # fmt: skip
     p.add_argument("--deterministic-time", type=float, default=None,
                    help="limit in CP-SAT deterministic time; with --workers 1 a run repeats "
                         "exactly")  # fmt: skip
