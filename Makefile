@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: system-deps ihtc-warmup demo serve test lint format bench bench-smoke bench-ihtc bench-simulate clean notebooks notebooks-build
+.PHONY: postgres postgres-stop print-pg-url
 IHTC_TIME ?= 600
 
 $(STAMP): pyproject.toml constraints.txt
@@ -70,3 +71,15 @@ bench-simulate: $(STAMP)
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+
+# A local PostgreSQL for the workbench store tests (installs Debian's postgresql when missing;
+# cluster in $$ORPLAN_PG_DIR, default /var/tmp/orplan-pg, 127.0.0.1 on a free port).
+# Tests use it through ORPLAN_TEST_POSTGRES_URL="$$(make -s print-pg-url)".
+postgres:
+	.ci/postgres.sh start
+
+postgres-stop:
+	.ci/postgres.sh stop
+
+print-pg-url:
+	@.ci/postgres.sh url

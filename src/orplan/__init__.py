@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from orplan.check import CheckReport, check
     from orplan.generate import generate
     from orplan.live.book import Suggestions
+    from orplan.mss.api import mss
     from orplan.plan.io import load_plan, save_plan
     from orplan.plan.model import CaseAssignment, Plan
     from orplan.scenario import Scenario, load_scenario, save_scenario
@@ -45,6 +46,7 @@ lazy_package(
         "Scenario": "orplan.scenario",
         "load_scenario": "orplan.scenario",
         "save_scenario": "orplan.scenario",
+        "mss": "orplan.mss.api",
     },
 )
 
@@ -122,6 +124,7 @@ __all__ = [
     "generate",
     "load_plan",
     "load_scenario",
+    "mss",
     "replan",
     "save_plan",
     "save_scenario",

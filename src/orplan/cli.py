@@ -100,6 +100,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     # Before the solve: a bad --out found after minutes of search wastes them.
     check_output_folder(args.out)
     scenario = load_scenario(args.scenario)
+    from orplan.pseudonym import apply_option
+
+    # Before the solve, so no output (plan.json's scenario digest included) sees a raw id.
+    scenario = apply_option(scenario, args)
     changed: dict[str, float | bool | None] = {}
     if args.overtime_probability is not None:
         changed["overtime_probability"] = args.overtime_probability
@@ -154,6 +158,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
                     "objective": result.objective,
                     "bound": result.bound,
                     "gap": result.gap,
+                    "bound_source": result.bound_source,
+                    "bound_note": result.bound_note,
+                    "bounds": result.bounds,
+                    "unavoidable": result.unavoidable,
                     "wall_time": run.wall_time,
                     "kpis": k.model_dump(mode="json"),
                     "files": [str(p) for p in paths],
@@ -163,6 +171,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     elif not args.quiet:
         gap = "-" if result.gap is None else f"{100 * result.gap:.2f}%"
         bound = "-" if result.bound is None else f"{result.bound:,.0f}"
+        if result.bound_source is not None:
+            bound += f" ({result.bound_source})"
+        if result.unavoidable is not None:
+            bound += f", unavoidable {result.unavoidable:,.0f}"
         note = {
             "optimal": "proven optimal",
             "time_limit": "time limit reached: best plan found so far",
@@ -174,7 +186,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(
             f"{result.status} ({note}) in {run.wall_time:.1f} s: cost {result.objective:,.0f}, "
             f"bound {bound}, gap {gap}\n"
-            f"scheduled {k.scheduled}/{k.scheduled + k.unscheduled} cases, utilisation "
+            + (f"bound note: {result.bound_note}\n" if result.bound_note else "")
+            + f"scheduled {k.scheduled}/{k.scheduled + k.unscheduled} cases, utilisation "
             f"{100 * k.utilisation:.1f}%, overtime {k.overtime_minutes} min, idle "
             f"{k.idle_minutes} min, deadline breaches {k.deadline_breaches}\n"
             f"checked by the independent checker: all hard rules hold\n"
@@ -275,9 +288,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=["cpsat", "rule"], default="cpsat",
                    help="'cpsat' (default): the optimiser; 'rule': a planner's rule "
                         "(earliest deadline first, first fit) for comparison")  # fmt: skip
-    p.add_argument("--strategy", choices=["auto", "whole", "days", "both"], default="auto",
+    p.add_argument("--strategy", choices=["auto", "whole", "days", "both", "decompose"],
+                   default="auto",
                    help="'whole': one model, proven bound; 'days': day-window search for very "
-                        "large scenarios; 'auto' (default) picks by size")  # fmt: skip
+                        "large scenarios; 'decompose': day by day, then the whole model "
+                        "(docs/solver.md); 'auto' (default) picks by size")  # fmt: skip
     p.add_argument("--deterministic-time", type=float, default=None,
                    help="limit in CP-SAT deterministic time; with --workers 1 a run repeats "
                         "exactly")  # fmt: skip
@@ -285,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="robust plan: keep slack so each session runs past closing with a "
                         "chance of at most ALPHA, e.g. 0.2 (sets rules.overtime_probability "
                         "for this run; recorded in plan.json)")  # fmt: skip
+    from orplan.pseudonym import add_pseudonym_options
+
+    add_pseudonym_options(p)
     common(p)
     p.set_defaults(func=cmd_solve)
 
@@ -317,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
         ("orplan.live.daysim.cli", "add_simulate_day_parser"),
         ("orplan.web.cli", "add_serve_parser"),
         ("orplan.live.book_cli", "add_book_parser"),
+        ("orplan.mss.cli", "add_mss_parser"),
+        ("orplan.fhir.cli", "add_fhir_parser"),
     ):
         getattr(importlib.import_module(module), hook)(sub)
     return parser

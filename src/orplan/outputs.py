@@ -77,6 +77,8 @@ def write_outputs(scenario: Scenario, result: Result, out: str | Path) -> list[P
             "objective": result.objective,
             "bound": result.bound,
             "gap": result.gap,
+            "bound_source": result.bound_source,
+            "unavoidable": result.unavoidable,
             "kpis": result.check.kpis.model_dump(mode="json"),
             "cost": result.check.cost.model_dump(mode="json"),
             "run": run,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,39 @@ def test_help_does_not_load_the_web_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_postgres_that_does_not_answer_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A server that accepts the connection but never answers: the 5 s timeout, then exit 2."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)  # the kernel completes the handshake; nobody ever speaks PostgreSQL
+        port = silent.getsockname()[1]
+        assert main(["serve", "--db", f"postgresql://orplan@127.0.0.1:{port}/orplan"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(
+        f"orplan: error: cannot open database postgresql://orplan@127.0.0.1:{port}"
+    )
+    assert "\n" not in err
+
+
+def test_database_password_is_not_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket_closed() as port:
+        assert main(["serve", "--db", f"postgresql://kari:s3cret@127.0.0.1:{port}/x"]) == 2
+    err = capsys.readouterr().err
+    assert "s3cret" not in err and f"postgresql://kari:***@127.0.0.1:{port}/x" in err
+
+
+@contextlib.contextmanager
+def socket_closed() -> Iterator[int]:
+    """A loopback port nobody listens on (connections are refused at once)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    yield port

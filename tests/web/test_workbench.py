@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import orplan
@@ -86,3 +88,20 @@ def test_solve_ignores_a_broken_start(demo: Scenario) -> None:
     assert not orplan.check(demo, broken).ok
     result = orplan.solve(demo, FAST, start=broken)
     assert result.plan is not None and orplan.check(demo, result.plan).ok
+
+
+def test_listed_scenario_reads_its_cases_file_inside_the_folder(tmp_path: Path) -> None:
+    from orplan.scenario.io import load_scenario
+    from orplan.web.workbench import listed_scenario
+
+    pilot = listed_scenario(REPO / "scenarios/pilot-week.yaml", REPO / "scenarios")
+    assert pilot.cases_file is None
+    assert len(pilot.cases) == len(load_scenario(REPO / "scenarios/pilot-week.yaml").cases) > 100
+    outside = tmp_path / "listed"
+    outside.mkdir()
+    text = (REPO / "scenarios/pilot-week.yaml").read_text()
+    (outside / "x.yaml").write_text(
+        text.replace("pilot-week-cases.csv", str(REPO / "scenarios/pilot-week-cases.csv"))
+    )
+    with pytest.raises(ScenarioError, match="cases_file: must be inside the scenarios folder"):
+        listed_scenario(outside / "x.yaml", outside)

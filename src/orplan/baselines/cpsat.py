@@ -41,6 +41,7 @@ def solve_cpsat(
     workers: int = 2,
     seed: int = 0,
     warm_start: bool | None = None,
+    strategy: str | None = None,
 ) -> MethodResult:
     """Run :func:`orplan.solve` with default settings and record its progress.
 
@@ -57,6 +58,9 @@ def solve_cpsat(
     warm_start
         Override ``SolveSettings.warm_start`` (start from the rule plan); None keeps the
         default.
+    strategy
+        Override ``SolveSettings.strategy`` (e.g. ``"decompose"``, method name
+        ``cpsat-decompose``); None keeps ``"auto"``.
 
     Returns
     -------
@@ -78,6 +82,9 @@ def solve_cpsat(
     if warm_start is not None:
         settings = replace(settings, warm_start=warm_start)
     method = "cpsat" if warm_start is None else ("cpsat-warm" if warm_start else "cpsat-cold")
+    if strategy is not None:
+        settings = replace(settings, strategy=strategy)  # type: ignore[arg-type]
+        method = f"cpsat-{strategy}"
     try:
         result = cpsat_solve(scenario, settings, progress=progress)
     except PlanInvalidError as error:
@@ -99,7 +106,14 @@ def solve_cpsat(
         time_to_first=trace[0][0],
         time_to_best=trace[-2][0] if len(trace) > 1 else wall,
         trace=trace,
-        extra={"status": result.status, "cpsat_objective": result.objective},
+        extra={
+            "status": result.status,
+            "cpsat_objective": result.objective,
+            "bound_source": result.bound_source,
+            "bound_note": result.bound_note,
+            "bounds": result.bounds,
+            "unavoidable": result.unavoidable,
+        },
     )
 
 

@@ -464,6 +464,7 @@ def solve_mip(
     repair: bool = True,
     step: int | None = None,
     gap_limit: float = 0.0,
+    candidates: dict[int, set[int]] | None = None,
 ) -> MethodResult:
     """Plan ``scenario`` with the assignment MIP (HiGHS) plus sequencing; check the plan.
 
@@ -485,6 +486,11 @@ def solve_mip(
         ``time_step``, the same grid CP-SAT plans on).
     gap_limit
         HiGHS relative gap at which to stop (0 = prove optimality).
+    candidates
+        Case index -> the only session indices the MIP may use (e.g. the pairs an LP
+        relaxation puts weight on; ``--strategy decompose``). The repair step still offers
+        every eligible session. The dual bound is then of the restricted MIP: not reported;
+        ``extra["assignment"]`` holds the MIP's case -> (session, surgeon) choice.
 
     Returns
     -------
@@ -500,7 +506,13 @@ def solve_mip(
     """
     began = time.perf_counter()
     options = eligible_sessions(scenario)
-    mip = AssignmentMip(scenario, options)
+    restricted = options
+    if candidates is not None:
+        restricted = [
+            [(si, names) for si, names in opts if si in candidates.get(ci, set())]
+            for ci, opts in enumerate(options)
+        ]
+    mip = AssignmentMip(scenario, restricted)
     build_time = time.perf_counter() - began
     budget = max(0.1, time_limit)
 
@@ -517,7 +529,7 @@ def solve_mip(
     status = str(solved["status"])
     bound = float(solved["bound"])
     mip_objective = solved["objective"]
-    if not math.isfinite(bound) or abs(bound) > 1e30:
+    if not math.isfinite(bound) or abs(bound) > 1e30 or candidates is not None:
         bound = math.nan
     mip_done = time.perf_counter() - began
 
@@ -573,6 +585,8 @@ def solve_mip(
             "assigned": len(chosen),
             "dropped": len(dropped),
             "repaired": repaired,
+            # The restricted MIP's own assignment, for the solver's decompose strategy.
+            **({"assignment": chosen} if candidates is not None else {}),
         },
     )
 

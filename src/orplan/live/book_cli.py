@@ -87,7 +87,7 @@ def _write(suggestion: Any, out: Path) -> list[Path]:
     """Write plan.json, plan.csv, changes.csv and scenario.yaml of a checked suggestion."""
     from orplan.live.book_record import apply_suggestion
     from orplan.live.changes import change_list, changes_frame
-    from orplan.plan.io import save_plan, save_plan_csv
+    from orplan.plan.io import save_plan, save_plan_csv, spreadsheet_safe, write_text
     from orplan.scenario.io import save_scenario
 
     booking = suggestion.booking
@@ -97,7 +97,11 @@ def _write(suggestion: Any, out: Path) -> list[Path]:
     save_plan(plan, paths[0])
     save_plan_csv(plan, paths[1])
     changes = change_list(booking.scenario, booking.parent, plan, tolerance=0)
-    changes_frame(changes).to_csv(paths[2], index=False)
+    frame = changes_frame(changes)
+    for column in frame.columns:
+        # Patient and case ids are scenario text: one starting '=' must not become a formula.
+        frame[column] = frame[column].map(spreadsheet_safe)
+    write_text(paths[2], frame.to_csv(index=False))
     save_scenario(booking.scenario, paths[3])
     return paths
 

@@ -97,7 +97,28 @@ class SolverRun(BaseModel):
         default="whole",
         description="'whole' (one model over the horizon, with a proven bound), 'days' "
         "(day-window search for large scenarios, no bound) or 'both' (day windows, then the "
-        "whole model from their plan).",
+        "whole model from their plan), 'decompose' (day by day, then the whole model).",
+    )
+    bound_source: str | None = Field(
+        default=None,
+        description="Which bound 'bound' is: 'cpsat' (CP-SAT's own), 'lp' (LP relaxation of "
+        "the assignment MIP, HiGHS) or 'unavoidable' (the unavoidable cost); the largest wins.",
+    )
+    bound_note: str | None = Field(
+        default=None, description="Why a bound is missing or was skipped (e.g. for size or time)."
+    )
+    bounds: dict[str, float] = Field(
+        default_factory=dict, description="Every valid lower bound found, by source."
+    )
+    unavoidable: float | None = Field(
+        default=None,
+        description="Cost no plan of the scenario avoids (cases with no eligible session or "
+        "overdue everywhere, sessions no case can use, beds occupied before the plan).",
+    )
+    gap_decidable: float | None = Field(
+        default=None,
+        description="(objective - bound) / (objective - unavoidable): the gap on the part of "
+        "the cost a plan can change.",
     )
 
 

@@ -56,6 +56,8 @@ def run_report(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
     scenario = scenario_as_planned(scenario, plan)
+    if getattr(args, "pseudonymise", False):
+        plan, scenario = _pseudonymised(plan, scenario, args)
     report = check(scenario, plan)
     paths = [write_report(scenario, plan, out, report, near_days=args.near_days)]
     if args.xlsx is not None:
@@ -90,6 +92,20 @@ def run_report(args: argparse.Namespace) -> int:
             file=sys.stdout,
         )
     return 0 if report.ok else 1
+
+
+def _pseudonymised(plan: Any, scenario: Any, args: argparse.Namespace) -> tuple[Any, Any]:
+    """The scenario with patient pseudonyms; a plan recorded as made from the original is
+    recorded as made from the copy (the report would otherwise say they differ)."""
+    from orplan.pseudonym import apply_option
+    from orplan.scenario.io import scenario_digest
+
+    copy = apply_option(scenario, args)
+    run = plan.run
+    if run is not None and run.scenario_sha256 == scenario_digest(scenario):
+        run = run.model_copy(update={"scenario_sha256": scenario_digest(copy)})
+        plan = plan.model_copy(update={"run": run})
+    return plan, copy
 
 
 def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -131,6 +147,9 @@ def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=14,
         help="list unscheduled cases due this many days after the horizon as at risk (default 14)",
     )
+    from orplan.pseudonym import add_pseudonym_options
+
+    add_pseudonym_options(p)
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     p.set_defaults(func=run_report)

@@ -10,6 +10,12 @@ from orplan.scenario.io import scenario_digest
 
 __all__ = ["header_view", "nav_view", "violations_view"]
 
+_BOUND_SOURCE = {
+    "cpsat": "CP-SAT's own bound",
+    "lp": "LP relaxation of the assignment model (HiGHS)",
+    "unavoidable": "the unavoidable cost",
+}
+
 
 def _meta(d: ReportData) -> list[tuple[str, str, str]]:
     """(label, value, css class) of the run record shown in the header."""
@@ -26,7 +32,15 @@ def _meta(d: ReportData) -> list[tuple[str, str, str]]:
         if run.objective is not None and abs(run.objective - cost) > 1e-6:
             meta.append(("Solver objective", _n(run.objective), "warn"))
         meta.append(("Bound", "-" if run.bound is None else _n(run.bound), ""))
+        if run.bound_source is not None:
+            meta.append(("Bound from", _BOUND_SOURCE.get(run.bound_source, run.bound_source), ""))
+        if run.bound_note:
+            meta.append(("Bound note", run.bound_note, ""))
         meta.append(("Gap", "-" if run.gap is None else _pct(run.gap, 2), ""))
+        if run.unavoidable is not None:
+            meta.append(("Unavoidable cost", _n(run.unavoidable), ""))
+        if run.gap_decidable is not None:
+            meta.append(("Gap on the avoidable cost", _pct(run.gap_decidable, 2), ""))
         first = "" if run.time_to_first is None else f" (first plan {_secs(run.time_to_first)})"
         meta.append(("Time", f"{_secs(run.wall_time)} of {run.time_limit:g} s{first}", ""))
         meta.append(("Seed", str(run.seed), ""))

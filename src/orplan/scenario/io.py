@@ -1,4 +1,5 @@
-"""Reading scenarios from YAML or JSON, with waiting lists from CSV or XLSX.
+"""Reading scenarios from YAML or JSON, with waiting lists from CSV, XLSX or FHIR
+(tables in :mod:`orplan.scenario.tables`, bundles in :mod:`orplan.fhir`).
 
 Every failure becomes a :class:`~orplan.errors.ScenarioError` whose message names the file
 and the field (or row), so the command line can print it without a traceback.
@@ -6,9 +7,7 @@ and the field (or row), so the command line can print it without a traceback.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from pathlib import Path
@@ -18,16 +17,21 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from orplan.errors import ScenarioError
-from orplan.files import read_bytes, read_text
-from orplan.scenario.model import Case, Scenario
+from orplan.files import read_text
+from orplan.scenario.model import Scenario
+from orplan.scenario.tables import read_cases_table, read_table, readable_message
 
-#: Case fields that hold lists; in CSV cells they are separated by ';'.
-_LIST_FIELDS = tuple(
-    name
-    for name, field in Case.model_fields.items()
-    if getattr(field.annotation, "__origin__", None) is list
-)
-_REQUIRED_COLUMNS = tuple(name for name, field in Case.model_fields.items() if field.is_required())
+__all__ = [
+    "format_location",
+    "load_model_file",
+    "load_scenario",
+    "load_yaml",
+    "read_cases_table",
+    "save_scenario",
+    "scenario_digest",
+    "scenario_from_dict",
+    "validation_problems",
+]
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -63,24 +67,11 @@ def format_location(loc: tuple[int | str, ...], data: Any = None) -> str:
     return "".join(parts)
 
 
-#: pydantic error types for text that does not parse as a date.
-_DATE_ERRORS = frozenset(
-    {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
-)
-
-
-def _message(err: Any) -> str:
-    """pydantic's message, in the file's terms where pydantic's own would puzzle."""
-    if err["type"] in _DATE_ERRORS and isinstance(err.get("input"), str):
-        return f"{err['input']} is not a calendar date (write YYYY-MM-DD, e.g. 2027-03-01)"
-    return str(err["msg"]).removeprefix("Value error, ")
-
-
 def validation_problems(error: ValidationError, data: Any = None) -> list[str]:
     """One readable line per pydantic error."""
     problems: list[str] = []
     for err in error.errors():
-        message = _message(err)
+        message = readable_message(err)
         loc = format_location(tuple(err["loc"]), data)
         if not loc:
             # Cross-reference errors already start with their field path; split joined ones.
@@ -169,140 +160,6 @@ def _read_mapping(path: Path) -> dict[str, Any]:
     return data
 
 
-def _clean_cell(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = value.strip()
-        return None if value == "" else value
-    return value
-
-
-#: A table as read: its header, and each row with its number as a spreadsheet shows it.
-_Table = tuple[list[str], list[tuple[int, dict[str, Any]]]]
-
-
-def _rows_from_csv(path: Path) -> _Table:
-    text = read_text(path, missing="waiting-list file not found")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        rows = []
-        for row in reader:
-            # line_num is the line the row ends on: the spreadsheet row of a one-line row.
-            cells = {k.strip(): _clean_cell(v) for k, v in row.items() if k is not None}
-            rows.append((reader.line_num, cells))
-    except csv.Error as exc:
-        raise ScenarioError(str(path), [f"line {reader.line_num}: not valid CSV ({exc})"]) from None
-    return header, rows
-
-
-def _rows_from_xlsx(path: Path) -> _Table:
-    import zipfile
-
-    import openpyxl
-
-    data = read_bytes(path, missing="waiting-list file not found")
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            values = list(book.worksheets[0].iter_rows(values_only=True))
-        finally:
-            book.close()
-    except zipfile.BadZipFile:
-        raise ScenarioError(str(path), ["not an Excel workbook (.xlsx is a zip file)"]) from None
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ScenarioError(str(path), [f"cannot read XLSX ({exc})"]) from None
-    if not values:
-        return [], []
-    header = [str(h).strip() if h is not None else "" for h in values[0]]
-    rows = []
-    for number, raw in enumerate(values[1:], start=2):  # row 1 is the header, as Excel shows
-        if all(v is None for v in raw):
-            continue
-        row = {h: _clean_cell(v) for h, v in zip(header, raw, strict=False) if h}
-        for key, value in row.items():
-            # Excel gives datetimes for date cells; the model wants dates.
-            if hasattr(value, "date") and callable(value.date):
-                row[key] = value.date()
-        rows.append((number, row))
-    return header, rows
-
-
-def _check_header(path: Path, header: list[str]) -> None:
-    missing = [c for c in _REQUIRED_COLUMNS if c not in header]
-    if missing:
-        for sep, name in ((";", "';'"), ("\t", "tab")):
-            if any(sep in h for h in header):
-                raise ScenarioError(
-                    str(path),
-                    [
-                        f"the columns look {name}-separated; orplan reads comma-separated CSV "
-                        "(save the file with ',' as the separator)"
-                    ],
-                )
-        raise ScenarioError(str(path), [f"missing column(s): {', '.join(missing)}"])
-    unknown = [c for c in header if c and c not in Case.model_fields]
-    if unknown:
-        raise ScenarioError(str(path), [f"unknown column(s): {', '.join(unknown)}"])
-
-
-def read_cases_table(path: Path) -> list[Case]:
-    """Read a waiting list (CSV or XLSX) into cases, reporting errors by row and column.
-
-    Rows are numbered as a spreadsheet shows them: the header is row 1, the first case
-    row 2 (a blank line still counts as a row).
-
-    Parameters
-    ----------
-    path
-        A ``.csv`` or ``.xlsx`` file whose columns are :class:`Case` fields.
-
-    Returns
-    -------
-    list of Case
-    """
-    return [case for _, case in _read_table(path)]
-
-
-def _read_table(path: Path) -> list[tuple[int, Case]]:
-    """The cases of a waiting list, each with its spreadsheet row number."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        header, rows = _rows_from_csv(path)
-    elif suffix == ".xlsx":
-        header, rows = _rows_from_xlsx(path)
-    else:
-        raise ScenarioError(str(path), ["waiting list must be a .csv or .xlsx file"])
-    _check_header(path, header)
-    cases: list[tuple[int, Case]] = []
-    problems: list[str] = []
-    first_row: dict[Any, int] = {}
-    for number, row in rows:
-        record = {k: v for k, v in row.items() if v is not None}
-        for name in _LIST_FIELDS:
-            if isinstance(record.get(name), str):
-                record[name] = [p.strip() for p in record[name].split(";") if p.strip()]
-        case_id = record.get("id")
-        if case_id in first_row:
-            # Named here, by row: the scenario check would only see cases[k] of the YAML.
-            problems.append(
-                f"row {number}: id: duplicate id {case_id!r} (first at row {first_row[case_id]})"
-            )
-        elif case_id is not None:
-            first_row[case_id] = number
-        try:
-            cases.append((number, Case.model_validate(record)))
-        except ValidationError as exc:
-            for err in exc.errors():
-                field = ".".join(str(p) for p in err["loc"]) or "row"
-                label = f"row {number}" + (f" (id={record['id']})" if "id" in record else "")
-                problems.append(f"{label}, column {field}: {_message(err)}")
-    if problems:
-        raise ScenarioError(str(path), problems)
-    return cases
-
-
 def load_model_file(
     path: str | Path, model: type[ModelT], *, kind: str | None = None, key: str | None = None
 ) -> ModelT:
@@ -364,7 +221,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if cases_file is not None:
         if not isinstance(cases_file, str) or not cases_file.strip():
             raise ScenarioError(str(path), ["cases_file: must be a file name"])
-        extra = _read_table(path.parent / cases_file)
+        extra = read_table(path.parent / cases_file)
         listed = data.get("cases") or []
         if not isinstance(listed, list):
             raise ScenarioError(str(path), ["cases: must be a list"])
@@ -378,7 +235,11 @@ def load_scenario(path: str | Path) -> Scenario:
 
         def by_row(match: re.Match[str]) -> str:
             index = int(match.group(1)) - len(listed)
-            return f"{cases_file} row {table_rows[index]}" if index >= 0 else match.group(0)
+            if index < 0:
+                return match.group(0)
+            if str(cases_file).lower().endswith(".json"):
+                return f"{cases_file} entry[{table_rows[index]}]"
+            return f"{cases_file} row {table_rows[index]}"
 
         # Cases from the waiting list are named by their row there, not by cases[k].
         problems = [re.sub(r"cases\[(\d+)\]", by_row, p) for p in problems]

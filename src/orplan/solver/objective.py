@@ -23,11 +23,12 @@ def add_objective(
     r"""Set the objective, in cost units (lower is better).
 
     For case :math:`c` with unscheduled cost :math:`U_c` (priority weight, plus deadline breach
-    and late days when its deadline is inside the horizon) and per-option cost :math:`k_{cs}`
-    (waiting days, late days and breach if the option's date is past the deadline):
+    and late days when its deadline is inside the horizon), left-out literal
+    :math:`u_c = 1 - \sum_s x_{cs}` and per-option cost :math:`k_{cs} \ge 0` (waiting days,
+    late days and breach if the option's date is past the deadline):
 
     .. math::
-        \min \sum_c U_c \Big(1 - \sum_s x_{cs}\Big) + \sum_{c,s} k_{cs} x_{cs}
+        \min \sum_c U_c u_c + \sum_{c,s} k_{cs} x_{cs}
         + w_o \sum_s o_s + w_i \sum_s i_s + w_t \sum_{g,d} (\#\text{theatres}_{gd} - 1)
 
     plus the clinical terms (early sequencing, surgeon preferences, bed peaks) and the longest
@@ -47,10 +48,14 @@ def add_objective(
         unscheduled = w.unscheduled_cost(case.priority)
         if due is not None and due <= last_day:
             unscheduled += w.deadline_breach + w.late_day * _late_days_if_unscheduled(scenario, due)
-        constant += unscheduled
+        if not options:
+            constant += unscheduled  # no eligible session: a cost no plan avoids
+            continue
+        if unscheduled and not case.must_schedule:
+            terms.append(unscheduled * _left_out(model, case.id, [o.scheduled for o in options]))
         for ov in options:
             day = ov.option.day
-            cost = w.waiting_day * (day - release) - unscheduled
+            cost = w.waiting_day * (day - release)
             if due is not None and day > due:
                 cost += w.deadline_breach + w.late_day * (day - due)
             if cost:
@@ -71,6 +76,21 @@ def add_objective(
     expression = sum(terms) + constant
     model.minimize(expression)
     return expression
+
+
+def _left_out(
+    model: cp_model.CpModel, case_id: str, scheduled: list[cp_model.IntVar]
+) -> cp_model.LinearExprT:
+    r"""The literal "case left unscheduled": :math:`u_c + \sum_s x_{cs} = 1`.
+
+    Writing the unscheduled cost as :math:`U_c u_c` rather than as a constant minus rewards
+    :math:`U_c - \sum_s U_c x_{cs}` keeps every coefficient >= 0, so CP-SAT's bound starts at
+    0 and climbs instead of starting at minus the whole waiting list (issue 17).
+    """
+    # A variable even for one option: ``x.Not()`` would enter the objective as 1 - x.
+    left_out = model.new_bool_var(f"unscheduled[{case_id}]")
+    model.add_exactly_one([*scheduled, left_out])
+    return left_out
 
 
 def _preference_terms(scenario: Scenario, v: Variables) -> list[cp_model.LinearExprT]:

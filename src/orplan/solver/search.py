@@ -31,7 +31,7 @@ class Watcher(cp_model.CpSolverSolutionCallback):
         if self.first_time is None:
             self.first_time = elapsed
         if self._report is not None:
-            obj, bound = self.objective_value, max(0.0, self.best_objective_bound)
+            obj, bound = self.objective_value, self.best_objective_bound
             self._report(Progress(elapsed, obj, bound, relative_gap(obj, bound)))
 
 

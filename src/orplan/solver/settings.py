@@ -41,7 +41,12 @@ class SolveSettings:
         day windows for half the time, then the whole model from that plan (plan quality
         of the windows, bound of the whole model); ``"auto"`` picks ``"whole"`` up to
         ``SMALL_MODEL_MAX_OPTIONS`` options, ``"days"`` above ``WHOLE_MODEL_MAX_OPTIONS``,
-        else ``"both"``.
+        else ``"decompose"`` (``"both"`` when ``lp_bound`` is off). ``"decompose"``: the LP
+        relaxation picks candidate sessions, HiGHS assigns cases among them, CP-SAT times
+        the sessions, then the whole model is polished from that plan (docs/solver.md).
+    lp_bound
+        Also compute the LP relaxation of the assignment MIP with HiGHS in a child process,
+        alongside the search, and report it when it beats CP-SAT's bound (docs/solver.md).
     """
 
     time_limit: float = 30.0
@@ -49,8 +54,9 @@ class SolveSettings:
     seed: int = 0
     deterministic_time: float | None = None
     compact: bool = True
-    strategy: Literal["auto", "whole", "days", "both"] = "auto"
+    strategy: Literal["auto", "whole", "days", "both", "decompose"] = "auto"
     warm_start: bool = True
+    lp_bound: bool = True
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,11 @@ class Result:
     is OPTIMAL, never below the checker's cost otherwise (helper variables may over-state
     the cost before optimality). It is None when no CP-SAT solution gave the plan (day
     windows, or the warm start returned unchanged).
+
+    ``bound`` is the largest valid lower bound found, never clamped; ``bound_source`` names
+    it (``"cpsat"``, ``"lp"`` or ``"unavoidable"``), ``bounds`` holds every bound found by
+    source, ``bound_note`` says why a bound is missing or was skipped, and ``unavoidable``
+    is the cost no plan avoids (:mod:`orplan.solver.unavoidable`).
     """
 
     status: PlanStatus
@@ -87,6 +98,10 @@ class Result:
     explanation: list[str] = field(default_factory=list)
     check: CheckReport | None = None
     model_objective: float | None = None
+    bound_source: str | None = None
+    bound_note: str | None = None
+    bounds: dict[str, float] = field(default_factory=dict)
+    unavoidable: float | None = None
 
     @property
     def kpis(self) -> Kpis | None:

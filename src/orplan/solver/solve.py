@@ -9,25 +9,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import ortools
 
 import orplan
 from orplan.errors import PlanInvalidError
-from orplan.plan.model import Plan, SolverRun
+from orplan.plan.model import CaseAssignment, Plan, PlanStatus, SolverRun
 from orplan.scenario.io import scenario_digest
 from orplan.scenario.model import Scenario
+from orplan.solver.decompose import solve_decompose
 from orplan.solver.explain import unplaceable_mandatory
-from orplan.solver.options import build_options
+from orplan.solver.lp_bound import LpBound, LpOutcome, start_lp_bound
+from orplan.solver.options import CaseOptions, build_options
 from orplan.solver.search import with_reasons
 from orplan.solver.settings import Progress, Result, SolveSettings, relative_gap
 from orplan.solver.strategies import (
     SMALL_MODEL_MAX_OPTIONS,
     WHOLE_MODEL_MAX_OPTIONS,
+    Outcome,
     solve_both,
     solve_by_days,
     solve_whole,
 )
+from orplan.solver.unavoidable import decidable_gap, unavoidable_cost
 
 __all__ = [
     "SMALL_MODEL_MAX_OPTIONS",
@@ -74,8 +79,6 @@ def solve(
     PlanInvalidError
         If the checker finds a broken hard rule or a different cost: a bug, never a result.
     """
-    from orplan.check import check  # the second opinion; imported here to keep it separate
-
     settings = settings or SolveSettings()
     began = time.perf_counter()
     case_options = build_options(scenario)
@@ -83,12 +86,75 @@ def solve(
     if missing:
         return Result("INFEASIBLE", None, None, None, None, time.perf_counter() - began, missing)
     size = sum(len(entry.options) for entry in case_options)
+    unavoidable = float(unavoidable_cost(scenario, case_options).total)
+    lp: LpBound | LpOutcome | None = None
+    if settings.lp_bound:
+        lp = start_lp_bound(scenario, size, max(1.0, 0.5 * settings.time_limit))
+    try:
+        outcome, strategy, lp = _search(
+            scenario, case_options, settings, size, _best_known(progress, unavoidable), began,
+            start, lp,
+        )  # fmt: skip
+    except BaseException:
+        if isinstance(lp, LpBound):
+            lp.cancel("search failed")
+        raise
+    if isinstance(outcome, Result):
+        if isinstance(lp, LpBound):
+            lp.cancel("no plan")
+        return outcome
+    entries, status, stopped_by, cpsat_bound, objective, first_time = outcome
+    bounds, notes = _bounds(status, cpsat_bound, lp, unavoidable, settings, began)
+    bound_source = max(bounds, key=lambda name: bounds[name])
+    bound = bounds[bound_source]
+    return _checked(
+        scenario, settings, began, entries, status, stopped_by, objective, first_time,
+        strategy, bound, bound_source, "; ".join(notes) or None, bounds, unavoidable,
+    )  # fmt: skip
+
+
+def _best_known(
+    progress: Callable[[Progress], None] | None, unavoidable: float
+) -> Callable[[Progress], None] | None:
+    """Progress with the best bound known: the search's, or the unavoidable cost if higher.
+
+    Both are valid, so the larger is reported (as for the final bound); CP-SAT's first bound
+    can be far below zero on large models (docs/solver.md).
+    """
+    if progress is None:
+        return None
+    report = progress
+
+    def best(p: Progress) -> None:
+        if p.bound is None or p.bound >= unavoidable:
+            report(p)  # no bound from the search yet (e.g. the start plan): none is shown
+        else:
+            report(replace(p, bound=unavoidable, gap=relative_gap(p.objective, unavoidable)))
+
+    return best
+
+
+def _search(
+    scenario: Scenario,
+    case_options: list[CaseOptions],
+    settings: SolveSettings,
+    size: int,
+    progress: Callable[[Progress], None] | None,
+    began: float,
+    start: Plan | None,
+    lp: LpBound | LpOutcome | None,
+) -> tuple[Result | Outcome, str, LpBound | LpOutcome | None]:
+    """Pick the strategy (``auto`` by size) and run it; ``decompose`` collects the LP."""
+    from orplan.check import check
+
     strategy = settings.strategy
     if strategy == "auto":
         if size > WHOLE_MODEL_MAX_OPTIONS:
             strategy = "days"
         elif size > SMALL_MODEL_MAX_OPTIONS:
-            strategy = "both"
+            # Measured at 60 s (docs/solver.md): decompose beat both on pilot-week-s1/s2 and
+            # scale-t16-s1; without the LP (lp_bound=False) it would only fall back to both.
+            strategy = "decompose" if settings.lp_bound else "both"
         else:
             strategy = "whole"
         if settings.deterministic_time is not None:
@@ -96,6 +162,8 @@ def solve(
             strategy = "whole"
     if strategy == "days":
         outcome = solve_by_days(scenario, case_options, settings, progress, began)
+    elif strategy == "decompose":
+        outcome, lp = solve_decompose(scenario, case_options, settings, progress, began, lp)
     elif strategy == "both":
         outcome = solve_both(scenario, case_options, settings, progress, began)
     else:
@@ -103,13 +171,69 @@ def solve(
             # A broken start would be returned as the plan when the search finds nothing.
             start = None
         outcome = solve_whole(scenario, case_options, settings, progress, began, start)
-    if isinstance(outcome, Result):
-        return outcome
-    entries, status, stopped_by, bound, objective, first_time = outcome
-    if bound is not None:
-        # Every cost term of docs/rules.md is >= 0, so 0 is a valid bound; CP-SAT's own can be
-        # negative on large models (the objective is written as a constant minus rewards).
-        bound = max(0.0, bound)
+    return outcome, strategy, lp
+
+
+def _bounds(
+    status: str,
+    cpsat_bound: float | None,
+    lp: LpBound | LpOutcome | None,
+    unavoidable: float,
+    settings: SolveSettings,
+    began: float,
+) -> tuple[dict[str, float], list[str]]:
+    """Every valid lower bound by source, and notes on the missing ones.
+
+    No bound is clamped: each is reported as its source proved it, and the largest wins.
+    """
+    bounds: dict[str, float] = {}
+    notes: list[str] = []
+    if cpsat_bound is not None:
+        bounds["cpsat"] = float(cpsat_bound)
+    else:
+        notes.append("no CP-SAT bound: day windows (or a restricted model) prove no global bound")
+    if lp is None:
+        notes.append("LP bound not asked for")
+    elif isinstance(lp, LpOutcome):
+        if lp.bound is not None:
+            bounds["lp"] = lp.bound
+        else:
+            notes.append(lp.note or "LP bound missing")
+    elif status == "OPTIMAL":
+        notes.append("LP bound not needed: CP-SAT proved optimality")
+        lp.cancel("not needed")
+    else:
+        # The LP started with the search; wait for it only within the time limit (at
+        # least 1 s: on a busy machine the child process may start late).
+        done = lp.collect(max(1.0, settings.time_limit - (time.perf_counter() - began)))
+        if done.bound is not None:
+            bounds["lp"] = done.bound
+        else:
+            notes.append(done.note or "LP bound missing")
+    # Last, so that on a tie the bound of a search is named.
+    bounds["unavoidable"] = unavoidable
+    return bounds, notes
+
+
+def _checked(
+    scenario: Scenario,
+    settings: SolveSettings,
+    began: float,
+    entries: list[CaseAssignment],
+    status: PlanStatus,
+    stopped_by: str,
+    objective: float | None,
+    first_time: float | None,
+    strategy: str,
+    bound: float,
+    bound_source: str,
+    bound_note: str | None,
+    bounds: dict[str, float],
+    unavoidable: float,
+) -> Result:
+    """Record the run, check the plan independently and return the result."""
+    from orplan.check import check  # the second opinion; imported here to keep it separate
+
     wall = time.perf_counter() - began
     gap = relative_gap(objective, bound)
     run = SolverRun(
@@ -128,6 +252,10 @@ def solve(
         wall_time=round(wall, 3),
         time_to_first=None if first_time is None else round(first_time, 3),
         strategy=strategy,
+        bound_source=bound_source,
+        bound_note=bound_note,
+        bounds=bounds,
+        unavoidable=unavoidable,
     )
     plan = Plan(run=run, cases=entries)
     report = check(scenario, plan)
@@ -152,9 +280,11 @@ def solve(
     gap = relative_gap(objective, bound)
     run.objective = objective
     run.gap = gap
+    run.gap_decidable = decidable_gap(objective, bound, unavoidable)
     return Result(
-        status, plan, objective, bound, gap, wall, check=report, model_objective=model_objective
-    )
+        status, plan, objective, bound, gap, wall, check=report, model_objective=model_objective,
+        bound_source=bound_source, bound_note=bound_note, bounds=bounds, unavoidable=unavoidable,
+    )  # fmt: skip
 
 
 def rule_result(scenario: Scenario) -> Result:

@@ -30,7 +30,7 @@ from orplan.web.jobs import JobManager
 from orplan.web.security import TOKEN_COOKIE, Guard, check_csrf, same_secret
 from orplan.web.settings import WebSettings
 from orplan.web.store import Draft, Store, Workspace, default_db_url, open_store
-from orplan.web.workbench import parse_scenario, scenario_to_json
+from orplan.web.workbench import listed_scenario, parse_scenario, scenario_to_json
 
 __all__ = ["create_app"]
 
@@ -94,10 +94,14 @@ def create_app(settings: WebSettings | None = None, store: Store | None = None) 
         return _problem(request, exc.status_code, "Refused", [str(exc.detail)])
 
     from orplan.web.routes_draft import router as draft_router
+    from orplan.web.routes_export import router as export_router
+    from orplan.web.routes_live import router as live_router
     from orplan.web.routes_versions import router as versions_router
 
     app.include_router(draft_router)
     app.include_router(versions_router)
+    app.include_router(live_router)
+    app.include_router(export_router)
     _add_start_pages(app)
     return app
 
@@ -146,7 +150,8 @@ def _add_start_pages(app: FastAPI) -> None:
             if path is None:
                 raise ScenarioError(pick, ["not one of the listed scenarios"])
             source = path.name
-            scenario = parse_scenario(source, path.read_bytes())
+            assert settings.scenarios_dir is not None  # a listed file lies in it
+            scenario = listed_scenario(path, settings.scenarios_dir)
         else:
             raise ScenarioError("scenario", ["choose a listed scenario or upload a file"])
         who = author_of(request, author)

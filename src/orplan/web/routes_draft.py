@@ -23,6 +23,7 @@ from orplan.web.common import (
     settings_of,
     store_of,
 )
+from orplan.web.dayfilter import surgeon_filter
 from orplan.web.dayview import day_view
 from orplan.web.jobs import Job
 from orplan.web.security import check_csrf
@@ -100,6 +101,8 @@ def draft_page(request: Request, draft_id: int, day: str = "", job: int = 0) -> 
         "entries": entries,
         "job": running.as_dict() if running else None,
         "changes": json.loads(draft.changes_json) if draft.changes_json else [],
+        "booking": json.loads(draft.suggestions_json) if draft.suggestions_json else None,
+        "filter": surgeon_filter(scenario, plan, date),
         "hhmm": hhmm,
         "stale": head is not None and head.id != draft.base_version_id,
     }
@@ -265,6 +268,15 @@ async def replan(
         moment = dt.datetime.fromisoformat(now)
     except ValueError:
         raise ScenarioError("now", [f"{now!r} is not a date and time YYYY-MM-DDTHH:MM"]) from None
+    return start_replan(request, draft_id, parsed, moment, events.filename or "events")
+
+
+def start_replan(
+    request: Request, draft_id: int, parsed: Any, moment: dt.datetime, name: str
+) -> Response:
+    """Submit a replan job of ``draft_id`` for the events ``parsed`` (a PlanEvents) at
+    ``moment``; the redirect to the page that follows it (also used by the events form)."""
+    settings = settings_of(request)
     _idle(request, draft_id)
     store = store_of(request)
     with store.session() as db:
@@ -280,7 +292,7 @@ async def replan(
         "plan": plan_text(parent),
         "events": parsed.model_dump_json(by_alias=True),
         "now": moment.isoformat(),
-        "events_name": events.filename or "events",
+        "events_name": name,
         "settings": dict(settings.replan),
     }
     author = author_of(request)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy import select
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from orplan.web.common import author_of, load, render, store_of
+from orplan.web.common import ConflictError, author_of, load, render, store_of
 from orplan.web.security import check_csrf
 from orplan.web.store import Audit, Draft, ScenarioRow, Version, Workspace
 from orplan.web.versioning import publish
@@ -29,8 +29,21 @@ def history(request: Request, space_id: int) -> Response:
         audit = db.scalars(
             select(Audit).where(Audit.workspace_id == space_id).order_by(Audit.id.desc()).limit(200)
         ).all()
-        drafts = db.scalars(select(Draft).where(Draft.workspace_id == space_id)).all()
-    context = {"space": space, "versions": versions, "audit": audit, "drafts": drafts}
+        # Ids and authors only: a draft row holds a whole scenario and plan (slow to load
+        # dozens of them, measured by benchmarks/web/bench_load.py).
+        drafts = db.execute(
+            select(Draft.id, Draft.author).where(Draft.workspace_id == space_id).order_by(Draft.id)
+        ).all()
+    # The version patients are told about: the one published last (earlier ones stay marked).
+    published = [(v.published_at, v.id) for v in versions if v.published_at is not None]
+    current = max(published)[1] if published else None
+    context = {
+        "space": space,
+        "versions": versions,
+        "audit": audit,
+        "drafts": drafts,
+        "current": current,
+    }
     return render(request, "versions.html", context)
 
 
@@ -60,11 +73,19 @@ def plan_file(request: Request, version_id: int) -> Response:
 
 @router.post("/versions/{version_id}/publish", dependencies=CSRF)
 def publish_version(request: Request, version_id: int) -> Response:
-    """Publish a version: refused (409) when the checker finds violations."""
+    """Publish a version: refused (409) when the checker finds violations (the refusal is
+    audited too: who tried to tell patients about a broken plan)."""
     store = store_of(request)
+    who = author_of(request)
     with store.session() as db:
         version = load(db, Version, version_id)
-        publish(store, db, version, author_of(request))
+        try:
+            publish(store, db, version, who)
+        except ConflictError as exc:
+            db.rollback()
+            store.audit(db, who, "publish-refused", version.workspace_id, str(exc))
+            db.commit()
+            raise
         db.commit()
     return RedirectResponse(f"/workspaces/{version.workspace_id}/versions", status_code=303)
 

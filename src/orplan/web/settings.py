@@ -31,9 +31,10 @@ class WebSettings:
         Largest accepted upload in bytes; larger is refused with 413.
     max_jobs
         At most this many solves or replans run at once (each in its own process).
-    solve, replan
-        Keyword arguments of :class:`~orplan.solver.SolveSettings` and
-        :class:`~orplan.live.ReplanSettings` for the jobs.
+    solve, replan, book
+        Keyword arguments of :class:`~orplan.solver.SolveSettings`,
+        :class:`~orplan.live.ReplanSettings` and :class:`~orplan.live.BookSettings` for the
+        jobs.
     """
 
     db_url: str | None = None
@@ -45,6 +46,7 @@ class WebSettings:
     max_jobs: int = 1
     solve: dict[str, Any] = field(default_factory=lambda: {"time_limit": 20.0, "workers": 2})
     replan: dict[str, Any] = field(default_factory=lambda: {"time_limit": 10.0, "workers": 2})
+    book: dict[str, Any] = field(default_factory=lambda: {"time_limit": 5.0, "workers": 1})
 
     def host_problem(self) -> str | None:
         """Why the server must not start on ``host`` (None: it may)."""

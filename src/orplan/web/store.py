@@ -48,8 +48,12 @@ __all__ = [
     "Version",
     "Workspace",
     "default_db_url",
+    "engine_url",
     "open_store",
 ]
+
+#: Seconds to wait for a database server before ``orplan serve`` gives up (exit 2).
+CONNECT_TIMEOUT = 5
 
 
 class StoreError(OrplanError):
@@ -75,6 +79,8 @@ class Workspace(Base):
     scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"))
     author: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # The newest version (migration 0002): the optimistic lock of saves (see versioning.py).
+    head_version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class ScenarioRow(Base):
@@ -98,6 +104,8 @@ class Draft(Base):
     scenario_json: Mapped[str] = mapped_column(Text)
     plan_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     changes_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The slots offered for the last booking (migration 0002), until one is taken.
+    suggestions_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -192,13 +200,27 @@ class Store:
         db.add(Audit(author=author, action=action, workspace_id=workspace_id, detail=detail))
 
 
+def engine_url(url: str) -> str:
+    """The SQLAlchemy URL for ``url``: PostgreSQL goes through psycopg 3.
+
+    ``postgresql://`` and ``postgres://`` (as libpq and most hosting services write them)
+    would make SQLAlchemy look for psycopg2, which orplan does not depend on.
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def open_store(url: str) -> Store:
     """Open (creating when needed) and migrate the database at ``url``.
 
     Parameters
     ----------
     url
-        SQLAlchemy URL, e.g. ``sqlite:///path/orplan.db``.
+        SQLAlchemy URL, e.g. ``sqlite:///path/orplan.db`` or
+        ``postgresql://user@host:5432/orplan`` (through psycopg; a server that does not
+        answer within 5 s is an error).
 
     Returns
     -------
@@ -211,6 +233,7 @@ def open_store(url: str) -> Store:
     """
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+    shown = _without_password(url)
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         # Jobs finish in their own threads; SQLite's one-thread check would refuse them.
@@ -221,21 +244,36 @@ def open_store(url: str) -> Store:
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot open database {url}: {exc.strerror}") from None
+                raise StoreError(f"cannot open database {shown}: {exc.strerror}") from None
+    elif url.startswith(("postgresql", "postgres:")):
+        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
+        # Connections dropped by a server restart are replaced rather than failing a request.
+        kwargs["pool_pre_ping"] = True
     try:
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(engine_url(url), **kwargs)
         if url.startswith("sqlite"):
             event.listen(engine, "connect", _sqlite_pragmas)
         _migrate(engine)
     except ArgumentError as exc:
-        raise StoreError(f"cannot open database {url}: bad URL ({exc})") from None
+        raise StoreError(f"cannot open database {shown}: bad URL ({exc})") from None
     except ImportError as exc:
-        # e.g. postgresql:// without a driver: PostgreSQL support is later work.
-        raise StoreError(f"cannot open database {url}: no driver installed ({exc.name})") from None
+        # e.g. mysql:// without its driver: only SQLite and PostgreSQL (psycopg) are supported.
+        raise StoreError(
+            f"cannot open database {shown}: no driver installed ({exc.name})"
+        ) from None
     except (SQLAlchemyError, OSError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise StoreError(f"cannot open database {url}: {reason}") from None
+        raise StoreError(f"cannot open database {shown}: {reason}") from None
     return Store(engine)
+
+
+def _without_password(url: str) -> str:
+    """``url`` with any password replaced by ``***`` (error lines reach logs and screens)."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in credentials:
+        return url
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

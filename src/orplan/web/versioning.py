@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, update
 from sqlalchemy.orm import Session
 
 from orplan.check import check
 from orplan.plan.io import plan_digest
 from orplan.scenario.io import scenario_digest
 from orplan.web.common import ConflictError
-from orplan.web.store import Draft, Store, Version
+from orplan.web.store import Draft, Store, Version, Workspace
 from orplan.web.workbench import aligned, plan_from_json, plan_text, scenario_from_json
 
 __all__ = ["publish", "save_version"]
@@ -46,8 +47,20 @@ def save_version(
         raise ConflictError("say in one line why you save (the reason field)")
     if not draft.plan_json:
         raise ConflictError("there is no plan to save yet: solve first")
-    head = store.head(db, draft.workspace_id)
-    if head is not None and head.id != base:
+    # The optimistic lock: one guarded UPDATE, before anything is written. It matches no row
+    # when another save moved the workspace's head since ``base``; on PostgreSQL it also
+    # locks the row, so a concurrent save waits for this transaction and then finds no row.
+    guard = (
+        update(Workspace)
+        .where(Workspace.id == draft.workspace_id)
+        .where(func.coalesce(Workspace.head_version_id, 0) == (base or 0))
+        .values(head_version_id=Workspace.head_version_id)
+        .execution_options(synchronize_session=False)
+    )
+    if db.execute(guard).rowcount != 1:  # type: ignore[attr-defined]
+        head = store.head(db, draft.workspace_id)
+        if head is None:  # a base from another workspace, or a hand-made request
+            raise ConflictError(f"version {base} is not a version of this workspace")
         raise ConflictError(
             f"version {head.id} was saved by {head.author} at {head.created_at:%Y-%m-%d %H:%M} "
             f"UTC after the version you started from ({base or 'none'}); your changes are kept "
@@ -70,6 +83,12 @@ def save_version(
     )
     db.add(version)
     db.flush()
+    db.execute(
+        update(Workspace)
+        .where(Workspace.id == draft.workspace_id)
+        .values(head_version_id=version.id)
+        .execution_options(synchronize_session=False)
+    )
     draft.base_version_id = version.id
     draft.plan_json = version.plan_json
     return version

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -29,7 +30,9 @@ __all__ = [
     "aligned",
     "diff_plans",
     "hhmm",
+    "listed_scenario",
     "move_case",
+    "parse_case",
     "parse_clock",
     "parse_events",
     "parse_scenario",
@@ -108,6 +111,38 @@ def parse_scenario(name: str, data: bytes) -> Scenario:
             name, ["cases_file: an uploaded scenario must list its cases inline (cases:)"]
         )
     return scenario_from_dict(mapping, source=name)
+
+
+def listed_scenario(path: Path, folder: Path) -> Scenario:
+    """A scenario from the server's own listing (``--scenarios``): unlike an upload, its
+    ``cases_file`` is read, when it lies inside ``folder``; the cases are then kept inline.
+
+    Raises
+    ------
+    ScenarioError
+        Invalid, or a ``cases_file`` outside the scenarios folder.
+    """
+    from orplan.scenario.io import load_scenario
+
+    mapping = _mapping(path.name, path.read_bytes())
+    cases_file = mapping.get("cases_file")
+    if cases_file is None:
+        return scenario_from_dict(mapping, source=path.name)
+    target = (path.parent / str(cases_file)).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise ScenarioError(path.name, ["cases_file: must be inside the scenarios folder"])
+    return load_scenario(path).model_copy(update={"cases_file": None})
+
+
+def parse_case(name: str, data: bytes) -> Any:
+    """Validate an uploaded new case (the fields of one scenario case); returns a Case."""
+    from orplan.scenario.model import Case
+
+    mapping = _mapping(name, data)
+    try:
+        return Case.model_validate(mapping)
+    except ValidationError as exc:
+        raise ScenarioError(name, validation_problems(exc, mapping)) from None
 
 
 def parse_events(name: str, data: bytes) -> Any:

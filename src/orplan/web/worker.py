@@ -85,13 +85,51 @@ def _replan(conn: Connection, request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _book(conn: Connection, request: dict[str, Any]) -> dict[str, Any]:
+    from orplan.live.book import BookSettings, book
+    from orplan.live.book_record import apply_suggestion
+    from orplan.plan.io import plan_to_json
+    from orplan.scenario.model import Case
+    from orplan.web.workbench import plan_from_json, scenario_from_json, scenario_to_json
+
+    scenario = scenario_from_json(request["scenario"])
+    plan = plan_from_json(request["plan"])
+    now = dt.datetime.fromisoformat(request["now"]) if request.get("now") else None
+    _send(conn, {"type": "progress", "elapsed": 0.0, "objective": None, "bound": None, "gap": None})
+    # A new patient comes as a whole case (JSON); a waiting-list patient by id.
+    who: str | Case = request["case"]
+    if request.get("new_case"):
+        who = Case.model_validate_json(request["new_case"])
+    suggestions = book(
+        scenario,
+        plan,
+        who,
+        now=now,
+        top=int(request.get("top", 5)),
+        settings=BookSettings(**request["settings"]),
+        sources=("scenario", "plan", "case"),
+    )
+    if not suggestions:
+        return {"type": "failed", "message": f"no slot for {request['case']}: {suggestions.reason}"}
+    return {
+        "type": "done",
+        "case": request["case"],
+        "scenario": scenario_to_json(suggestions.booking.scenario),
+        "reason": suggestions.reason,
+        # apply_suggestion checks each plan again and records the booking (plan.live).
+        "suggestions": [
+            s.as_dict() | {"plan": plan_to_json(apply_suggestion(s))} for s in suggestions
+        ],
+    }
+
+
 def run(requests: Connection, replies: Connection) -> None:
     """Entry point of the worker process: read one request, answer, exit.
 
     Parameters
     ----------
     requests
-        Read end: one JSON request ``{"kind": "solve" | "replan", ...}``.
+        Read end: one JSON request ``{"kind": "solve" | "replan" | "book", ...}``.
     replies
         Write end: progress messages, then one final message.
     """
@@ -99,7 +137,7 @@ def run(requests: Connection, replies: Connection) -> None:
 
     try:
         request = json.loads(requests.recv_bytes())
-        work = _solve if request["kind"] == "solve" else _replan
+        work = {"solve": _solve, "replan": _replan, "book": _book}[request["kind"]]
         final = work(replies, request)
     except OrplanError as exc:
         final = {"type": "failed", "message": str(exc)}

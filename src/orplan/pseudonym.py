@@ -1,0 +1,129 @@
+"""Pseudonymised exports: patient ids replaced by keyed hashes (HMAC-SHA256).
+
+The key comes from the environment variable ``ORPLAN_PSEUDONYM_KEY`` or from a file named
+with ``--pseudonym-key-file``; it is never written to any output. The same key gives the
+same pseudonyms, so exports made on different days can be joined by whoever holds them,
+and no one without the key can go back from a pseudonym to the patient id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+from orplan.errors import OrplanError
+from orplan.files import read_bytes
+from orplan.scenario.model import Scenario
+
+__all__ = [
+    "KEY_ENV",
+    "add_pseudonym_options",
+    "apply_option",
+    "load_key",
+    "pseudonym",
+    "pseudonymise_scenario",
+]
+
+KEY_ENV = "ORPLAN_PSEUDONYM_KEY"
+#: Fewer bytes than this make a key one could guess by trying.
+_MIN_KEY_BYTES = 16
+
+
+def load_key(key_file: Path | None) -> bytes:
+    """The pseudonymisation key: from ``key_file`` when given, else from the environment.
+
+    Parameters
+    ----------
+    key_file
+        A file holding the key (surrounding whitespace is dropped), or None.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    OrplanError
+        No key, or a key shorter than 16 bytes.
+    """
+    if key_file is not None:
+        key = read_bytes(key_file, missing="pseudonym key file not found").strip()
+        where = f"--pseudonym-key-file {key_file}"
+    else:
+        key = os.environ.get(KEY_ENV, "").strip().encode()
+        where = KEY_ENV
+        if not key:
+            raise OrplanError(
+                f"--pseudonymise needs a key: set {KEY_ENV} or give --pseudonym-key-file"
+            )
+    if len(key) < _MIN_KEY_BYTES:
+        raise OrplanError(f"{where}: the key must be at least {_MIN_KEY_BYTES} bytes")
+    return key
+
+
+def pseudonym(key: bytes, patient: str) -> str:
+    """The pseudonym of one patient id: ``p-`` and 20 hex digits of HMAC-SHA256.
+
+    80 bits keep collisions out of reach for any waiting list (birthday bound ~10^12 ids).
+
+    Parameters
+    ----------
+    key
+        From :func:`load_key`.
+    patient
+        The patient id as in the scenario.
+
+    Returns
+    -------
+    str
+    """
+    digest = hmac.new(key, patient.encode(), hashlib.sha256).hexdigest()
+    return f"p-{digest[:20]}"
+
+
+def pseudonymise_scenario(scenario: Scenario, key: bytes) -> Scenario:
+    """The scenario with every case's patient id replaced by its pseudonym.
+
+    Parameters
+    ----------
+    scenario
+        The scenario as read.
+    key
+        From :func:`load_key`.
+
+    Returns
+    -------
+    Scenario
+        A copy; the plan of one is a plan of the other (patient ids take part in no rule).
+    """
+    cases = [c.model_copy(update={"patient": pseudonym(key, c.patient)}) for c in scenario.cases]
+    return scenario.model_copy(update={"cases": cases})
+
+
+def add_pseudonym_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--pseudonymise`` and ``--pseudonym-key-file`` to a sub-command."""
+    parser.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help=f"replace patient ids by keyed hashes in every output (key from "
+        f"{KEY_ENV} or --pseudonym-key-file)",
+    )
+    parser.add_argument(
+        "--pseudonym-key-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="file holding the key (never written out)",
+    )
+
+
+def apply_option(scenario: Scenario, args: argparse.Namespace) -> Scenario:
+    """``scenario`` pseudonymised when ``args.pseudonymise`` is set, else unchanged."""
+    if not getattr(args, "pseudonymise", False):
+        if getattr(args, "pseudonym_key_file", None) is not None:
+            raise OrplanError("--pseudonym-key-file: only with --pseudonymise")
+        return scenario
+    return pseudonymise_scenario(scenario, load_key(args.pseudonym_key_file))
