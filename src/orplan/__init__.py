@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from orplan.scenario import Scenario, load_scenario, save_scenario
     from orplan.scenario.model import Case
     from orplan.solver.solve import Result, SolveSettings
+    from orplan.sweep import sweep
 
 # Imported on first use (orplan._lazy): ``orplan --help`` needs none of them. ``check`` and
 # ``generate`` are both a subpackage and a function; ``orplan.check(...)`` is the function.
@@ -45,6 +46,7 @@ lazy_package(
         "Scenario": "orplan.scenario",
         "load_scenario": "orplan.scenario",
         "save_scenario": "orplan.scenario",
+        "sweep": "orplan.sweep",
     },
 )
 
@@ -126,4 +128,5 @@ __all__ = [
     "save_plan",
     "save_scenario",
     "solve",
+    "sweep",
 ]

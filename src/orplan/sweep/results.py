@@ -1,0 +1,91 @@
+"""The sweep's outputs: one tidy table (Parquet and CSV), KPI plots per axis, sweep.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from orplan.files import atomic_path, atomic_write_text
+from orplan.plan.io import spreadsheet_safe
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["AXES", "PLOTTED", "write_results"]
+
+#: Grid axes a plot is drawn against (when the sweep has more than one value on it).
+AXES = ("scenario", "variant", "method", "seed", "time_limit")
+
+#: KPIs drawn in each plot, with their axis labels.
+PLOTTED = {
+    "cost": "plan cost (checker)",
+    "unscheduled": "cases unscheduled",
+    "overtime_minutes": "overtime (min)",
+    "utilisation": "utilisation",
+}
+
+
+def _plots(frame: pd.DataFrame, folder: Path) -> list[Path]:
+    """``plots/by-<axis>.png``: each KPI's cells (points) and mean (bar) per axis value."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    solved = frame[frame["status"] != "FAILED"]
+    paths = []
+    for axis in AXES:
+        values = list(dict.fromkeys(solved[axis])) if axis in solved else []
+        if len(values) < 2:
+            continue
+        fig, axes = plt.subplots(1, len(PLOTTED), figsize=(4 * len(PLOTTED), 3.6))
+        for ax, (kpi, label) in zip(axes, PLOTTED.items(), strict=True):
+            for i, value in enumerate(values):
+                y = solved.loc[solved[axis] == value, kpi].astype(float)
+                ax.bar(i, y.mean(), color="#9ecae1", width=0.6)
+                ax.plot([i] * len(y), y, "o", color="#08519c", markersize=4)
+            ax.set_xticks(range(len(values)), [str(v) for v in values], rotation=30, ha="right")
+            ax.set_title(label, fontsize=10)
+            ax.set_xlabel(axis)
+        fig.suptitle(f"KPIs by {axis} (bars: mean over cells, dots: cells)", fontsize=11)
+        fig.tight_layout()
+        path = folder / f"by-{axis}.png"
+        with atomic_path(path, suffix=".png") as tmp:
+            fig.savefig(tmp, dpi=90)
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def write_results(rows: list[dict[str, Any]], out: Path, meta: dict[str, Any]) -> pd.DataFrame:
+    """Write ``results.parquet``, ``results.csv``, ``plots/`` and ``sweep.json`` atomically.
+
+    Parameters
+    ----------
+    rows
+        One row per cell, in grid order.
+    out
+        The sweep's output folder.
+    meta
+        Version, spec, seeds and run settings recorded in ``sweep.json``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as written to Parquet.
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic_path(out / "results.parquet", suffix=".parquet") as tmp:
+        frame.to_parquet(tmp, index=False)
+    # Labels come from the user's spec: never let a spreadsheet read one as a formula.
+    csv = frame.map(spreadsheet_safe) if hasattr(frame, "map") else frame
+    with atomic_path(out / "results.csv", suffix=".csv") as tmp:
+        csv.to_csv(tmp, index=False)
+    plots = _plots(frame, out / "plots")
+    meta = {**meta, "files": ["results.parquet", "results.csv", *(f"plots/{p.name}" for p in plots)]}
+    atomic_write_text(out / "sweep.json", json.dumps(meta, indent=2) + "\n")
+    return frame
