@@ -69,8 +69,9 @@ def _save(out: Path, cell: Cell, row: dict[str, Any]) -> None:
 def _failed_row(cell: Cell, error: BaseException) -> dict[str, Any]:
     row: dict[str, Any] = asdict(cell)
     row["status"] = "FAILED"
-    first = (str(error).strip().splitlines() or [""])[0]
-    row["error"] = f"{type(error).__name__}: {first}"[:500]
+    # One line in the table, whatever the exception's message looks like.
+    text = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+    row["error"] = f"{type(error).__name__}: {text}"[:500]
     return row
 
 
@@ -97,7 +98,7 @@ def _connect(scheduler: str | None, workers: int, retries: int) -> Any:
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
-            silence_logs=40,
+            silence_logs=50,
         )
     return Client(cluster)
 
@@ -112,8 +113,10 @@ def _run_dask(
 ) -> None:
     from distributed import as_completed
 
-    # Each variant scenario travels once; cells refer to it.
-    shipped = {key: client.scatter(value, broadcast=False) for key, value in data.items()}
+    # Each variant scenario travels once; cells refer to it. Scattered inside a list: a
+    # mapping given to scatter is taken as {key: data}, and every variant's "sessions"
+    # would land under one key (the digest check in run_cell caught exactly that).
+    shipped = {key: client.scatter([value], hash=False)[0] for key, value in data.items()}
     futures = {}
     for cell in todo:
         future = client.submit(
@@ -243,7 +246,7 @@ def run_sweep(
     ordered = [rows[c.id] for c in cells]
     meta = {
         "orplan_version": orplan.__version__,
-        "spec": spec.model_dump(mode="json"),
+        "spec": spec.model_dump(mode="json", exclude_none=True),
         "mode": mode,
         "scheduler": scheduler,
         "dask_workers": nworkers,
