@@ -23,7 +23,7 @@ from orplan.scenario.io import scenario_digest, scenario_from_dict
 from orplan.scenario.model import Scenario
 from orplan.sweep.spec import SweepSpec
 
-__all__ = ["Cell", "KPI_COLUMNS", "expand", "run_cell", "variant_scenarios"]
+__all__ = ["KPI_COLUMNS", "Cell", "expand", "run_cell", "variant_scenarios"]
 
 #: KPIs of the independent checker copied into every row.
 KPI_COLUMNS = (
@@ -63,7 +63,9 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._+%-]", "_", text)
 
 
-def variant_scenarios(spec: SweepSpec, root: Path) -> dict[tuple[str, str], Scenario]:
+def variant_scenarios(
+    spec: SweepSpec, root: Path, source: str = "<sweep spec>"
+) -> dict[tuple[str, str], Scenario]:
     """Every (scenario label, variant label) -> the edited scenario, built on the client.
 
     Building them here, before any cell runs, turns a bad edit (an unknown theatre, a date
@@ -85,7 +87,8 @@ def variant_scenarios(spec: SweepSpec, root: Path) -> dict[tuple[str, str], Scen
                     scenario = getattr(whatif, name)(scenario, **args)
                 except ScenarioError as exc:
                     where = f"variants.{variant}[{i}].{name}"
-                    raise ScenarioError(where, exc.problems) from None
+                    problems = [f"{where}: {p}" for p in exc.problems]
+                    raise ScenarioError(source, problems) from None
             out[label, variant] = scenario
     return out
 

@@ -86,6 +86,9 @@ def write_results(rows: list[dict[str, Any]], out: Path, meta: dict[str, Any]) -
     with atomic_path(out / "results.csv", suffix=".csv") as tmp:
         csv.to_csv(tmp, index=False)
     plots = _plots(frame, out / "plots")
-    meta = {**meta, "files": ["results.parquet", "results.csv", *(f"plots/{p.name}" for p in plots)]}
+    meta = {
+        **meta,
+        "files": ["results.parquet", "results.csv", *(f"plots/{p.name}" for p in plots)],
+    }
     atomic_write_text(out / "sweep.json", json.dumps(meta, indent=2) + "\n")
     return frame

@@ -89,8 +89,14 @@ def _connect(scheduler: str | None, workers: int, retries: int) -> Any:
                 f"({type(exc).__name__}); nothing written"
             ) from None
     # A cell whose worker dies is re-run on another worker at most `retries` times (the
-    # scheduler counts the deaths of workers that held the task), then reported as failed.
-    with dask.config.set({"distributed.scheduler.allowed-failures": retries}):
+    # scheduler counts the deaths of workers that were running it), then reported as failed.
+    # Saturation 1.0: a worker holds only the cell it runs, so its death counts against
+    # that cell alone, not against cells merely queued on it.
+    config = {
+        "distributed.scheduler.allowed-failures": retries,
+        "distributed.scheduler.worker-saturation": 1.0,
+    }
+    with dask.config.set(config):
         # One thread per worker process: each cell gets its own CPU budget (the solver's
         # threads), so two cells never share a core they both count on.
         cluster = LocalCluster(
@@ -113,16 +119,14 @@ def _run_dask(
 ) -> None:
     from distributed import as_completed
 
-    # Each variant scenario travels once; cells refer to it. Scattered inside a list: a
-    # mapping given to scatter is taken as {key: data}, and every variant's "sessions"
-    # would land under one key (the digest check in run_cell caught exactly that).
-    shipped = {key: client.scatter([value], hash=False)[0] for key, value in data.items()}
+    # The scenario travels inside each task, not scattered once: scattered data dies with
+    # the worker that holds it, and then every cell needing it would fail, not be retried.
     futures = {}
     for cell in todo:
         future = client.submit(
             function,
             asdict(cell),
-            shipped[f"{cell.scenario}/{cell.variant}"],
+            data[f"{cell.scenario}/{cell.variant}"],
             key=f"cell-{cell.id}-{cell.settings_hash()[:12]}-{time.time_ns()}",
             retries=retries,
             pure=False,
@@ -203,6 +207,7 @@ def run_sweep(
     """
     began = time.perf_counter()
     out = Path(out)
+    source = str(spec) if isinstance(spec, str | Path) else "<sweep spec>"
     if isinstance(spec, str | Path):
         spec, spec_root = load_spec(spec)
         root = spec_root if root is None else root
@@ -210,7 +215,7 @@ def run_sweep(
         spec = spec_from_dict(spec)
     root = Path.cwd() if root is None else Path(root)
     check_output_folder(out)
-    scenarios = variant_scenarios(spec, root)
+    scenarios = variant_scenarios(spec, root, source)
     cells = expand(spec, scenarios)
     rows: dict[str, dict[str, Any]] = {}
     for cell in cells:

@@ -71,6 +71,10 @@ class Edit(BaseModel):
         return given[0]
 
 
+def _base_only() -> dict[str, list[Edit]]:
+    return {"base": []}
+
+
 class SweepSpec(BaseModel):
     """A what-if sweep: every cell of the grid is solved, checked and reported in one table."""
 
@@ -82,7 +86,7 @@ class SweepSpec(BaseModel):
         description="Label -> scenario file, relative to the spec file.",
     )
     variants: dict[Label, list[Edit]] = Field(
-        default_factory=lambda: {"base": []},
+        default_factory=_base_only,
         min_length=1,
         description="Label -> list of what-if edits applied in order ([] is the base).",
     )
@@ -133,7 +137,15 @@ def spec_from_dict(data: dict[str, Any], source: str = "<sweep spec>") -> SweepS
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(source, validation_problems(exc, data)) from None
+        problems = [
+            p.replace(
+                "Extra inputs are not permitted", f"unknown what-if (edits: {', '.join(EDITS)})"
+            )
+            if p.startswith("variants.")
+            else p
+            for p in validation_problems(exc, data)
+        ]
+        raise ScenarioError(source, problems) from None
     problems = _check_edit_arguments(spec)
     if problems:
         raise ScenarioError(source, problems)
