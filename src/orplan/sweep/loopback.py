@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,24 +60,26 @@ def loopback_cluster(workers: int = 2, threads: int = 1, timeout: float = 60.0) 
 
     folder = Path(tempfile.mkdtemp(prefix="orplan-dask-"))
     file = folder / "scheduler.json"
-    dask = _dask_command()
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
-    processes = [
-        subprocess.Popen(
-            [
-                *dask,
-                "scheduler",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--no-dashboard",
-                "--scheduler-file",
-                str(file),
-            ],  # fmt: skip
+
+    def start(*args: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [*_dask_command(), *args],
             env=env,
-            **quiet,  # type: ignore[arg-type]
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    processes = [
+        start(
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-dashboard",
+            "--scheduler-file",
+            str(file),
         )
     ]
     try:
@@ -88,25 +91,20 @@ def loopback_cluster(workers: int = 2, threads: int = 1, timeout: float = 60.0) 
         address = str(json.loads(file.read_text())["address"])
         for i in range(workers):
             processes.append(
-                subprocess.Popen(
-                    [
-                        *dask,
-                        "worker",
-                        address,
-                        "--nthreads",
-                        str(threads),
-                        "--nworkers",
-                        "1",
-                        "--no-dashboard",
-                        "--name",
-                        f"loopback-{i}",
-                        "--host",
-                        "127.0.0.1",
-                        "--local-directory",
-                        str(folder),
-                    ],  # fmt: skip
-                    env=env,
-                    **quiet,  # type: ignore[arg-type]
+                start(
+                    "worker",
+                    address,
+                    "--nthreads",
+                    str(threads),
+                    "--nworkers",
+                    "1",
+                    "--no-dashboard",
+                    "--name",
+                    f"loopback-{i}",
+                    "--host",
+                    "127.0.0.1",
+                    "--local-directory",
+                    str(folder),
                 )
             )
         with Client(address, timeout=timeout) as client:
@@ -114,3 +112,4 @@ def loopback_cluster(workers: int = 2, threads: int = 1, timeout: float = 60.0) 
         yield address
     finally:
         _stop(processes)
+        shutil.rmtree(folder, ignore_errors=True)
