@@ -761,9 +761,7 @@ SWEEP = [
     code(
         """
         spec, root = load_spec(ROOT / "scenarios" / "sweeps" / "demo.yaml")
-        spec = spec.model_copy(
-            update={"time_limits": [TIME], "seeds": [0] if SMALL else [0, 1]}
-        )
+        spec = spec.model_copy(update={"time_limits": [TIME], "seeds": [0] if SMALL else [0, 1]})
         print(spec.model_dump_json(indent=2, exclude_none=True))
         """
     ),
