@@ -70,3 +70,8 @@ bench-simulate: $(STAMP)
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+
+# What-if sweeps on Dask (benchmarks/sweep/README.md): about 10 minutes on 2 idle cores.
+.PHONY: bench-sweep
+bench-sweep: $(STAMP)
+	$(BIN)/python benchmarks/sweep/bench_sweep.py
