@@ -13,11 +13,24 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from orplan.sweep.runner import SchedulerError, run_sweep
-from orplan.sweep.spec import SweepSpec, load_spec
+from orplan._lazy import lazy_package
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from orplan.sweep.runner import SchedulerError, run_sweep
+    from orplan.sweep.spec import SweepSpec, load_spec
+
+# Imported on first use: ``orplan --help`` loads this package's cli module only.
+lazy_package(
+    __name__,
+    {
+        "SchedulerError": "orplan.sweep.runner",
+        "run_sweep": "orplan.sweep.runner",
+        "SweepSpec": "orplan.sweep.spec",
+        "load_spec": "orplan.sweep.spec",
+    },
+)
 
 __all__ = ["SchedulerError", "SweepSpec", "load_spec", "run_sweep", "sweep"]
 
@@ -43,6 +56,8 @@ def sweep(
     pandas.DataFrame
         One row per cell.
     """
+    from orplan.sweep.runner import run_sweep
+
     if out is None:
         out = tempfile.mkdtemp(prefix="orplan-sweep-")
     return run_sweep(spec, out, **options)
