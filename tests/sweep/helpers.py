@@ -30,7 +30,11 @@ def raise_on_closed(cell: dict[str, Any], scenario: dict[str, Any]) -> dict[str,
 
 
 def die_on_closed(cell: dict[str, Any], scenario: dict[str, Any]) -> dict[str, Any]:
-    """Kill the worker process running a cell of the variant 'closed'."""
+    """Kill the worker process running a cell of the variant 'closed' (after counting it)."""
     if cell["variant"] == "closed":
+        path = os.environ.get(COUNT_FILE)
+        if path:
+            with Path(path).open("a", encoding="utf-8") as handle:
+                handle.write(cell["id"] + "\n")
         os._exit(17)
     return run_cell(cell, scenario)
