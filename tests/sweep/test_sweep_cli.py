@@ -90,3 +90,23 @@ def test_shipped_specs_are_valid(name: str) -> None:
     cells = expand(spec, variant_scenarios(spec, root))
     assert len(cells) == {"demo.yaml": 12, "pilot-week.yaml": 24}[name]
     assert len({c.id for c in cells}) == len(cells)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--workers", "0"], "argument --workers: 0 must be at least 1"),
+        (["--serial", "--scheduler", "tcp://x:1"], "not allowed with argument"),
+    ],
+)
+def test_bad_options(
+    options: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad option is exit 2 with one error line; nothing is written."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["sweep", str(REPO / "scenarios/sweeps/demo.yaml"), "--out", str(tmp_path / "o"),
+              *options])  # fmt: skip
+    assert exit_.value.code == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
+    assert len(errors) == 1 and message in errors[0]
+    assert not (tmp_path / "o").exists()
