@@ -34,20 +34,32 @@ def _plots(frame: pd.DataFrame, folder: Path) -> list[Path]:
     import matplotlib.pyplot as plt
 
     solved = frame[frame["status"] != "FAILED"]
+    colours = ["#08519c", "#e6550d", "#31a354", "#756bb1"]
     paths = []
     for axis in AXES:
         values = list(dict.fromkeys(solved[axis])) if axis in solved else []
         if len(values) < 2:
             continue
+        # One bar per method beside each other: a mean over the optimiser and the planner's
+        # rule together would describe neither.
+        groups = [None] if axis == "method" else list(dict.fromkeys(solved["method"]))
+        width = 0.8 / len(groups)
         fig, axes = plt.subplots(1, len(PLOTTED), figsize=(4 * len(PLOTTED), 3.6))
         for ax, (kpi, label) in zip(axes, PLOTTED.items(), strict=True):
-            for i, value in enumerate(values):
-                y = solved.loc[solved[axis] == value, kpi].astype(float)
-                ax.bar(i, y.mean(), color="#9ecae1", width=0.6)
-                ax.plot([i] * len(y), y, "o", color="#08519c", markersize=4)
+            for g, method in enumerate(groups):
+                part = solved if method is None else solved[solved["method"] == method]
+                colour = colours[g % len(colours)]
+                for i, value in enumerate(values):
+                    y = part.loc[part[axis] == value, kpi].astype(float)
+                    x = i + (g - (len(groups) - 1) / 2) * width
+                    ax.bar(x, y.mean(), width=width * 0.9, color=colour, alpha=0.35,
+                           label=method if i == 0 else None)  # fmt: skip
+                    ax.plot([x] * len(y), y, "o", color=colour, markersize=4)
             ax.set_xticks(range(len(values)), [str(v) for v in values], rotation=30, ha="right")
             ax.set_title(label, fontsize=10)
             ax.set_xlabel(axis)
+        if groups != [None]:
+            axes[0].legend(fontsize=8, title="method", title_fontsize=8)
         fig.suptitle(f"KPIs by {axis} (bars: mean over cells, dots: cells)", fontsize=11)
         fig.tight_layout()
         path = folder / f"by-{axis}.png"
