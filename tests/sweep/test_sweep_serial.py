@@ -154,3 +154,14 @@ def test_infeasible_variant_is_a_row(tiny_spec: dict[str, Any], tmp_path: Path) 
     assert rule["status"] == "FAILED"
     assert "C3" in rule["error"] and "\n" not in rule["error"]
     assert frame.loc[["tiny__base__cpsat__s0__t5", "tiny__base__rule__s0__t5"], "checked"].all()
+
+
+def test_simulate_samples_adds_simulated_columns(tiny_spec: dict[str, Any], tmp_path: Path) -> None:
+    """``simulate_samples``: each plan is also played with random durations, seeded."""
+    spec = {**tiny_spec, "simulate_samples": 200, "variants": {"base": []}, "seeds": [0]}
+    frame = run_sweep(spec, tmp_path / "out", serial=True)
+    assert frame["sim_overtime_mean"].notna().all()
+    assert ((frame["sim_p_any_overtime"] >= 0) & (frame["sim_p_any_overtime"] <= 1)).all()
+    again = run_sweep(spec, tmp_path / "again", serial=True)
+    assert list(again["sim_overtime_mean"]) == list(frame["sim_overtime_mean"])  # seeded
+    assert "sim_overtime_mean" not in run_sweep(tiny_spec, tmp_path / "plain", serial=True)

@@ -51,6 +51,7 @@ class Cell:
     solver_workers: int
     deterministic_time: float | None
     scenario_sha256: str
+    simulate_samples: int | None = None
 
     def settings_hash(self) -> str:
         """SHA-256 of everything that decides the cell's result (a changed spec or scenario
@@ -113,9 +114,24 @@ def expand(spec: SweepSpec, scenarios: dict[tuple[str, str], Scenario]) -> list[
                             spec.solver_workers,
                             spec.deterministic_time,
                             digest,
+                            spec.simulate_samples,
                         )
                     )
     return cells
+
+
+def _simulated(scenario: Scenario, plan: Any, samples: int, seed: int) -> dict[str, float]:
+    """Headline figures of the plan played ``samples`` times (``sim_`` columns)."""
+    from orplan.simulate import simulate
+
+    overall = simulate(scenario, plan, samples=samples, seed=seed).overall
+    return {
+        "sim_overtime_mean": overall.overtime.mean,
+        "sim_overtime_p90": overall.overtime.p90,
+        "sim_p_any_overtime": overall.p_any_overtime,
+        "sim_cancellations_mean": overall.cancellations.mean,
+        "sim_utilisation_mean": overall.utilisation.mean,
+    }
 
 
 def run_cell(cell: dict[str, Any], scenario_data: dict[str, Any]) -> dict[str, Any]:
@@ -165,6 +181,8 @@ def run_cell(cell: dict[str, Any], scenario_data: dict[str, Any]) -> dict[str, A
     for name in KPI_COLUMNS:
         row[name] = None if kpis is None else getattr(kpis, name)
     row["checked"] = result.check is not None and result.check.ok
+    if cell.get("simulate_samples") and result.plan is not None:
+        row.update(_simulated(scenario, result.plan, cell["simulate_samples"], cell["seed"]))
     row["solve_time"] = round(result.wall_time, 3)
     row["cell_time"] = round(time.perf_counter() - began, 3)
     row["error"] = None

@@ -104,6 +104,13 @@ class SweepSpec(BaseModel):
         default=None, gt=0, description="CP-SAT deterministic limit: with 1 worker, repeatable."
     )
     retries: int = Field(default=1, ge=0, le=5, description="Retries of a failed cell.")
+    simulate_samples: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="Also play each cell's plan this many times with random durations "
+        "(orplan simulate, seeded with the cell's seed); null: no simulation.",
+    )
 
 
 def _check_edit_arguments(spec: SweepSpec) -> list[str]:
