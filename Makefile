@@ -83,3 +83,8 @@ postgres-stop:
 
 print-pg-url:
 	@.ci/postgres.sh url
+
+# What-if sweeps on Dask (benchmarks/sweep/README.md): about 10 minutes on 2 idle cores.
+.PHONY: bench-sweep
+bench-sweep: $(STAMP)
+	$(BIN)/python benchmarks/sweep/bench_sweep.py

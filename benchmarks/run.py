@@ -387,8 +387,10 @@ def run_suite(
     workers: int = 2,
     seed: int = 0,
     echo: bool = True,
+    dask: int = 0,
+    scheduler: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Run every (instance, method) pair, one at a time.
+    """Run every (instance, method) pair, one at a time (or on Dask workers).
 
     Parameters
     ----------
@@ -406,6 +408,9 @@ def run_suite(
         Solver seed.
     echo
         Print one line per finished run.
+    dask, scheduler
+        Fan the runs out over a LocalCluster of ``dask`` processes, or a running scheduler
+        (see :mod:`benchmarks.fanout`); each worker's child regenerates its instance.
 
     Returns
     -------
@@ -416,6 +421,19 @@ def run_suite(
 
     limits = limits or {}
     rows: list[dict[str, Any]] = []
+    if dask or scheduler:
+        from benchmarks.fanout import fan_out
+
+        calls = [
+            (instance, method, limits.get(instance.family, default_limit), workers, seed)
+            for instance in cases
+            for method in methods
+        ]
+        rows = fan_out(
+            run_one, calls, dask, scheduler, (lambda i, row: _echo(row)) if echo else None
+        )
+        add_best_bounds(rows)
+        return rows
     for instance in cases:
         limit = limits.get(instance.family, default_limit)
         with tempfile.TemporaryDirectory(prefix="orplan-scenario-") as tmp:
@@ -426,15 +444,20 @@ def run_suite(
                 row = run_one(instance, method, limit, workers, seed, scenario_file=scenario_file)
                 rows.append(row)
                 if echo:
-                    print(
-                        f"{instance.id:20s} {method:11s} {row.get('status', '?'):9s} "
-                        f"cost={_fmt(row.get('objective'))} bound={_fmt(row.get('bound'))} "
-                        f"gap={_pct(row.get('gap'))} first={_fmt(row.get('time_to_first'), 1)}s "
-                        f"wall={_fmt(row.get('wall_time'), 1)}s mem={_fmt(row.get('peak_mb'))}MB",
-                        flush=True,
-                    )
+                    _echo(row)
     add_best_bounds(rows)
     return rows
+
+
+def _echo(row: dict[str, Any]) -> None:
+    print(
+        f"{row.get('instance', '?'):20s} {row.get('method', '?'):11s} "
+        f"{row.get('status', '?'):9s} "
+        f"cost={_fmt(row.get('objective'))} bound={_fmt(row.get('bound'))} "
+        f"gap={_pct(row.get('gap'))} first={_fmt(row.get('time_to_first'), 1)}s "
+        f"wall={_fmt(row.get('wall_time'), 1)}s mem={_fmt(row.get('peak_mb'))}MB",
+        flush=True,
+    )
 
 
 # -- outputs ------------------------------------------------------------------------------
@@ -852,6 +875,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--no-plots", action="store_true")
     parser.add_argument("--update-readme", action="store_true", help="paste the table in README")
+    parser.add_argument("--dask", type=int, default=0, metavar="N",
+                        help="fan runs out over a Dask LocalCluster of N processes")  # fmt: skip
+    parser.add_argument("--scheduler", default=None, metavar="ADDR",
+                        help="fan runs out over a running Dask scheduler")  # fmt: skip
     parser.add_argument(
         "--from-csv",
         nargs="+",
@@ -883,7 +910,10 @@ def main(argv: list[str] | None = None) -> int:
         kind = "combined from " + ", ".join(Path(p).stem for p in args.from_csv)
         suffix = "-combined"
     else:
-        rows = run_suite(cases, args.methods, limits, default, args.workers, args.seed)
+        rows = run_suite(
+            cases, args.methods, limits, default, args.workers, args.seed,
+            dask=args.dask, scheduler=args.scheduler,
+        )  # fmt: skip
         kind = "smoke" if args.smoke else "suite"
         suffix = "-smoke" if args.smoke else ""
     stamp = _unique_stamp(args.out, f"{dt.date.today().isoformat()}-{_git_commit()}{suffix}")

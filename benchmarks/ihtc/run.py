@@ -388,6 +388,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="override a SolverParams field for an experiment (repeatable; tuples as 1,2,3)",
     )
+    # On an external cluster the data and out/ folders must be on a shared file system.
+    parser.add_argument("--dask", type=int, default=0, metavar="N",
+                        help="solve instances on a Dask LocalCluster of N processes")  # fmt: skip
+    parser.add_argument("--scheduler", default=None, metavar="ADDR",
+                        help="solve instances on a running Dask scheduler")  # fmt: skip
     args = parser.parse_args(argv)
     try:
         params = parse_params(args.param)
@@ -417,10 +422,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     problems: list[str] = []
     csv_path = args.results / f"{stamp}.csv"
     t_all = time.perf_counter()
-    for name in names:
-        row, history, found = run_instance(
-            name, data_dir, out_dir, time_limit, args.workers, args.seed, refs, params
-        )
+    calls = [
+        (name, data_dir, out_dir, time_limit, args.workers, args.seed, refs, params)
+        for name in names
+    ]
+    if args.dask or args.scheduler:
+        from benchmarks.fanout import fan_out
+
+        outcomes = iter(fan_out(run_instance, calls, args.dask, args.scheduler))
+    else:
+        outcomes = (run_instance(*call) for call in calls)  # one at a time, as before
+    for name, (row, history, found) in zip(names, outcomes, strict=True):
         rows.append(row)
         histories[name] = history
         problems += found

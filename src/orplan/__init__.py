@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from orplan.scenario import Scenario, load_scenario, save_scenario
     from orplan.scenario.model import Case
     from orplan.solver.solve import Result, SolveSettings
+    from orplan.sweep import sweep
 
 # Imported on first use (orplan._lazy): ``orplan --help`` needs none of them. ``check`` and
 # ``generate`` are both a subpackage and a function; ``orplan.check(...)`` is the function.
@@ -47,6 +48,7 @@ lazy_package(
         "load_scenario": "orplan.scenario",
         "save_scenario": "orplan.scenario",
         "mss": "orplan.mss.api",
+        "sweep": "orplan.sweep",
     },
 )
 
@@ -129,4 +131,5 @@ __all__ = [
     "save_plan",
     "save_scenario",
     "solve",
+    "sweep",
 ]

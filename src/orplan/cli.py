@@ -61,12 +61,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from orplan.live.events import PlanEvents
     from orplan.plan.model import Plan
     from orplan.scenario.model import Scenario
+    from orplan.sweep.spec import SweepSpec
 
     what = "plan" if args.plan else args.what
     models: dict[str, type[BaseModel]] = {
         "scenario": Scenario,
         "plan": Plan,
         "events": PlanEvents,
+        "sweep": SweepSpec,
     }
     model = models[what]
     print(json.dumps(model.model_json_schema(mode="validation"), indent=2))
@@ -318,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files",
                        epilog=EXAMPLES["schema"], formatter_class=fmt)  # fmt: skip
-    p.add_argument("what", nargs="?", choices=["scenario", "plan", "events"],
+    p.add_argument("what", nargs="?", choices=["scenario", "plan", "events", "sweep"],
                    default="scenario", help="which file format (default: scenario)")  # fmt: skip
     p.add_argument("--plan", action="store_true", help="same as 'orplan schema plan'")
     p.set_defaults(func=cmd_schema)
@@ -337,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("orplan.live.book_cli", "add_book_parser"),
         ("orplan.mss.cli", "add_mss_parser"),
         ("orplan.fhir.cli", "add_fhir_parser"),
+        ("orplan.sweep.cli", "add_sweep_parser"),
     ):
         getattr(importlib.import_module(module), hook)(sub)
     return parser
