@@ -64,6 +64,9 @@ def add_book_parser(sub: Any) -> None:
                    help="only slots where nothing else moves (no CP-SAT search)")  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--json", action="store_true", help="print the suggestions as JSON")
+    from orplan.pseudonym import add_pseudonym_options
+
+    add_pseudonym_options(p)  # for the files --apply writes
     p.set_defaults(func=cmd_book)
 
 
@@ -83,8 +86,9 @@ def _table(suggestions: list[Any]) -> str:
     return "\n".join(lines)
 
 
-def _write(suggestion: Any, out: Path) -> list[Path]:
-    """Write plan.json, plan.csv, changes.csv and scenario.yaml of a checked suggestion."""
+def _write(suggestion: Any, out: Path, key: bytes | None = None) -> list[Path]:
+    """Write plan.json, plan.csv, changes.csv and scenario.yaml of a checked suggestion
+    (patient ids pseudonymised with ``key`` when given)."""
     from orplan.live.book_record import apply_suggestion
     from orplan.live.changes import change_list, changes_frame
     from orplan.plan.io import save_plan, save_plan_csv, spreadsheet_safe, write_text
@@ -92,28 +96,35 @@ def _write(suggestion: Any, out: Path) -> list[Path]:
 
     booking = suggestion.booking
     plan = apply_suggestion(suggestion)
+    scenario = booking.scenario
+    if key is not None:
+        from orplan.live.pseudo import pseudonymised_plan
+
+        scenario, plan, _ = pseudonymised_plan(scenario, plan, booking.parent, key)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "plan.json", out / "plan.csv", out / "changes.csv", out / "scenario.yaml"]
     save_plan(plan, paths[0])
     save_plan_csv(plan, paths[1])
-    changes = change_list(booking.scenario, booking.parent, plan, tolerance=0)
+    changes = change_list(scenario, booking.parent, plan, tolerance=0)
     frame = changes_frame(changes)
     for column in frame.columns:
         # Patient and case ids are scenario text: one starting '=' must not become a formula.
         frame[column] = frame[column].map(spreadsheet_safe)
     write_text(paths[2], frame.to_csv(index=False))
-    save_scenario(booking.scenario, paths[3])
+    save_scenario(scenario, paths[3])
     return paths
 
 
 def cmd_book(args: argparse.Namespace) -> int:
     """Suggest slots for one case; with ``--apply N``, write the plan of suggestion N."""
     from orplan.live.book import BookSettings, book, load_new_case
+    from orplan.live.pseudo import key_of
     from orplan.plan.io import load_plan, scenario_as_planned
     from orplan.scenario import load_scenario
 
     if args.apply is not None and args.out is None:
         raise ScenarioError("--apply", ["needs --out DIR for the new plan"])
+    key = key_of(args)  # no usable key: one line, exit 2, before any work
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
     scenario = scenario_as_planned(scenario, plan)
@@ -134,7 +145,7 @@ def cmd_book(args: argparse.Namespace) -> int:
         if suggestions:
             raise ScenarioError("--apply", [f"there are only {len(suggestions)} suggestion(s)"])
         args.apply = None  # no slot: nothing to write, exit 1 below
-    paths = _write(suggestions[args.apply - 1], args.out) if args.apply else []
+    paths = _write(suggestions[args.apply - 1], args.out, key) if args.apply else []
     case_id = suggestions.booking.case.id
     if args.json:
         print(

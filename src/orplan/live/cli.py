@@ -39,10 +39,12 @@ def parse_now(text: str) -> dt.datetime:
 def cmd_replan(args: argparse.Namespace) -> int:
     """Re-plan a published plan after the events of the day."""
     from orplan.live import ReplanSettings, load_events, replan
+    from orplan.live.pseudo import key_of
     from orplan.plan.io import load_plan
     from orplan.scenario import load_scenario
 
     check_output_folder(args.out)
+    key = key_of(args)  # no usable key: one line, exit 2, before any work
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
     events = load_events(args.events)
@@ -81,6 +83,13 @@ def cmd_replan(args: argparse.Namespace) -> int:
             for line in [*result.notes, *result.explanation]:
                 print(f"  - {line}", file=sys.stderr)
         return 1
+    if key is not None:
+        from orplan.live.pseudo import pseudonymised_changes, pseudonymised_plan
+
+        result.scenario, result.plan, result.check = pseudonymised_plan(
+            result.scenario, result.plan, plan, key
+        )
+        result.changes = pseudonymised_changes(result.changes, key)
     paths = write_replan(result, args.out)
     if args.json:
         print(json.dumps(_summary(result, paths)))
@@ -194,4 +203,7 @@ def add_live_parser(sub: Any) -> None:
                         "repeatable)")  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    from orplan.pseudonym import add_pseudonym_options
+
+    add_pseudonym_options(p)
     p.set_defaults(func=cmd_replan)

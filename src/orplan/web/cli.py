@@ -36,7 +36,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_jobs=args.max_jobs,
         solve={"time_limit": args.time_limit, "workers": args.workers},
         replan={"time_limit": min(args.time_limit, 30.0), "workers": args.workers},
+        pseudonymise=args.pseudonymise,
+        pseudonym_key_file=args.pseudonym_key_file,
     )
+    if args.pseudonymise:
+        from orplan.pseudonym import load_key
+
+        load_key(args.pseudonym_key_file)  # no key: one line, exit 2, before serving
+    elif args.pseudonym_key_file is not None:
+        print("orplan: error: --pseudonym-key-file: only with --pseudonymise", file=sys.stderr)
+        return 2
     problem = settings.host_problem()
     if problem:
         print(f"orplan: error: {problem}", file=sys.stderr)
@@ -102,4 +111,7 @@ def add_serve_parser(sub: Any) -> None:
     )
     p.add_argument("--time-limit", type=float, default=20.0, help="seconds per solve (default 20)")
     p.add_argument("--workers", type=int, default=2, help="solver threads per job (default 2)")
+    from orplan.pseudonym import add_pseudonym_options
+
+    add_pseudonym_options(p)  # here: the exports of every version (FHIR, xlsx, report)
     p.set_defaults(func=cmd_serve)

@@ -35,6 +35,11 @@ class WebSettings:
         Keyword arguments of :class:`~orplan.solver.SolveSettings`,
         :class:`~orplan.live.ReplanSettings` and :class:`~orplan.live.BookSettings` for the
         jobs.
+    pseudonymise
+        Exports (FHIR bundle, plan.xlsx, report.html) carry keyed pseudonyms instead of
+        patient ids (:mod:`orplan.pseudonym`).
+    pseudonym_key_file
+        The file holding the key; None reads ``ORPLAN_PSEUDONYM_KEY`` at each export.
     """
 
     db_url: str | None = None
@@ -47,6 +52,8 @@ class WebSettings:
     solve: dict[str, Any] = field(default_factory=lambda: {"time_limit": 20.0, "workers": 2})
     replan: dict[str, Any] = field(default_factory=lambda: {"time_limit": 10.0, "workers": 2})
     book: dict[str, Any] = field(default_factory=lambda: {"time_limit": 5.0, "workers": 1})
+    pseudonymise: bool = False
+    pseudonym_key_file: Path | None = None
 
     def host_problem(self) -> str | None:
         """Why the server must not start on ``host`` (None: it may)."""
