@@ -34,8 +34,16 @@ system-deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 # system-deps: the browser tests (report, workbench) drive Debian's chromium; installed once.
+# The workbench store tests run on PostgreSQL too: without ORPLAN_TEST_POSTGRES_URL, a local
+# throw-away server is started for the run and stopped after it (see postgres below).
 test: $(STAMP) system-deps ihtc-warmup
-	$(BIN)/python -m pytest -q -n 2
+	@if [ -n "$$ORPLAN_TEST_POSTGRES_URL" ]; then \
+		$(BIN)/python -m pytest -q -n 2; \
+	else \
+		.ci/postgres.sh start && \
+		ORPLAN_TEST_POSTGRES_URL="$$(.ci/postgres.sh url)" $(BIN)/python -m pytest -q -n 2; \
+		rc=$$?; .ci/postgres.sh stop; exit $$rc; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks
@@ -74,7 +82,8 @@ clean:
 
 # A local PostgreSQL for the workbench store tests (installs Debian's postgresql when missing;
 # cluster in $$ORPLAN_PG_DIR, default /var/tmp/orplan-pg, 127.0.0.1 on a free port).
-# Tests use it through ORPLAN_TEST_POSTGRES_URL="$$(make -s print-pg-url)".
+# make test starts and stops one itself; for a bare pytest run:
+# ORPLAN_TEST_POSTGRES_URL="$$(make -s print-pg-url)".
 postgres:
 	.ci/postgres.sh start
 

@@ -1,9 +1,9 @@
 """Database URLs the store tests run on: SQLite always, PostgreSQL when a server is given.
 
-``ORPLAN_TEST_POSTGRES_URL`` names a PostgreSQL database (``make postgres`` starts one and
-``make -s print-pg-url`` prints its URL). Each test gets its own schema in it, dropped
-afterwards. Under CI (``CI`` set) a missing URL fails the PostgreSQL tests: CI must run both
-backends, and a skip would hide that it did not.
+``ORPLAN_TEST_POSTGRES_URL`` names a PostgreSQL database; ``make test`` starts a local one
+and sets it (for a bare pytest run: ``make postgres`` and ``make -s print-pg-url``). Each test
+gets its own schema in it, dropped afterwards. A missing URL fails the PostgreSQL tests, on
+every machine: a skip would hide that one backend was never tested.
 """
 
 from __future__ import annotations
@@ -27,12 +27,11 @@ def _postgres_url() -> str:
     url = os.environ.get("ORPLAN_TEST_POSTGRES_URL", "")
     if url:
         return url
-    if os.environ.get("CI"):
-        pytest.fail(
-            "ORPLAN_TEST_POSTGRES_URL is not set under CI: run `make postgres` and export "
-            'ORPLAN_TEST_POSTGRES_URL="$(make -s print-pg-url)" (.ci/run does)'
-        )
-    pytest.skip("no PostgreSQL: set ORPLAN_TEST_POSTGRES_URL (make postgres) to run these")
+    pytest.fail(
+        "ORPLAN_TEST_POSTGRES_URL is not set: run the tests with `make test` (it starts a "
+        "local PostgreSQL), or `make postgres` and export "
+        'ORPLAN_TEST_POSTGRES_URL="$(make -s print-pg-url)"'
+    )
 
 
 def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
