@@ -219,26 +219,28 @@ def _day(d: ReportData, date: dt.date, index: int) -> dict[str, Any]:
     }
 
 
-def days_view(d: ReportData) -> dict[str, Any]:
+def days_view(d: ReportData, dates: list[dt.date] | None = None) -> dict[str, Any]:
     """The ``days`` section's data: legend, and one dict per date (see ``_dayview.html``).
 
     Parameters
     ----------
     d
         The report's shared data.
+    dates
+        The days to draw (default: every day with sessions or cases); the first is open.
 
     Returns
     -------
     dict
         ``toolbar`` (show open/close-all buttons), ``legend`` (specialty, colour) pairs,
-        ``conflicts`` (any case breaks a rule) and
-        ``days``.
+        ``conflicts`` (any case breaks a rule) and ``days``.
     """
+    shown = d.dates if dates is None else dates
     return {
         "toolbar": True,
         "legend": list(d.colours.items()),
         "conflicts": bool(d.conflicts),
-        "days": [_day(d, date, i) for i, date in enumerate(d.dates)],
+        "days": [_day(d, date, i) for i, date in enumerate(shown)],
     }
 
 
@@ -259,7 +261,8 @@ def day_panel(scenario: Scenario, plan: Plan, report: CheckReport, date: dt.date
     dict
         As :func:`days_view`, with at most one day.
     """
-    view = days_view(ReportData.build(scenario, plan, report, near_days=14))
+    d = ReportData.build(scenario, plan, report, near_days=14)
+    # Only the shown day is drawn: the workbench renders this on every draft page.
+    view = days_view(d, [date] if date in d.dates else [])
     view["toolbar"] = False  # one day, and no report script to open or close days
-    view["days"] = [day | {"open": True} for day in view["days"] if day["iso"] == date.isoformat()]
     return view
