@@ -47,6 +47,13 @@ def _case_title(d: ReportData, p: Placed) -> str:
     return "\n".join(lines)
 
 
+def _bar(d: ReportData, p: Placed, label: str, turnover: int = 0) -> Bar:
+    """A placed case's bar in a timeline (theatre rows show its turnover, surgeon rows not)."""
+    cid = p.case.id
+    colour = d.colour(p.case.specialty)
+    return Bar(p.start, p.end, label, cid, colour, _case_title(d, p), cid, d.marks(cid), turnover)
+
+
 def _theatre_rows(d: ReportData, date: dt.date) -> list[Row]:
     sessions = d.sessions_by_date.get(date, [])
     placed = d.by_date.get(date, [])
@@ -79,19 +86,7 @@ def _theatre_rows(d: ReportData, date: dt.date) -> list[Row]:
                     )
                 )
         for p in sorted((p for p in placed if p.theatre == theatre), key=lambda p: p.start):
-            row.bars.append(
-                Bar(
-                    p.start,
-                    p.end,
-                    f"{p.case.id} · {p.surgeon}",
-                    p.case.id,
-                    d.colour(p.case.specialty),
-                    _case_title(d, p),
-                    p.case.id,
-                    d.marks(p.case.id),
-                    p.turnover,
-                )
-            )
+            row.bars.append(_bar(d, p, f"{p.case.id} · {p.surgeon}", p.turnover))
         util = f" · {_pct(surgical / open_min, 0)}" if open_min else ""
         row.note = f"{count} case{'s' * (count != 1)}{util}" if count else "unused"
         if overtime:
@@ -124,18 +119,7 @@ def _surgeon_rows(d: ReportData, date: dt.date) -> list[Row]:
             for a, b in surgeon.slots(date):
                 row.bands.append(Band(a, b, "window", f"present {hhmm(a)}-{hhmm(b)}"))
         for p in items:
-            row.bars.append(
-                Bar(
-                    p.start,
-                    p.end,
-                    f"{p.case.id} · {p.theatre}",
-                    p.case.id,
-                    d.colour(p.case.specialty),
-                    _case_title(d, p),
-                    p.case.id,
-                    d.marks(p.case.id),
-                )
-            )
+            row.bars.append(_bar(d, p, f"{p.case.id} · {p.theatre}"))
         minutes = sum(p.case.duration for p in items)
         limit = f" / {surgeon.max_minutes_per_day}" if surgeon is not None else ""
         row.note = f"{len(items)} case{'s' * (len(items) != 1)} · {minutes}{limit} min"
