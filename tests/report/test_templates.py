@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -16,7 +17,7 @@ from orplan.plan.model import Plan
 from orplan.report import render_report
 from orplan.report.data import ReportData
 from orplan.report.jinja import environment
-from orplan.report.view_days import days_view
+from orplan.report.view_days import day_panel, days_view
 from orplan.scenario import Scenario
 from tests.builders import DATA, DETERMINISTIC, FORMULA, SCRIPT, nasty_scenario
 from tests.report import plans
@@ -117,8 +118,21 @@ def test_missing_field_is_an_error_not_an_empty_cell(tiny: Scenario, gaps: Plan)
         template.render(dayview=view)
 
 
+def test_day_panel_is_the_reports_day_alone_and_open(tiny: Scenario, gaps: Plan) -> None:
+    """The workbench's panel draws only the shown day, as the report draws it."""
+    report = check(tiny, gaps)
+    full = days_view(ReportData.build(tiny, gaps, report, 14))
+    last = full["days"][-1]
+    panel = day_panel(tiny, gaps, report, dt.date.fromisoformat(last["iso"]))
+    assert panel["days"] == [last | {"open": True}]
+    assert panel["toolbar"] is False
+    assert panel["legend"] == full["legend"]
+    assert day_panel(tiny, gaps, report, tiny.horizon.end + dt.timedelta(days=30))["days"] == []
+
+
 def test_autoescape_is_on_for_every_template() -> None:
     env = environment()
+    assert env.autoescape is True  # for every template, not chosen by file name
     for name in ("report.html", "_dayview.html"):
         assert env.get_template(name).render is not None
     assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -137,7 +138,6 @@ class ReportData:
     plan: Plan
     report: CheckReport
     ctx: CheckContext
-    table: pd.DataFrame
     near_days: int
     colours: dict[str, str]
     cases: dict[str, Case]
@@ -161,7 +161,6 @@ class ReportData:
             plan=plan,
             report=report,
             ctx=ctx,
-            table=cost_table(scenario, plan, report),
             near_days=near_days,
             colours=specialty_colours(scenario),
             cases={c.id: c for c in scenario.cases},
@@ -187,6 +186,12 @@ class ReportData:
             d.t0 = min(starts) // 60 * 60
             d.t1 = -(-max(ends) // 60) * 60
         return d
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """The cost split per term and item (:func:`orplan.report.costs.cost_table`): built
+        on first use, as only the cost section needs it (not the workbench's day view)."""
+        return cost_table(self.scenario, self.plan, self.report)
 
     def marks(self, case_id: str) -> str:
         """CSS classes of a case's bar: ``late`` (after its deadline), ``conflict``."""

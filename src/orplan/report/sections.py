@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from orplan.report.data import (
-    ReportData,
-    _n,
-    _pct,
-)
-
-if TYPE_CHECKING:
-    pass
+from orplan.report.data import ReportData, _n, _pct
 
 
 def _card(key: str, label: str, value: str, sub: str, kind: str = "") -> dict[str, str]:

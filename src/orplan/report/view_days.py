@@ -47,6 +47,13 @@ def _case_title(d: ReportData, p: Placed) -> str:
     return "\n".join(lines)
 
 
+def _bar(d: ReportData, p: Placed, label: str, turnover: int = 0) -> Bar:
+    """A placed case's bar in a timeline (theatre rows show its turnover, surgeon rows not)."""
+    cid = p.case.id
+    colour = d.colour(p.case.specialty)
+    return Bar(p.start, p.end, label, cid, colour, _case_title(d, p), cid, d.marks(cid), turnover)
+
+
 def _theatre_rows(d: ReportData, date: dt.date) -> list[Row]:
     sessions = d.sessions_by_date.get(date, [])
     placed = d.by_date.get(date, [])
@@ -79,19 +86,7 @@ def _theatre_rows(d: ReportData, date: dt.date) -> list[Row]:
                     )
                 )
         for p in sorted((p for p in placed if p.theatre == theatre), key=lambda p: p.start):
-            row.bars.append(
-                Bar(
-                    p.start,
-                    p.end,
-                    f"{p.case.id} · {p.surgeon}",
-                    p.case.id,
-                    d.colour(p.case.specialty),
-                    _case_title(d, p),
-                    p.case.id,
-                    d.marks(p.case.id),
-                    p.turnover,
-                )
-            )
+            row.bars.append(_bar(d, p, f"{p.case.id} · {p.surgeon}", p.turnover))
         util = f" · {_pct(surgical / open_min, 0)}" if open_min else ""
         row.note = f"{count} case{'s' * (count != 1)}{util}" if count else "unused"
         if overtime:
@@ -124,18 +119,7 @@ def _surgeon_rows(d: ReportData, date: dt.date) -> list[Row]:
             for a, b in surgeon.slots(date):
                 row.bands.append(Band(a, b, "window", f"present {hhmm(a)}-{hhmm(b)}"))
         for p in items:
-            row.bars.append(
-                Bar(
-                    p.start,
-                    p.end,
-                    f"{p.case.id} · {p.theatre}",
-                    p.case.id,
-                    d.colour(p.case.specialty),
-                    _case_title(d, p),
-                    p.case.id,
-                    d.marks(p.case.id),
-                )
-            )
+            row.bars.append(_bar(d, p, f"{p.case.id} · {p.theatre}"))
         minutes = sum(p.case.duration for p in items)
         limit = f" / {surgeon.max_minutes_per_day}" if surgeon is not None else ""
         row.note = f"{len(items)} case{'s' * (len(items) != 1)} · {minutes}{limit} min"
@@ -219,26 +203,28 @@ def _day(d: ReportData, date: dt.date, index: int) -> dict[str, Any]:
     }
 
 
-def days_view(d: ReportData) -> dict[str, Any]:
+def days_view(d: ReportData, dates: list[dt.date] | None = None) -> dict[str, Any]:
     """The ``days`` section's data: legend, and one dict per date (see ``_dayview.html``).
 
     Parameters
     ----------
     d
         The report's shared data.
+    dates
+        The days to draw (default: every day with sessions or cases); the first is open.
 
     Returns
     -------
     dict
         ``toolbar`` (show open/close-all buttons), ``legend`` (specialty, colour) pairs,
-        ``conflicts`` (any case breaks a rule) and
-        ``days``.
+        ``conflicts`` (any case breaks a rule) and ``days``.
     """
+    shown = d.dates if dates is None else dates
     return {
         "toolbar": True,
         "legend": list(d.colours.items()),
         "conflicts": bool(d.conflicts),
-        "days": [_day(d, date, i) for i, date in enumerate(d.dates)],
+        "days": [_day(d, date, i) for i, date in enumerate(shown)],
     }
 
 
@@ -259,7 +245,8 @@ def day_panel(scenario: Scenario, plan: Plan, report: CheckReport, date: dt.date
     dict
         As :func:`days_view`, with at most one day.
     """
-    view = days_view(ReportData.build(scenario, plan, report, near_days=14))
+    d = ReportData.build(scenario, plan, report, near_days=14)
+    # Only the shown day is drawn: the workbench renders this on every draft page.
+    view = days_view(d, [date] if date in d.dates else [])
     view["toolbar"] = False  # one day, and no report script to open or close days
-    view["days"] = [day | {"open": True} for day in view["days"] if day["iso"] == date.isoformat()]
     return view
