@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -127,3 +128,24 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     if objective is None or bound is None:
         return None
     return max(0.0, objective - bound) / max(1.0, abs(objective))
+
+
+def best_bound(bounds: Mapping[str, float]) -> tuple[str, float]:
+    """Pick the bound a solve reports: the largest of the valid lower bounds found.
+
+    Every entry is a valid lower bound of the optimum, so the largest is too; used for the
+    final result and for every progress line alike.
+
+    Parameters
+    ----------
+    bounds
+        Source name -> bound, at least one; on a tie the first listed wins (list the
+        bounds of a search before the unavoidable cost, so a tie names the search).
+
+    Returns
+    -------
+    tuple of (str, float)
+        The source and its bound.
+    """
+    source = max(bounds, key=bounds.__getitem__)
+    return source, bounds[source]

@@ -23,7 +23,7 @@ from orplan.solver.explain import unplaceable_mandatory
 from orplan.solver.lp_bound import LpBound, LpOutcome, start_lp_bound
 from orplan.solver.options import CaseOptions, build_options
 from orplan.solver.search import with_reasons
-from orplan.solver.settings import Progress, Result, SolveSettings, relative_gap
+from orplan.solver.settings import Progress, Result, SolveSettings, best_bound, relative_gap
 from orplan.solver.strategies import (
     SMALL_MODEL_MAX_OPTIONS,
     WHOLE_MODEL_MAX_OPTIONS,
@@ -105,8 +105,7 @@ def solve(
         return outcome
     entries, status, stopped_by, cpsat_bound, objective, first_time = outcome
     bounds, notes = _bounds(status, cpsat_bound, lp, unavoidable, settings, began)
-    bound_source = max(bounds, key=lambda name: bounds[name])
-    bound = bounds[bound_source]
+    bound_source, bound = best_bound(bounds)
     return _checked(
         scenario, settings, began, entries, status, stopped_by, objective, first_time,
         strategy, bound, bound_source, "; ".join(notes) or None, bounds, unavoidable,
@@ -116,20 +115,21 @@ def solve(
 def _best_known(
     progress: Callable[[Progress], None] | None, unavoidable: float
 ) -> Callable[[Progress], None] | None:
-    """Progress with the best bound known: the search's, or the unavoidable cost if higher.
+    """Progress with the best bound known, chosen by :func:`best_bound` as the final one is.
 
-    Both are valid, so the larger is reported (as for the final bound); CP-SAT's first bound
-    can be far below zero on large models (docs/solver.md).
+    CP-SAT's first bound can be far below zero on large models (docs/solver.md); the
+    unavoidable cost is valid from the start.
     """
     if progress is None:
         return None
     report = progress
 
     def best(p: Progress) -> None:
-        if p.bound is None or p.bound >= unavoidable:
+        if p.bound is None:
             report(p)  # no bound from the search yet (e.g. the start plan): none is shown
-        else:
-            report(replace(p, bound=unavoidable, gap=relative_gap(p.objective, unavoidable)))
+            return
+        _, bound = best_bound({"cpsat": p.bound, "unavoidable": unavoidable})
+        report(replace(p, bound=bound, gap=relative_gap(p.objective, bound)))
 
     return best
 
