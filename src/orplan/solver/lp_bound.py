@@ -29,7 +29,7 @@ from typing import Any
 
 from orplan.scenario.model import Scenario
 
-__all__ = ["LP_MAX_OPTIONS", "LpBound", "LpOutcome", "start_lp_bound"]
+__all__ = ["LP_MAX_OPTIONS", "LpBound", "LpOutcome", "lp_skipped", "start_lp_bound"]
 
 #: Above this many (case, session) options the LP is skipped: building the MIP's arrays in
 #: Python alone would take longer than a typical solve is asked to take.
@@ -135,6 +135,19 @@ class LpBound:
         self._tmp.cleanup()
 
 
+def lp_skipped(options: int) -> LpOutcome | None:
+    """The outcome of an LP skipped for size (known before anything is built), else None.
+
+    Parameters
+    ----------
+    options
+        Number of (case, session) options of the CP-SAT model.
+    """
+    if options > LP_MAX_OPTIONS:
+        return LpOutcome(None, f"LP skipped: {options:,} options (limit {LP_MAX_OPTIONS:,})", 0.0)
+    return None
+
+
 def start_lp_bound(scenario: Scenario, options: int, time_limit: float) -> LpBound | LpOutcome:
     """Build the LP relaxation of ``scenario``'s assignment MIP and start HiGHS on it.
 
@@ -155,8 +168,9 @@ def start_lp_bound(scenario: Scenario, options: int, time_limit: float) -> LpBou
     """
     from orplan.baselines.mip import build_mip
 
-    if options > LP_MAX_OPTIONS:
-        return LpOutcome(None, f"LP skipped: {options:,} options (limit {LP_MAX_OPTIONS:,})", 0.0)
+    skipped = lp_skipped(options)
+    if skipped is not None:
+        return skipped
     mip = build_mip(scenario)
     if not mip.lp.cost:
         # Nothing to decide (HiGHS calls such a model "Empty"): the constant is the bound.

@@ -47,7 +47,8 @@ class SolveSettings:
         the sessions, then the whole model is polished from that plan (docs/solver.md).
     lp_bound
         Also compute the LP relaxation of the assignment MIP with HiGHS in a child process,
-        alongside the search, and report it when it beats CP-SAT's bound (docs/solver.md).
+        alongside the search (after it, for a small whole model CP-SAT did not prove), and
+        report it when it beats CP-SAT's bound (docs/solver.md).
     """
 
     time_limit: float = 30.0
