@@ -33,8 +33,7 @@ from tests.strategies import clinical_scenarios
 
 def _lp(scenario: Scenario) -> LpOutcome:
     """The LP bound of ``scenario``, waited for (tiny scenarios solve in well under 1 s)."""
-    size = sum(len(e.options) for e in build_options(scenario))
-    running = start_lp_bound(scenario, size, 30.0)
+    running = start_lp_bound(scenario, build_options(scenario), 30.0)
     return running.collect(60.0) if isinstance(running, LpBound) else running
 
 

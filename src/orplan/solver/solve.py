@@ -93,7 +93,7 @@ def solve(
         # Alongside the search. A small whole model is mostly proven optimal within its
         # limit, and a child process per solve would then be wasted: its LP starts after
         # the search, only when there is no proof (_bounds).
-        lp = start_lp_bound(scenario, size, max(1.0, 0.5 * settings.time_limit))
+        lp = start_lp_bound(scenario, case_options, max(1.0, 0.5 * settings.time_limit))
     try:
         outcome, lp = _search(
             scenario, case_options, settings, strategy, _best_known(progress, unavoidable),
@@ -109,7 +109,7 @@ def solve(
         return outcome
     entries, status, stopped_by, cpsat_bound, objective, first_time = outcome
     bounds, notes = _bounds(
-        scenario, size, status, cpsat_bound, lp, unavoidable, settings, began
+        scenario, case_options, status, cpsat_bound, lp, unavoidable, settings, began
     )  # fmt: skip
     bound_source, bound = best_bound(bounds)
     return _checked(
@@ -185,7 +185,7 @@ def _search(
 
 def _bounds(
     scenario: Scenario,
-    size: int,
+    case_options: list[CaseOptions],
     status: str,
     cpsat_bound: float | None,
     lp: LpBound | LpOutcome | None,
@@ -214,7 +214,7 @@ def _bounds(
         # child process may start late).
         wait = max(1.0, settings.time_limit - (time.perf_counter() - began))
         if lp is None:  # a small whole model without a proof: its LP starts now
-            lp = start_lp_bound(scenario, size, wait)
+            lp = start_lp_bound(scenario, case_options, wait)
         done = lp if isinstance(lp, LpOutcome) else lp.collect(wait)
         if done.bound is not None:
             bounds["lp"] = done.bound
