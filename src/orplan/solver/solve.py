@@ -109,7 +109,8 @@ def solve(
         return outcome
     entries, status, stopped_by, cpsat_bound, objective, first_time = outcome
     bounds, notes = _bounds(
-        scenario, case_options, status, cpsat_bound, lp, unavoidable, settings, began
+        scenario, case_options, status, stopped_by, cpsat_bound, lp, unavoidable, settings,
+        began,
     )  # fmt: skip
     bound_source, bound = best_bound(bounds)
     return _checked(
@@ -187,6 +188,7 @@ def _bounds(
     scenario: Scenario,
     case_options: list[CaseOptions],
     status: str,
+    stopped_by: str,
     cpsat_bound: float | None,
     lp: LpBound | LpOutcome | None,
     unavoidable: float,
@@ -209,6 +211,11 @@ def _bounds(
         notes.append("LP bound not needed: CP-SAT proved optimality")
         if lp is not None:
             lp.cancel("not needed")
+    elif stopped_by == "interrupted" and not isinstance(lp, LpOutcome):
+        # The planner pressed Ctrl-C for the plan now, not after the LP.
+        notes.append("LP bound not waited for: stopped by Ctrl-C")
+        if lp is not None:
+            lp.cancel("interrupted")
     else:
         # Wait for the LP only within the time limit (at least 1 s: on a busy machine the
         # child process may start late).
