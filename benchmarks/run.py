@@ -163,16 +163,6 @@ def run_method(
     return row
 
 
-def _decidable(result: Any) -> float | None:
-    """``(cost - bound) / (cost - unavoidable)`` when the method knows all three."""
-    from orplan.solver.unavoidable import decidable_gap
-
-    unavoidable = result.extra.get("unavoidable")
-    if unavoidable is None:
-        return None
-    return decidable_gap(result.objective, result.bound, float(unavoidable))
-
-
 def time_to_improve(trace: Any) -> float | None:
     """Seconds until the first plan better than the first one (None: never improved).
 
@@ -205,6 +195,7 @@ def record(result: Any) -> dict[str, Any]:
     """
     report = result.report
     kpis = report.kpis if report is not None else None
+    run = result.plan.run if result.plan is not None else None
     if result.extra.get("skipped"):
         status = "SKIPPED"
     elif result.plan is None:
@@ -231,12 +222,12 @@ def record(result: Any) -> dict[str, Any]:
         "violations": len(report.violations) if report is not None else None,
         "error": result.extra.get("error", ""),
         "extra": {k: v for k, v in result.extra.items() if k not in ("status", "error", "skipped")},
-        # Which bound the row reports and the cost no plan avoids (issue 17); the MIP's
-        # bound is its own dual bound, the rule has none.
-        "bound_source": result.extra.get("bound_source")
+        # Which bound the row reports and the cost no plan avoids (issue 17), as the solve
+        # recorded them in the plan; the MIP's bound is its own dual bound, the rule has none.
+        "bound_source": (run.bound_source if run is not None else None)
         or ("mip" if result.bound is not None and result.method == "mip" else None),
-        "unavoidable": result.extra.get("unavoidable"),
-        "gap_decidable": _decidable(result),
+        "unavoidable": run.unavoidable if run is not None else None,
+        "gap_decidable": run.gap_decidable if run is not None else None,
         "trace": [[_clean(v) for v in p] for p in result.trace],
     }
 

@@ -33,8 +33,7 @@ from tests.strategies import clinical_scenarios
 
 def _lp(scenario: Scenario) -> LpOutcome:
     """The LP bound of ``scenario``, waited for (tiny scenarios solve in well under 1 s)."""
-    size = sum(len(e.options) for e in build_options(scenario))
-    running = start_lp_bound(scenario, size, 30.0)
+    running = start_lp_bound(scenario, build_options(scenario), 30.0)
     return running.collect(60.0) if isinstance(running, LpBound) else running
 
 
@@ -181,3 +180,26 @@ def test_progress_shows_the_unavoidable_cost_when_the_search_bound_is_below_it()
     show(Progress(3.0, 900.0, 700.0, 0.2))
     assert [p.bound for p in seen] == [500.0, None, 700.0]
     assert seen[0].gap == 0.5
+
+
+def test_ctrl_c_does_not_wait_for_the_lp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search stopped by Ctrl-C returns its plan at once: the running LP is stopped, not
+    waited for, and the note says why there is no LP bound."""
+    import importlib
+
+    from orplan.solver.search import with_reasons
+    from orplan.solver.warmstart import start_plan
+
+    def interrupted(scenario: Scenario, case_options: Any, *args: object) -> Any:
+        rule = start_plan(scenario)
+        assert rule is not None
+        return (with_reasons(scenario, case_options, rule), "FEASIBLE", "interrupted", None,
+                None, None)  # fmt: skip
+
+    # The module, not the function orplan.solver exports under the same name.
+    monkeypatch.setattr(
+        importlib.import_module("orplan.solver.solve"), "solve_by_days", interrupted
+    )
+    result = solve(tiny_scenario(), SolveSettings(time_limit=30.0, strategy="days"))
+    assert "lp" not in result.bounds
+    assert result.bound_note is not None and "Ctrl-C" in result.bound_note

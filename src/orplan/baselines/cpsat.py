@@ -109,10 +109,9 @@ def solve_cpsat(
         extra={
             "status": result.status,
             "cpsat_objective": result.objective,
-            "bound_source": result.bound_source,
+            # bound_source, unavoidable and gap_decidable are in plan.run (benchmark columns).
             "bound_note": result.bound_note,
             "bounds": result.bounds,
-            "unavoidable": result.unavoidable,
         },
     )
 

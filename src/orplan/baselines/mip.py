@@ -177,6 +177,8 @@ class AssignmentMip:
             lambda: defaultdict(list)
         )
         for ci, (case, opts) in enumerate(zip(sc.cases, self.options, strict=True)):
+            if case.cancelled is not None:
+                continue  # a cancelled case costs nothing (docs/rules.md): no column, no cost
             release = max(0, horizon.day_index(case.release)) if case.release else 0
             due = horizon.day_index(case.due) if case.due else None
             unscheduled = float(w.unscheduled_cost(case.priority))

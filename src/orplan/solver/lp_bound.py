@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from orplan.scenario.model import Scenario
+from orplan.solver.options import CaseOptions
 
-__all__ = ["LP_MAX_OPTIONS", "LpBound", "LpOutcome", "start_lp_bound"]
+__all__ = ["LP_MAX_OPTIONS", "LpBound", "LpOutcome", "lp_skipped", "start_lp_bound"]
 
 #: Above this many (case, session) options the LP is skipped: building the MIP's arrays in
 #: Python alone would take longer than a typical solve is asked to take.
@@ -135,16 +136,35 @@ class LpBound:
         self._tmp.cleanup()
 
 
-def start_lp_bound(scenario: Scenario, options: int, time_limit: float) -> LpBound | LpOutcome:
+def lp_skipped(options: int) -> LpOutcome | None:
+    """The outcome of an LP skipped for size (known before anything is built), else None.
+
+    Parameters
+    ----------
+    options
+        Number of (case, session) options of the CP-SAT model.
+    """
+    if options > LP_MAX_OPTIONS:
+        return LpOutcome(None, f"LP skipped: {options:,} options (limit {LP_MAX_OPTIONS:,})", 0.0)
+    return None
+
+
+def start_lp_bound(
+    scenario: Scenario, case_options: list[CaseOptions], time_limit: float
+) -> LpBound | LpOutcome:
     """Build the LP relaxation of ``scenario``'s assignment MIP and start HiGHS on it.
+
+    The MIP is built over the CP-SAT model's own options, already computed for the search:
+    the same (case, session, surgeon) choices as the model and the unavoidable cost, rather
+    than the baselines' looser eligibility (a surgeon's whole day, not their slots), which
+    gives a weaker bound.
 
     Parameters
     ----------
     scenario
         A validated scenario.
-    options
-        Number of (case, session) options of the CP-SAT model (the LP has about as many
-        columns).
+    case_options
+        The eligible options of every case (:func:`orplan.solver.options.build_options`).
     time_limit
         Seconds HiGHS may spend.
 
@@ -155,9 +175,14 @@ def start_lp_bound(scenario: Scenario, options: int, time_limit: float) -> LpBou
     """
     from orplan.baselines.mip import build_mip
 
-    if options > LP_MAX_OPTIONS:
-        return LpOutcome(None, f"LP skipped: {options:,} options (limit {LP_MAX_OPTIONS:,})", 0.0)
-    mip = build_mip(scenario)
+    skipped = lp_skipped(sum(len(entry.options) for entry in case_options))
+    if skipped is not None:
+        return skipped
+    eligible = [
+        [(o.session, [g.surgeon for g in o.surgeons]) for o in entry.options]
+        for entry in case_options
+    ]
+    mip = build_mip(scenario, eligible)
     if not mip.lp.cost:
         # Nothing to decide (HiGHS calls such a model "Empty"): the constant is the bound.
         return LpOutcome(float(math.ceil(mip.lp.offset)), None, 0.0, {})

@@ -3,18 +3,53 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
-from orplan.scenario.model import Scenario
+from orplan.scenario.model import Case, Scenario
 from orplan.solver.resources import bed_peaks
 from orplan.solver.sequencing import early_start_costs
 from orplan.solver.variables import Variables
 
 
-def _late_days_if_unscheduled(scenario: Scenario, due_day: int) -> int:
-    """Days past the deadline charged to an unscheduled case whose deadline is in the horizon."""
-    return scenario.horizon.days - 1 - due_day + 1
+def case_costs(scenario: Scenario, case: Case, days: Iterable[int]) -> tuple[int, list[int]]:
+    r"""A case's unscheduled cost :math:`U_c` and its cost :math:`k_{cs}` on each of ``days``.
+
+    :math:`U_c` is the priority weight, plus deadline breach and the late days to the end of
+    the horizon when the deadline falls inside it; :math:`k_{cs}` is the waiting days from
+    release, plus breach and late days when the day is past the deadline (docs/rules.md).
+    The objective and the unavoidable cost (:mod:`orplan.solver.unavoidable`) both use it.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    case
+        A case (not cancelled).
+    days
+        Horizon day indices of its options (on or after its release).
+
+    Returns
+    -------
+    tuple of (int, list of int)
+        :math:`U_c` and :math:`k_{cs}` per day, in the order of ``days``.
+    """
+    w = scenario.weights
+    horizon = scenario.horizon
+    last_day = horizon.days - 1
+    release = max(0, horizon.day_index(case.release)) if case.release else 0
+    due = horizon.day_index(case.due) if case.due else None
+    unscheduled = w.unscheduled_cost(case.priority)
+    if due is not None and due <= last_day:
+        unscheduled += w.deadline_breach + w.late_day * (last_day - due + 1)
+    costs = []
+    for day in days:
+        cost = w.waiting_day * (day - release)
+        if due is not None and day > due:
+            cost += w.deadline_breach + w.late_day * (day - due)
+        costs.append(cost)
+    return unscheduled, costs
 
 
 def add_objective(
@@ -36,30 +71,18 @@ def add_objective(
     objective expression (used to hold the cost while the plan is compacted).
     """
     w = scenario.weights
-    horizon = scenario.horizon
-    last_day = horizon.days - 1
     terms: list[cp_model.LinearExprT] = []
     constant = 0
     for case, options in zip(scenario.cases, v.by_case, strict=True):
         if case.cancelled is not None:
             continue  # a cancelled case has no options and costs nothing (docs/rules.md)
-        release = max(0, horizon.day_index(case.release)) if case.release else 0
-        due = horizon.day_index(case.due) if case.due else None
-        unscheduled = w.unscheduled_cost(case.priority)
-        if due is not None and due <= last_day:
-            unscheduled += w.deadline_breach + w.late_day * _late_days_if_unscheduled(scenario, due)
+        unscheduled, costs = case_costs(scenario, case, [ov.option.day for ov in options])
         if not options:
             constant += unscheduled  # no eligible session: a cost no plan avoids
             continue
         if unscheduled and not case.must_schedule:
             terms.append(unscheduled * _left_out(model, case.id, [o.scheduled for o in options]))
-        for ov in options:
-            day = ov.option.day
-            cost = w.waiting_day * (day - release)
-            if due is not None and day > due:
-                cost += w.deadline_breach + w.late_day * (day - due)
-            if cost:
-                terms.append(cost * ov.scheduled)
+        terms.extend(cost * ov.scheduled for ov, cost in zip(options, costs, strict=True) if cost)
     if w.overtime_minute:
         terms.extend(w.overtime_minute * s.overtime for s in v.sessions)
     if w.idle_minute:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -46,7 +47,8 @@ class SolveSettings:
         the sessions, then the whole model is polished from that plan (docs/solver.md).
     lp_bound
         Also compute the LP relaxation of the assignment MIP with HiGHS in a child process,
-        alongside the search, and report it when it beats CP-SAT's bound (docs/solver.md).
+        alongside the search (after it, for a small whole model CP-SAT did not prove), and
+        report it when it beats CP-SAT's bound (docs/solver.md).
     """
 
     time_limit: float = 30.0
@@ -127,3 +129,24 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     if objective is None or bound is None:
         return None
     return max(0.0, objective - bound) / max(1.0, abs(objective))
+
+
+def best_bound(bounds: Mapping[str, float]) -> tuple[str, float]:
+    """Pick the bound a solve reports: the largest of the valid lower bounds found.
+
+    Every entry is a valid lower bound of the optimum, so the largest is too; used for the
+    final result and for every progress line alike.
+
+    Parameters
+    ----------
+    bounds
+        Source name -> bound, at least one; on a tie the first listed wins (list the
+        bounds of a search before the unavoidable cost, so a tie names the search).
+
+    Returns
+    -------
+    tuple of (str, float)
+        The source and its bound.
+    """
+    source = max(bounds, key=bounds.__getitem__)
+    return source, bounds[source]

@@ -20,10 +20,10 @@ from orplan.scenario.io import scenario_digest
 from orplan.scenario.model import Scenario
 from orplan.solver.decompose import solve_decompose
 from orplan.solver.explain import unplaceable_mandatory
-from orplan.solver.lp_bound import LpBound, LpOutcome, start_lp_bound
+from orplan.solver.lp_bound import LpBound, LpOutcome, lp_skipped, start_lp_bound
 from orplan.solver.options import CaseOptions, build_options
 from orplan.solver.search import with_reasons
-from orplan.solver.settings import Progress, Result, SolveSettings, relative_gap
+from orplan.solver.settings import Progress, Result, SolveSettings, best_bound, relative_gap
 from orplan.solver.strategies import (
     SMALL_MODEL_MAX_OPTIONS,
     WHOLE_MODEL_MAX_OPTIONS,
@@ -87,13 +87,17 @@ def solve(
         return Result("INFEASIBLE", None, None, None, None, time.perf_counter() - began, missing)
     size = sum(len(entry.options) for entry in case_options)
     unavoidable = float(unavoidable_cost(scenario, case_options).total)
-    lp: LpBound | LpOutcome | None = None
-    if settings.lp_bound:
-        lp = start_lp_bound(scenario, size, max(1.0, 0.5 * settings.time_limit))
+    strategy = _strategy(settings, size)
+    lp: LpBound | LpOutcome | None = lp_skipped(size) if settings.lp_bound else None
+    if settings.lp_bound and lp is None and (strategy != "whole" or size > SMALL_MODEL_MAX_OPTIONS):
+        # Alongside the search. A small whole model is mostly proven optimal within its
+        # limit, and a child process per solve would then be wasted: its LP starts after
+        # the search, only when there is no proof (_bounds).
+        lp = start_lp_bound(scenario, case_options, max(1.0, 0.5 * settings.time_limit))
     try:
-        outcome, strategy, lp = _search(
-            scenario, case_options, settings, size, _best_known(progress, unavoidable), began,
-            start, lp,
+        outcome, lp = _search(
+            scenario, case_options, settings, strategy, _best_known(progress, unavoidable),
+            began, start, lp,
         )  # fmt: skip
     except BaseException:
         if isinstance(lp, LpBound):
@@ -104,9 +108,11 @@ def solve(
             lp.cancel("no plan")
         return outcome
     entries, status, stopped_by, cpsat_bound, objective, first_time = outcome
-    bounds, notes = _bounds(status, cpsat_bound, lp, unavoidable, settings, began)
-    bound_source = max(bounds, key=lambda name: bounds[name])
-    bound = bounds[bound_source]
+    bounds, notes = _bounds(
+        scenario, case_options, status, stopped_by, cpsat_bound, lp, unavoidable, settings,
+        began,
+    )  # fmt: skip
+    bound_source, bound = best_bound(bounds)
     return _checked(
         scenario, settings, began, entries, status, stopped_by, objective, first_time,
         strategy, bound, bound_source, "; ".join(notes) or None, bounds, unavoidable,
@@ -116,50 +122,54 @@ def solve(
 def _best_known(
     progress: Callable[[Progress], None] | None, unavoidable: float
 ) -> Callable[[Progress], None] | None:
-    """Progress with the best bound known: the search's, or the unavoidable cost if higher.
+    """Progress with the best bound known, chosen by :func:`best_bound` as the final one is.
 
-    Both are valid, so the larger is reported (as for the final bound); CP-SAT's first bound
-    can be far below zero on large models (docs/solver.md).
+    CP-SAT's first bound can be far below zero on large models (docs/solver.md); the
+    unavoidable cost is valid from the start.
     """
     if progress is None:
         return None
     report = progress
 
     def best(p: Progress) -> None:
-        if p.bound is None or p.bound >= unavoidable:
+        if p.bound is None:
             report(p)  # no bound from the search yet (e.g. the start plan): none is shown
-        else:
-            report(replace(p, bound=unavoidable, gap=relative_gap(p.objective, unavoidable)))
+            return
+        _, bound = best_bound({"cpsat": p.bound, "unavoidable": unavoidable})
+        report(replace(p, bound=bound, gap=relative_gap(p.objective, bound)))
 
     return best
+
+
+def _strategy(settings: SolveSettings, size: int) -> str:
+    """The strategy to run: ``settings.strategy``, or for ``auto`` the one for ``size``."""
+    if settings.strategy != "auto":
+        return settings.strategy
+    if settings.deterministic_time is not None:
+        # Day windows are cut by the wall clock; only the whole model replays exactly.
+        return "whole"
+    if size > WHOLE_MODEL_MAX_OPTIONS:
+        return "days"
+    if size > SMALL_MODEL_MAX_OPTIONS:
+        # Measured at 60 s (docs/solver.md): decompose beat both on pilot-week-s1/s2 and
+        # scale-t16-s1; without the LP (lp_bound=False) it would only fall back to both.
+        return "decompose" if settings.lp_bound else "both"
+    return "whole"
 
 
 def _search(
     scenario: Scenario,
     case_options: list[CaseOptions],
     settings: SolveSettings,
-    size: int,
+    strategy: str,
     progress: Callable[[Progress], None] | None,
     began: float,
     start: Plan | None,
     lp: LpBound | LpOutcome | None,
-) -> tuple[Result | Outcome, str, LpBound | LpOutcome | None]:
-    """Pick the strategy (``auto`` by size) and run it; ``decompose`` collects the LP."""
+) -> tuple[Result | Outcome, LpBound | LpOutcome | None]:
+    """Run ``strategy``; ``decompose`` collects the LP and hands it back."""
     from orplan.check import check
 
-    strategy = settings.strategy
-    if strategy == "auto":
-        if size > WHOLE_MODEL_MAX_OPTIONS:
-            strategy = "days"
-        elif size > SMALL_MODEL_MAX_OPTIONS:
-            # Measured at 60 s (docs/solver.md): decompose beat both on pilot-week-s1/s2 and
-            # scale-t16-s1; without the LP (lp_bound=False) it would only fall back to both.
-            strategy = "decompose" if settings.lp_bound else "both"
-        else:
-            strategy = "whole"
-        if settings.deterministic_time is not None:
-            # Day windows are cut by the wall clock; only the whole model replays exactly.
-            strategy = "whole"
     if strategy == "days":
         outcome = solve_by_days(scenario, case_options, settings, progress, began)
     elif strategy == "decompose":
@@ -171,11 +181,14 @@ def _search(
             # A broken start would be returned as the plan when the search finds nothing.
             start = None
         outcome = solve_whole(scenario, case_options, settings, progress, began, start)
-    return outcome, strategy, lp
+    return outcome, lp
 
 
 def _bounds(
+    scenario: Scenario,
+    case_options: list[CaseOptions],
     status: str,
+    stopped_by: str,
     cpsat_bound: float | None,
     lp: LpBound | LpOutcome | None,
     unavoidable: float,
@@ -192,20 +205,24 @@ def _bounds(
         bounds["cpsat"] = float(cpsat_bound)
     else:
         notes.append("no CP-SAT bound: day windows (or a restricted model) prove no global bound")
-    if lp is None:
+    if not settings.lp_bound:
         notes.append("LP bound not asked for")
-    elif isinstance(lp, LpOutcome):
-        if lp.bound is not None:
-            bounds["lp"] = lp.bound
-        else:
-            notes.append(lp.note or "LP bound missing")
-    elif status == "OPTIMAL":
+    elif status == "OPTIMAL" and not isinstance(lp, LpOutcome):
         notes.append("LP bound not needed: CP-SAT proved optimality")
-        lp.cancel("not needed")
+        if lp is not None:
+            lp.cancel("not needed")
+    elif stopped_by == "interrupted" and not isinstance(lp, LpOutcome):
+        # The planner pressed Ctrl-C for the plan now, not after the LP.
+        notes.append("LP bound not waited for: stopped by Ctrl-C")
+        if lp is not None:
+            lp.cancel("interrupted")
     else:
-        # The LP started with the search; wait for it only within the time limit (at
-        # least 1 s: on a busy machine the child process may start late).
-        done = lp.collect(max(1.0, settings.time_limit - (time.perf_counter() - began)))
+        # Wait for the LP only within the time limit (at least 1 s: on a busy machine the
+        # child process may start late).
+        wait = max(1.0, settings.time_limit - (time.perf_counter() - began))
+        if lp is None:  # a small whole model without a proof: its LP starts now
+            lp = start_lp_bound(scenario, case_options, wait)
+        done = lp if isinstance(lp, LpOutcome) else lp.collect(wait)
         if done.bound is not None:
             bounds["lp"] = done.bound
         else:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from orplan.scenario.model import Scenario
+from orplan.solver.objective import case_costs
 from orplan.solver.options import CaseOptions
 
 __all__ = ["Unavoidable", "decidable_gap", "unavoidable_cost"]
@@ -49,21 +50,7 @@ def _case_floor(scenario: Scenario, entry: CaseOptions) -> int:
     case = entry.case
     if case.cancelled is not None:
         return 0  # a cancelled case costs nothing (docs/rules.md)
-    w = scenario.weights
-    horizon = scenario.horizon
-    last_day = horizon.days - 1
-    release = max(0, horizon.day_index(case.release)) if case.release else 0
-    due = horizon.day_index(case.due) if case.due else None
-    left_out = w.unscheduled_cost(case.priority)
-    if due is not None and due <= last_day:
-        left_out += w.deadline_breach + w.late_day * (last_day - due + 1)
-    costs = []
-    for option in entry.options:
-        day = option.day
-        cost = w.waiting_day * max(0, day - release)
-        if due is not None and day > due:
-            cost += w.deadline_breach + w.late_day * (day - due)
-        costs.append(cost)
+    left_out, costs = case_costs(scenario, case, [option.day for option in entry.options])
     if case.must_schedule and costs:
         return min(costs)
     return min([left_out, *costs])
