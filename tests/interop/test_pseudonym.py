@@ -117,3 +117,22 @@ def test_key_file_without_the_flag_is_refused(tmp_path: Path, capsys: Any) -> No
     argv = ["solve", str(TINY), "--out", str(out), "--pseudonym-key-file", str(TINY)]
     assert main(argv) == 2
     assert "only with --pseudonymise" in capsys.readouterr().err
+
+
+def test_pseudonymising_twice_keeps_the_pseudonyms() -> None:
+    """An id already in pseudonym form is kept, so pseudonymised data (a pseudonymised
+    replan's scenario.yaml given to solve, report or export fhir) is not hashed twice."""
+    once = pseudonym(KEY.encode(), "patient-1")
+    assert once != "patient-1"
+    assert pseudonym(KEY.encode(), once) == once
+    assert pseudonym(b"another-key-of-16-bytes-or-more", once) == once
+
+
+def test_report_key_file_without_the_flag_is_refused(tmp_path: Path, capsys: Any) -> None:
+    """The report reads the options as every other command does: a key file alone is refused."""
+    out = tmp_path / "out"
+    assert main(["solve", str(TINY), "--out", str(out), "--method", "rule", "--quiet"]) == 0
+    argv = ["report", str(TINY), str(out / "plan.json"), "--out", str(out / "r.html")]
+    assert main([*argv, "--quiet", "--pseudonym-key-file", str(TINY)]) == 2
+    assert "only with --pseudonymise" in capsys.readouterr().err
+    assert not (out / "r.html").exists()
