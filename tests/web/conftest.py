@@ -75,6 +75,26 @@ class Bench:
         assert response.status_code == 303, response.text
         return int(response.headers["location"].rsplit("/", 1)[1])
 
+    def solve_demo(self) -> int:
+        """Load the demo and solve it once (a saved version); the draft's id."""
+        draft = self.load_demo()
+        state = self.wait(self.job_of(self.post(f"/drafts/{draft}/solve")))
+        assert state["status"] == "done", state
+        return draft
+
+    def broken_version(self, head: int) -> int:
+        """A version saved from ``head`` that breaks a rule (C0001 needs laminar flow;
+        ULL-OP04 lacks it); its id."""
+        response = self.post(f"/versions/{head}/draft", {"author": "Ola"})
+        draft = int(response.headers["location"].rsplit("/", 1)[1])
+        move = {"case": "C0001", "session": "ULL-OP04@2027-03-01", "start": "08:00"}
+        assert self.post(f"/drafts/{draft}/move", move).status_code == 303
+        saved = self.post(
+            f"/drafts/{draft}/save", {"reason": "try OP04", "base_version": str(head)}
+        )
+        assert saved.status_code == 303
+        return int(self.draft(draft)["base_version"])
+
 
 @pytest.fixture(scope="module")
 def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Bench, int]]:
@@ -82,10 +102,7 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Bench, in
     db = tmp_path_factory.mktemp("web") / "orplan.db"
     with TestClient(create_app(web_settings(db))) as client:
         bench = Bench(client)
-        draft = bench.load_demo()
-        state = bench.wait(bench.job_of(bench.post(f"/drafts/{draft}/solve")))
-        assert state["status"] == "done", state
-        yield bench, draft
+        yield bench, bench.solve_demo()
 
 
 # The browser tests (Playwright is imported only when one runs). Debian's chromium
