@@ -12,6 +12,7 @@ from orplan.cli import main
 from orplan.pseudonym import KEY_ENV, pseudonym
 from orplan.scenario import load_scenario
 from tests.builders import TINY
+from tests.pseudonyms import raw_ids_in
 
 KEY = "a-test-key-of-32-bytes-0123456789"
 
@@ -21,20 +22,8 @@ def _texts(folder: Path) -> dict[str, bytes]:
 
 
 def _raw_ids_in(folder: Path) -> list[tuple[str, str]]:
-    """(file, patient id) for every raw id found in any file, binary ones (xlsx is a zip:
-    its sheets are compressed, so it is read through openpyxl) included."""
-    import openpyxl
-
-    patients = {c.patient for c in load_scenario(TINY).cases}
-    found = []
-    for name, data in _texts(folder).items():
-        text = data.decode("latin-1")
-        if name.endswith(".xlsx"):
-            book = openpyxl.load_workbook(folder / name)
-            text = " ".join(str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r)
-            book.close()
-        found += [(name, p) for p in patients if p in text]
-    return found
+    """(file, patient id) for every raw id of tiny.yaml found in any file."""
+    return raw_ids_in(folder, {c.patient for c in load_scenario(TINY).cases})
 
 
 @pytest.fixture
