@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
@@ -25,7 +25,15 @@ from orplan.errors import PlanInvalidError, ScenarioError
 from orplan.live.changes import change_list
 from orplan.plan.io import plan_digest
 from orplan.scenario.io import validation_problems
-from orplan.web.common import ConflictError, author_of, jobs_of, load, settings_of, store_of
+from orplan.web.common import (
+    ConflictError,
+    author_of,
+    jobs_of,
+    load,
+    read_upload,
+    settings_of,
+    store_of,
+)
 from orplan.web.jobs import Job
 from orplan.web.routes_draft import start_replan
 from orplan.web.security import check_csrf
@@ -87,10 +95,7 @@ async def book(
         raise ConflictError("a job is running on this draft: wait for it or cancel it first")
     new = None
     if new_case is not None and new_case.filename:
-        limit = settings_of(request).max_upload
-        data = await new_case.read(limit + 1)
-        if len(data) > limit:
-            raise HTTPException(413, f"upload too large: the limit is {limit:,} bytes")
+        data = await read_upload(request, new_case)
         name = Path(new_case.filename).name
         new = parse_case(name, data)
     store = store_of(request)
