@@ -3,7 +3,12 @@
 The key comes from the environment variable ``ORPLAN_PSEUDONYM_KEY`` or from a file named
 with ``--pseudonym-key-file``; it is never written to any output. The same key gives the
 same pseudonyms, so exports made on different days can be joined by whoever holds them,
-and no one without the key can go back from a pseudonym to the patient id.
+and no one without the key can go back from a pseudonym to the patient id. An id already in
+pseudonym form is kept, so pseudonymising pseudonymised data (a replan of a pseudonymised
+replan, an export of it) keeps the pseudonyms instead of hashing them twice.
+
+Every command with ``--pseudonymise`` (solve, report, export fhir, replan, book, serve) adds
+the options with :func:`add_pseudonym_options` and reads them with :func:`key_from_args`.
 """
 
 from __future__ import annotations
@@ -12,24 +17,32 @@ import argparse
 import hashlib
 import hmac
 import os
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orplan.errors import OrplanError
 from orplan.files import read_bytes
 from orplan.scenario.model import Scenario
 
+if TYPE_CHECKING:
+    from orplan.plan.model import Plan
+
 __all__ = [
     "KEY_ENV",
     "add_pseudonym_options",
     "apply_option",
+    "key_from_args",
     "load_key",
     "pseudonym",
+    "pseudonymise_planned",
     "pseudonymise_scenario",
 ]
 
 KEY_ENV = "ORPLAN_PSEUDONYM_KEY"
 #: Fewer bytes than this make a key one could guess by trying.
 _MIN_KEY_BYTES = 16
+_PSEUDONYM = re.compile(r"p-[0-9a-f]{20}")
 
 
 def load_key(key_file: Path | None) -> bytes:
@@ -68,6 +81,7 @@ def pseudonym(key: bytes, patient: str) -> str:
     """The pseudonym of one patient id: ``p-`` and 20 hex digits of HMAC-SHA256.
 
     80 bits keep collisions out of reach for any waiting list (birthday bound ~10^12 ids).
+    An id already in that form is returned unchanged (pseudonymising is idempotent).
 
     Parameters
     ----------
@@ -80,6 +94,8 @@ def pseudonym(key: bytes, patient: str) -> str:
     -------
     str
     """
+    if _PSEUDONYM.fullmatch(patient):
+        return patient
     digest = hmac.new(key, patient.encode(), hashlib.sha256).hexdigest()
     return f"p-{digest[:20]}"
 
@@ -103,6 +119,36 @@ def pseudonymise_scenario(scenario: Scenario, key: bytes) -> Scenario:
     return scenario.model_copy(update={"cases": cases})
 
 
+def pseudonymise_planned(scenario: Scenario, plan: Plan, key: bytes) -> tuple[Scenario, Plan]:
+    """The scenario pseudonymised, and the plan recorded as made for the copy.
+
+    A plan whose ``run.scenario_sha256`` is the digest of ``scenario`` gets the digest of the
+    copy instead (its check and report would otherwise say they differ); any other plan is
+    returned as it is.
+
+    Parameters
+    ----------
+    scenario
+        The scenario the plan was made for.
+    plan
+        The plan.
+    key
+        From :func:`load_key`.
+
+    Returns
+    -------
+    tuple of (Scenario, Plan)
+    """
+    from orplan.scenario.io import scenario_digest
+
+    copy = pseudonymise_scenario(scenario, key)
+    run = plan.run
+    if run is not None and run.scenario_sha256 == scenario_digest(scenario):
+        run = run.model_copy(update={"scenario_sha256": scenario_digest(copy)})
+        plan = plan.model_copy(update={"run": run})
+    return copy, plan
+
+
 def add_pseudonym_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--pseudonymise`` and ``--pseudonym-key-file`` to a sub-command."""
     parser.add_argument(
@@ -120,10 +166,22 @@ def add_pseudonym_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def apply_option(scenario: Scenario, args: argparse.Namespace) -> Scenario:
-    """``scenario`` pseudonymised when ``args.pseudonymise`` is set, else unchanged."""
+def key_from_args(args: argparse.Namespace) -> bytes | None:
+    """The key when ``--pseudonymise`` is given, None without it.
+
+    Raises
+    ------
+    OrplanError
+        No usable key, or ``--pseudonym-key-file`` without ``--pseudonymise``.
+    """
     if not getattr(args, "pseudonymise", False):
         if getattr(args, "pseudonym_key_file", None) is not None:
             raise OrplanError("--pseudonym-key-file: only with --pseudonymise")
-        return scenario
-    return pseudonymise_scenario(scenario, load_key(args.pseudonym_key_file))
+        return None
+    return load_key(args.pseudonym_key_file)
+
+
+def apply_option(scenario: Scenario, args: argparse.Namespace) -> Scenario:
+    """``scenario`` pseudonymised when ``args.pseudonymise`` is set, else unchanged."""
+    key = key_from_args(args)
+    return scenario if key is None else pseudonymise_scenario(scenario, key)

@@ -12,6 +12,7 @@ from orplan.cli import main
 from orplan.pseudonym import KEY_ENV, pseudonym
 from orplan.scenario import load_scenario
 from tests.builders import TINY
+from tests.pseudonyms import raw_ids_in
 
 KEY = "a-test-key-of-32-bytes-0123456789"
 
@@ -21,20 +22,8 @@ def _texts(folder: Path) -> dict[str, bytes]:
 
 
 def _raw_ids_in(folder: Path) -> list[tuple[str, str]]:
-    """(file, patient id) for every raw id found in any file, binary ones (xlsx is a zip:
-    its sheets are compressed, so it is read through openpyxl) included."""
-    import openpyxl
-
-    patients = {c.patient for c in load_scenario(TINY).cases}
-    found = []
-    for name, data in _texts(folder).items():
-        text = data.decode("latin-1")
-        if name.endswith(".xlsx"):
-            book = openpyxl.load_workbook(folder / name)
-            text = " ".join(str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r)
-            book.close()
-        found += [(name, p) for p in patients if p in text]
-    return found
+    """(file, patient id) for every raw id of tiny.yaml found in any file."""
+    return raw_ids_in(folder, {c.patient for c in load_scenario(TINY).cases})
 
 
 @pytest.fixture
@@ -117,3 +106,22 @@ def test_key_file_without_the_flag_is_refused(tmp_path: Path, capsys: Any) -> No
     argv = ["solve", str(TINY), "--out", str(out), "--pseudonym-key-file", str(TINY)]
     assert main(argv) == 2
     assert "only with --pseudonymise" in capsys.readouterr().err
+
+
+def test_pseudonymising_twice_keeps_the_pseudonyms() -> None:
+    """An id already in pseudonym form is kept, so pseudonymised data (a pseudonymised
+    replan's scenario.yaml given to solve, report or export fhir) is not hashed twice."""
+    once = pseudonym(KEY.encode(), "patient-1")
+    assert once != "patient-1"
+    assert pseudonym(KEY.encode(), once) == once
+    assert pseudonym(b"another-key-of-16-bytes-or-more", once) == once
+
+
+def test_report_key_file_without_the_flag_is_refused(tmp_path: Path, capsys: Any) -> None:
+    """The report reads the options as every other command does: a key file alone is refused."""
+    out = tmp_path / "out"
+    assert main(["solve", str(TINY), "--out", str(out), "--method", "rule", "--quiet"]) == 0
+    argv = ["report", str(TINY), str(out / "plan.json"), "--out", str(out / "r.html")]
+    assert main([*argv, "--quiet", "--pseudonym-key-file", str(TINY)]) == 2
+    assert "only with --pseudonymise" in capsys.readouterr().err
+    assert not (out / "r.html").exists()

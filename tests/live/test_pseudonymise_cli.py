@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 from orplan.baselines import rule_plan
@@ -18,6 +17,7 @@ from orplan.pseudonym import KEY_ENV, pseudonym
 from orplan.scenario import load_scenario, scenario_digest
 from tests.builders import DATA
 from tests.live.conftest import published_plan
+from tests.pseudonyms import raw_ids_in
 
 KEY = "a-test-key-of-32-bytes-0123456789"
 TINY = DATA / "tiny.yaml"
@@ -28,17 +28,8 @@ RAW = {c.patient for c in load_scenario(TINY).cases} | {EMERGENCY, NEW}
 
 
 def _raw_ids_in(folder: Path) -> list[tuple[str, str]]:
-    """(file, raw patient id) for every raw id in any file (xlsx read through openpyxl: its
-    sheets are compressed)."""
-    found = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        text = path.read_bytes().decode("latin-1")
-        if path.suffix == ".xlsx":
-            book = openpyxl.load_workbook(path)
-            text = " ".join(str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r)
-            book.close()
-        found += [(path.name, p) for p in RAW if p in text]
-    return found
+    """(file, raw patient id) for every raw id in any file."""
+    return raw_ids_in(folder, RAW)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The workbench in a real browser: Chromium driven by Playwright against uvicorn.
 
-Debian's chromium (``/usr/bin/chromium``; ``.ci/run`` installs it) is used, never a browser
+Debian's chromium (the ``browser`` fixture of ``conftest.py``) is used, never a browser
 downloaded by Playwright. Without it this test fails: it is not skipped. A screenshot of the
 day view is saved under the test's tmp_path; with ORPLAN_WORKBENCH_SCREENSHOT=1 it is also
 copied to docs/img/workbench.png (the README's picture), so a test run leaves git clean.
@@ -10,119 +10,74 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import uvicorn
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from orplan.web import create_app
 from tests.builders import REPO
-from tests.web.conftest import web_settings
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-WAIT = 90_000  # ms: a solve in a fresh worker process on a busy 2-core machine
+from tests.web.conftest import expect_solved
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def test_plan_a_day_in_the_browser(server: str, browser: Browser, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(server + "/")
+    page.fill("input[name=author]", "Kari")
+    page.select_option("#pick", "demo.yaml")
+    page.click("#load")
+    expect(page.locator("#violations")).to_contain_text("No plan yet")
 
+    page.click("#solve")
+    expect_solved(page)
+    expect(page.locator("#dayview .block").first).to_be_visible()
+    expect(page.locator("#base")).to_have_text("1")
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """The workbench on a free loopback port, in a thread; its base URL."""
-    port = _free_port()
-    app = create_app(web_settings(tmp_path / "orplan.db", port=port))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(600):  # bounded wait for start-up, not a timing assertion
-        if srv.started:
-            break
-        thread.join(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(30)
+    # A move the checker refuses: C0001 needs laminar flow, which ULL-OP04 lacks.
+    page.select_option("#move-case", "C0001")
+    page.select_option("#move-session", "ULL-OP04@2027-03-01")
+    page.fill("#move-start", "08:00")
+    page.click("#move")
+    expect(page.locator("li.violation").first).to_contain_text(
+        "C0001 requires laminar-flow, which theatre ULL-OP04 lacks"
+    )
+    expect(page.locator('#dayview .block.broken[data-case="C0001"]')).to_be_visible()
+    shot = tmp_path / "workbench.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("ORPLAN_WORKBENCH_SCREENSHOT"):
+        (REPO / "docs/img").mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, REPO / "docs/img/workbench.png")
 
+    # Pin another case, then re-solve the rest: the pin stays, the violation goes.
+    row = page.locator("#day-cases tbody tr").filter(has_not_text="C0001").first
+    case = row.get_attribute("data-case")
+    slot = row.locator("td").nth(2).inner_text()
+    row.locator("button.pin").click()
+    expect(page.locator("#pins")).to_contain_text(str(case))
+    page.click("#solve")
+    expect_solved(page)
+    kept = page.locator(f'#day-cases tr[data-case="{case}"]')
+    expect(kept.locator("td").nth(2)).to_have_text(slot)
+    expect(kept.locator("button.unpin")).to_be_visible()
 
-def _solved(page: Page) -> None:
-    expect(page.locator("#violations .ok")).to_contain_text("every hard rule holds", timeout=WAIT)
+    # Drag a free case along its lane: the drop position becomes its new start.
+    free = page.locator("#day-cases tbody tr").filter(has_text="Pin").last
+    moved = str(free.get_attribute("data-case"))
+    before = free.locator("td").nth(2).inner_text()
+    block = page.locator(f'#dayview .block[data-case="{moved}"]')
+    track = page.locator("#dayview .lane[data-session] .track").first
+    box = track.bounding_box()
+    assert box is not None
+    block.drag_to(track, target_position={"x": box["width"] * 0.1, "y": box["height"] / 2})
+    after = page.locator(f'#day-cases tr[data-case="{moved}"] td').nth(2)
+    expect(after).not_to_have_text(before)
 
+    page.fill("#save-form input[name=reason]", "C0001 tried in OP04; re-solved")
+    page.click("#save")
+    expect(page.locator("#note")).to_contain_text("saved as version")
 
-def test_plan_a_day_in_the_browser(server: str, tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 860})
-        page.goto(server + "/")
-        page.fill("input[name=author]", "Kari")
-        page.select_option("#pick", "demo.yaml")
-        page.click("#load")
-        expect(page.locator("#violations")).to_contain_text("No plan yet")
-
-        page.click("#solve")
-        _solved(page)
-        expect(page.locator("#dayview .block").first).to_be_visible()
-        expect(page.locator("#base")).to_have_text("1")
-
-        # A move the checker refuses: C0001 needs laminar flow, which ULL-OP04 lacks.
-        page.select_option("#move-case", "C0001")
-        page.select_option("#move-session", "ULL-OP04@2027-03-01")
-        page.fill("#move-start", "08:00")
-        page.click("#move")
-        expect(page.locator("li.violation").first).to_contain_text(
-            "C0001 requires laminar-flow, which theatre ULL-OP04 lacks"
-        )
-        expect(page.locator('#dayview .block.broken[data-case="C0001"]')).to_be_visible()
-        shot = tmp_path / "workbench.png"
-        page.screenshot(path=str(shot))
-        assert shot.stat().st_size > 10_000
-        if os.environ.get("ORPLAN_WORKBENCH_SCREENSHOT"):
-            (REPO / "docs/img").mkdir(parents=True, exist_ok=True)
-            shutil.copy(shot, REPO / "docs/img/workbench.png")
-
-        # Pin another case, then re-solve the rest: the pin stays, the violation goes.
-        row = page.locator("#day-cases tbody tr").filter(has_not_text="C0001").first
-        case = row.get_attribute("data-case")
-        slot = row.locator("td").nth(2).inner_text()
-        row.locator("button.pin").click()
-        expect(page.locator("#pins")).to_contain_text(str(case))
-        page.click("#solve")
-        _solved(page)
-        kept = page.locator(f'#day-cases tr[data-case="{case}"]')
-        expect(kept.locator("td").nth(2)).to_have_text(slot)
-        expect(kept.locator("button.unpin")).to_be_visible()
-
-        # Drag a free case along its lane: the drop position becomes its new start.
-        free = page.locator("#day-cases tbody tr").filter(has_text="Pin").last
-        moved = str(free.get_attribute("data-case"))
-        before = free.locator("td").nth(2).inner_text()
-        block = page.locator(f'#dayview .block[data-case="{moved}"]')
-        track = page.locator("#dayview .lane[data-session] .track").first
-        box = track.bounding_box()
-        assert box is not None
-        block.drag_to(track, target_position={"x": box["width"] * 0.1, "y": box["height"] / 2})
-        after = page.locator(f'#day-cases tr[data-case="{moved}"] td').nth(2)
-        expect(after).not_to_have_text(before)
-
-        page.fill("#save-form input[name=reason]", "C0001 tried in OP04; re-solved")
-        page.click("#save")
-        expect(page.locator("#note")).to_contain_text("saved as version")
-
-        page.click("text=versions")
-        expect(page.locator("#versions tbody tr")).to_have_count(3)
-        page.check('#versions input[name=a][value="1"]')  # the first solve → the saved plan
-        page.click("#diff")
-        expect(page.locator("#diff-result h1")).to_have_text("Version 1 → version 3")
-        expect(page.locator("#diff-result")).to_contain_text("moved")
-        browser.close()
+    page.click("text=versions")
+    expect(page.locator("#versions tbody tr")).to_have_count(3)
+    page.check('#versions input[name=a][value="1"]')  # the first solve → the saved plan
+    page.click("#diff")
+    expect(page.locator("#diff-result h1")).to_have_text("Version 1 → version 3")
+    expect(page.locator("#diff-result")).to_contain_text("moved")

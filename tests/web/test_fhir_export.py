@@ -30,9 +30,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, B
     db = tmp_path_factory.mktemp("webfhir") / "orplan.db"
     with TestClient(create_app(web_settings(db))) as client:
         bench = Bench(client)
-        draft = bench.load_demo()
-        state = bench.wait(bench.job_of(bench.post(f"/drafts/{draft}/solve")))
-        assert state["status"] == "done", state
+        draft = bench.solve_demo()
         yield db, bench, int(bench.draft(draft)["head_version"])
 
 
@@ -76,13 +74,7 @@ def test_a_version_breaking_a_rule_is_not_exported_as_fhir(
     database: tuple[Path, Bench, int],
 ) -> None:
     _, bench, head = database
-    response = bench.post(f"/versions/{head}/draft", {"author": "Ola"})
-    other = int(response.headers["location"].rsplit("/", 1)[1])
-    move = {"case": "C0001", "session": "ULL-OP04@2027-03-01", "start": "08:00"}
-    assert bench.post(f"/drafts/{other}/move", move).status_code == 303
-    saved = bench.post(f"/drafts/{other}/save", {"reason": "try OP04", "base_version": str(head)})
-    assert saved.status_code == 303
-    broken = int(bench.draft(other)["base_version"])
+    broken = bench.broken_version(head)
     refused = bench.client.get(f"/versions/{broken}/bundle.json")
     assert refused.status_code == 409
     detail = refused.json()["detail"]

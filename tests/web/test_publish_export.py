@@ -22,18 +22,6 @@ def _actions(bench: Bench, action: str) -> list[str]:
         return list(db.scalars(select(Audit.detail).where(Audit.action == action)).all())
 
 
-def _broken_version(bench: Bench) -> int:
-    """A saved version that breaks a rule (C0001 needs laminar flow; ULL-OP04 lacks it)."""
-    head = bench.draft(1)["head_version"]
-    response = bench.post(f"/versions/{head}/draft", {"author": "Ola"})
-    draft = int(response.headers["location"].rsplit("/", 1)[1])
-    move = {"case": "C0001", "session": "ULL-OP04@2027-03-01", "start": "08:00"}
-    assert bench.post(f"/drafts/{draft}/move", move).status_code == 303
-    saved = bench.post(f"/drafts/{draft}/save", {"reason": "try OP04", "base_version": str(head)})
-    assert saved.status_code == 303
-    return int(bench.draft(draft)["base_version"])
-
-
 def test_publish_marks_the_version_patients_are_told_about(solved: tuple[Bench, int]) -> None:
     bench, draft = solved
     assert bench.client.get("/api/workspaces/1/published").status_code == 404  # none yet
@@ -43,7 +31,7 @@ def test_publish_marks_the_version_patients_are_told_about(solved: tuple[Bench, 
     assert published["version"] == first and published["plan"]["cases"]
     page = bench.client.get("/workspaces/1/versions").text
     assert page.count("patients are told this plan") == 1
-    broken = _broken_version(bench)
+    broken = bench.broken_version(bench.draft(1)["head_version"])
     refused = bench.post(f"/versions/{broken}/publish", headers={"accept": "application/json"})
     assert refused.status_code == 409 and "cannot be published" in refused.json()["detail"]
     assert bench.client.get("/api/workspaces/1/published").json()["version"] == first
@@ -56,7 +44,7 @@ def test_publish_marks_the_version_patients_are_told_about(solved: tuple[Bench, 
 def test_exports_of_any_version(solved: tuple[Bench, int]) -> None:
     bench, draft = solved
     good = bench.draft(draft)["head_version"]
-    broken = _broken_version(bench)
+    broken = bench.broken_version(bench.draft(1)["head_version"])
     for version in (good, broken):
         xlsx = bench.client.get(f"/versions/{version}/plan.xlsx")
         assert xlsx.status_code == 200

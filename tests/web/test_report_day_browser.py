@@ -6,40 +6,32 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from tests.web.test_browser import ARGS, CHROMIUM, _solved, server
-
-__all__ = ["server"]  # the fixture, imported for its use below
+from tests.web.conftest import expect_solved
 
 
-def test_report_day_view_in_the_workbench(server: str, tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 860})
-        page.goto(server + "/")
-        page.select_option("#pick", "demo.yaml")
-        page.click("#load")
-        page.click("#solve")
-        _solved(page)
-        day = page.locator("#report-day")
-        expect(day.locator("svg.tl.theatres")).to_be_visible()
-        expect(day.locator("svg.tl.surgeons")).to_be_visible()
-        # dayview.css reached the page: session bands are filled, not the SVG default black.
-        fill = day.locator("svg.tl .session").first.evaluate("e => getComputedStyle(e).fill")
-        assert fill == "rgb(232, 236, 240)"
-        # Every case of the drag lanes has a bar in the report's theatre chart.
-        lanes = set(page.locator("#dayview .block").evaluate_all(
-            "bs => bs.map(b => b.dataset.case)"))  # fmt: skip
-        bars = set(day.locator("svg.tl.theatres [data-case]").evaluate_all(
-            "bs => bs.map(b => b.dataset.case)"))  # fmt: skip
-        assert lanes and lanes == bars
-        shot = tmp_path / "report-day.png"
-        day.screenshot(path=str(shot))
-        assert shot.stat().st_size > 10_000
-        if os.environ.get("ORPLAN_REPORT_DAY_SHOT"):
-            shutil.copy(shot, os.environ["ORPLAN_REPORT_DAY_SHOT"])
-        browser.close()
+def test_report_day_view_in_the_workbench(server: str, browser: Browser, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(server + "/")
+    page.select_option("#pick", "demo.yaml")
+    page.click("#load")
+    page.click("#solve")
+    expect_solved(page)
+    day = page.locator("#report-day")
+    expect(day.locator("svg.tl.theatres")).to_be_visible()
+    expect(day.locator("svg.tl.surgeons")).to_be_visible()
+    # dayview.css reached the page: session bands are filled, not the SVG default black.
+    fill = day.locator("svg.tl .session").first.evaluate("e => getComputedStyle(e).fill")
+    assert fill == "rgb(232, 236, 240)"
+    # Every case of the drag lanes has a bar in the report's theatre chart.
+    lanes = set(page.locator("#dayview .block").evaluate_all(
+        "bs => bs.map(b => b.dataset.case)"))  # fmt: skip
+    bars = set(day.locator("svg.tl.theatres [data-case]").evaluate_all(
+        "bs => bs.map(b => b.dataset.case)"))  # fmt: skip
+    assert lanes and lanes == bars
+    shot = tmp_path / "report-day.png"
+    day.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("ORPLAN_REPORT_DAY_SHOT"):
+        shutil.copy(shot, os.environ["ORPLAN_REPORT_DAY_SHOT"])

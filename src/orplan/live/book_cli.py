@@ -118,13 +118,13 @@ def _write(suggestion: Any, out: Path, key: bytes | None = None) -> list[Path]:
 def cmd_book(args: argparse.Namespace) -> int:
     """Suggest slots for one case; with ``--apply N``, write the plan of suggestion N."""
     from orplan.live.book import BookSettings, book, load_new_case
-    from orplan.live.pseudo import key_of
     from orplan.plan.io import load_plan, scenario_as_planned
+    from orplan.pseudonym import key_from_args
     from orplan.scenario import load_scenario
 
     if args.apply is not None and args.out is None:
         raise ScenarioError("--apply", ["needs --out DIR for the new plan"])
-    key = key_of(args)  # no usable key: one line, exit 2, before any work
+    key = key_from_args(args)  # no usable key: one line, exit 2, before any work
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
     scenario = scenario_as_planned(scenario, plan)

@@ -39,12 +39,12 @@ def parse_now(text: str) -> dt.datetime:
 def cmd_replan(args: argparse.Namespace) -> int:
     """Re-plan a published plan after the events of the day."""
     from orplan.live import ReplanSettings, load_events, replan
-    from orplan.live.pseudo import key_of
     from orplan.plan.io import load_plan
+    from orplan.pseudonym import key_from_args
     from orplan.scenario import load_scenario
 
     check_output_folder(args.out)
-    key = key_of(args)  # no usable key: one line, exit 2, before any work
+    key = key_from_args(args)  # no usable key: one line, exit 2, before any work
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
     events = load_events(args.events)

@@ -4,46 +4,22 @@ The replan or booking runs on the data as given (so the new plan records the dig
 published plan file it replaces), and only what is written is pseudonymised: the live
 scenario (emergencies and added cases included), the change list and the plan, which then
 records the digest of the pseudonymised scenario written beside it and is checked again
-against it. An id already in pseudonym form (``p-`` and 20 hex digits) is kept, so a replan
-of a pseudonymised replan keeps the same pseudonyms instead of hashing them twice.
+against it. The key and the pseudonyms are :mod:`orplan.pseudonym`'s (an id already in
+pseudonym form is kept there, so a replan of a pseudonymised replan keeps its pseudonyms).
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import re
 
 from orplan.check import CheckReport, check
-from orplan.errors import OrplanError, PlanInvalidError
+from orplan.errors import PlanInvalidError
 from orplan.live.changes import Change
 from orplan.plan.model import Plan
-from orplan.pseudonym import load_key, pseudonym
-from orplan.scenario.io import scenario_digest
+from orplan.pseudonym import pseudonym, pseudonymise_planned
 from orplan.scenario.model import Scenario
 
-__all__ = ["key_of", "pseudonymised_changes", "pseudonymised_plan"]
-
-_PSEUDONYM = re.compile(r"p-[0-9a-f]{20}")
-
-
-def key_of(args: argparse.Namespace) -> bytes | None:
-    """The key when ``--pseudonymise`` is given (None without it).
-
-    Raises
-    ------
-    OrplanError
-        No usable key, or ``--pseudonym-key-file`` without ``--pseudonymise``.
-    """
-    if not args.pseudonymise:
-        if args.pseudonym_key_file is not None:
-            raise OrplanError("--pseudonym-key-file: only with --pseudonymise")
-        return None
-    return load_key(args.pseudonym_key_file)
-
-
-def _pseudonym(key: bytes, patient: str) -> str:
-    return patient if _PSEUDONYM.fullmatch(patient) else pseudonym(key, patient)
+__all__ = ["pseudonymised_changes", "pseudonymised_plan"]
 
 
 def pseudonymised_plan(
@@ -60,7 +36,7 @@ def pseudonymised_plan(
     parent
         The published plan it replaces (the ``case-frozen`` rule is checked against it).
     key
-        From :func:`key_of`.
+        From :func:`orplan.pseudonym.key_from_args`.
 
     Returns
     -------
@@ -72,11 +48,7 @@ def pseudonymised_plan(
         The checker rejects the plan against the pseudonymised scenario (a bug: patient ids
         take part in no rule).
     """
-    cases = [c.model_copy(update={"patient": _pseudonym(key, c.patient)}) for c in scenario.cases]
-    copy = scenario.model_copy(update={"cases": cases})
-    if plan.run is not None:
-        run = plan.run.model_copy(update={"scenario_sha256": scenario_digest(copy)})
-        plan = plan.model_copy(update={"run": run})
+    copy, plan = pseudonymise_planned(scenario, plan, key)
     report = check(copy, plan, parent=parent)
     if not report.ok:
         raise PlanInvalidError(
@@ -88,4 +60,4 @@ def pseudonymised_plan(
 
 def pseudonymised_changes(changes: list[Change], key: bytes) -> list[Change]:
     """The change list with each patient id replaced by its pseudonym."""
-    return [dataclasses.replace(c, patient=_pseudonym(key, c.patient)) for c in changes]
+    return [dataclasses.replace(c, patient=pseudonym(key, c.patient)) for c in changes]

@@ -128,18 +128,22 @@ td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px}</style></head><body>
 
 
 def _html(inp: MssInput, plan: MssPlan, comparison: dict[str, Any] | None) -> str:
-    import jinja2
+    # The report's environment: autoescape on (names are user text), StrictUndefined.
+    from orplan.report.jinja import environment
 
-    env = jinja2.Environment(autoescape=True)
     days = 7 * inp.cycle_weeks
     cells = {(b.theatre, 7 * (b.week - 1) + b.weekday): b.specialty for b in plan.blocks}
     grid = [(t.id, [cells.get((t.id, d), "") for d in range(days)]) for t in inp.theatres]
-    return env.from_string(_HTML).render(
-        plan=plan,
-        grid=grid,
-        days=[_day_label(d // 7 + 1, d % 7, inp.cycle_weeks) for d in range(days)],
-        label=lambda w, d: _day_label(w, d, inp.cycle_weeks),
-        comparison=comparison,
+    return (
+        environment()
+        .from_string(_HTML)
+        .render(
+            plan=plan,
+            grid=grid,
+            days=[_day_label(d // 7 + 1, d % 7, inp.cycle_weeks) for d in range(days)],
+            label=lambda w, d: _day_label(w, d, inp.cycle_weeks),
+            comparison=comparison,
+        )
     )
 
 

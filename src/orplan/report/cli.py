@@ -56,8 +56,7 @@ def run_report(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
     scenario = scenario_as_planned(scenario, plan)
-    if getattr(args, "pseudonymise", False):
-        plan, scenario = _pseudonymised(plan, scenario, args)
+    plan, scenario = _pseudonymised(plan, scenario, args)
     report = check(scenario, plan)
     paths = [write_report(scenario, plan, out, report, near_days=args.near_days)]
     if args.xlsx is not None:
@@ -97,15 +96,13 @@ def run_report(args: argparse.Namespace) -> int:
 def _pseudonymised(plan: Any, scenario: Any, args: argparse.Namespace) -> tuple[Any, Any]:
     """The scenario with patient pseudonyms; a plan recorded as made from the original is
     recorded as made from the copy (the report would otherwise say they differ)."""
-    from orplan.pseudonym import apply_option
-    from orplan.scenario.io import scenario_digest
+    from orplan.pseudonym import key_from_args, pseudonymise_planned
 
-    copy = apply_option(scenario, args)
-    run = plan.run
-    if run is not None and run.scenario_sha256 == scenario_digest(scenario):
-        run = run.model_copy(update={"scenario_sha256": scenario_digest(copy)})
-        plan = plan.model_copy(update={"run": run})
-    return plan, copy
+    key = key_from_args(args)
+    if key is None:
+        return plan, scenario
+    scenario, plan = pseudonymise_planned(scenario, plan, key)
+    return plan, scenario
 
 
 def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:

@@ -22,6 +22,7 @@ from orplan.web.common import (
     AUTHOR_COOKIE,
     ConflictError,
     author_of,
+    read_upload,
     render,
     settings_of,
     store_of,
@@ -137,11 +138,7 @@ def _add_start_pages(app: FastAPI) -> None:
     ) -> Response:
         settings = settings_of(request)
         if upload is not None and upload.filename:
-            data = await upload.read(settings.max_upload + 1)
-            if len(data) > settings.max_upload:
-                raise HTTPException(
-                    413, f"upload too large: the limit is {settings.max_upload:,} bytes"
-                )
+            data = await read_upload(request, upload)
             source = Path(upload.filename).name
             scenario = parse_scenario(source, data)
         elif pick:

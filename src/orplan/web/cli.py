@@ -39,13 +39,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         pseudonymise=args.pseudonymise,
         pseudonym_key_file=args.pseudonym_key_file,
     )
-    if args.pseudonymise:
-        from orplan.pseudonym import load_key
+    from orplan.pseudonym import key_from_args
 
-        load_key(args.pseudonym_key_file)  # no key: one line, exit 2, before serving
-    elif args.pseudonym_key_file is not None:
-        print("orplan: error: --pseudonym-key-file: only with --pseudonymise", file=sys.stderr)
-        return 2
+    key_from_args(args)  # no usable key: one line, exit 2, before serving
     problem = settings.host_problem()
     if problem:
         print(f"orplan: error: {problem}", file=sys.stderr)

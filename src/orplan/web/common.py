@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, UploadFile
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ __all__ = [
     "author_of",
     "jobs_of",
     "load",
+    "read_upload",
     "render",
     "settings_of",
     "store_of",
@@ -66,6 +67,15 @@ def settings_of(request: Request) -> WebSettings:
     """The app's settings."""
     settings: WebSettings = request.app.state.settings
     return settings
+
+
+async def read_upload(request: Request, upload: UploadFile) -> bytes:
+    """The bytes of an uploaded file; one larger than ``max_upload`` is refused (413)."""
+    limit = settings_of(request).max_upload
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPException(413, f"upload too large: the limit is {limit:,} bytes")
+    return data
 
 
 def jobs_of(request: Request) -> JobManager:

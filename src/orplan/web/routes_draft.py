@@ -19,6 +19,7 @@ from orplan.web.common import (
     author_of,
     jobs_of,
     load,
+    read_upload,
     render,
     settings_of,
     store_of,
@@ -259,10 +260,7 @@ async def replan(
     events: Annotated[UploadFile, File()],
 ) -> Response:
     """Apply an events file as of ``now`` (orplan.live.replan) in a worker process."""
-    settings = settings_of(request)
-    data = await events.read(settings.max_upload + 1)
-    if len(data) > settings.max_upload:
-        raise HTTPException(413, f"upload too large: the limit is {settings.max_upload:,} bytes")
+    data = await read_upload(request, events)
     parsed = parse_events(events.filename or "events.yaml", data)
     try:
         moment = dt.datetime.fromisoformat(now)

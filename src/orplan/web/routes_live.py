@@ -16,15 +16,24 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from orplan.check import check
 from orplan.errors import PlanInvalidError, ScenarioError
+from orplan.live.changes import change_list
 from orplan.plan.io import plan_digest
 from orplan.scenario.io import validation_problems
-from orplan.web.common import ConflictError, author_of, jobs_of, load, settings_of, store_of
+from orplan.web.common import (
+    ConflictError,
+    author_of,
+    jobs_of,
+    load,
+    read_upload,
+    settings_of,
+    store_of,
+)
 from orplan.web.jobs import Job
 from orplan.web.routes_draft import start_replan
 from orplan.web.security import check_csrf
@@ -86,10 +95,7 @@ async def book(
         raise ConflictError("a job is running on this draft: wait for it or cancel it first")
     new = None
     if new_case is not None and new_case.filename:
-        limit = settings_of(request).max_upload
-        data = await new_case.read(limit + 1)
-        if len(data) > limit:
-            raise HTTPException(413, f"upload too large: the limit is {limit:,} bytes")
+        data = await read_upload(request, new_case)
         name = Path(new_case.filename).name
         new = parse_case(name, data)
     store = store_of(request)
@@ -153,20 +159,6 @@ def _keep_suggestions(store: Store, draft_id: int, author: str, parent_digest: s
     return stored
 
 
-def _booked_row(case: Any, suggestion: dict[str, Any]) -> dict[str, Any]:
-    """The change-list row of the booked patient (as :class:`orplan.live.Change` rows)."""
-    where = f"{suggestion['date']} {suggestion['theatre']}"
-    return {
-        "case": case.id,
-        "patient": case.patient or "",
-        "kind": "booked",
-        "old": "",
-        "new": f"{where} {suggestion['start']}-{suggestion['end']} {suggestion['surgeon']}",
-        "tell": f"patient, {suggestion['surgeon']}, {suggestion['theatre']}",
-        "reason": "booked from the workbench",
-    }
-
-
 @router.post("/drafts/{draft_id}/book/take", dependencies=CSRF)
 def take(request: Request, draft_id: int, rank: Annotated[int, Form()]) -> Response:
     """Take suggestion ``rank``: checked again, kept in the draft, saved as a version."""
@@ -193,7 +185,10 @@ def take(request: Request, draft_id: int, rank: Annotated[int, Form()]) -> Respo
         if not report.ok:
             raise PlanInvalidError("the checker rejected the booking:\n" + report.summary())
         case = next(c for c in scenario.cases if c.id == kept["case"])
-        changes = [_booked_row(case, chosen), *chosen["moves"]]
+        # The booked row as orplan book --apply writes it (change_list), then the moves the
+        # suggestion was checked with.
+        booked = change_list(scenario, parent, plan, tolerance=0)
+        changes = [*(c.as_row() for c in booked if c.case == case.id), *chosen["moves"]]
         draft.scenario_json = scenario_to_json(scenario)
         draft.plan_json = plan_text(plan)
         draft.changes_json = json.dumps(changes)

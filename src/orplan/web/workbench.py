@@ -22,7 +22,12 @@ from orplan.plan.io import plan_to_json
 from orplan.plan.model import CaseAssignment, Plan
 from orplan.scenario.clock import format_clock
 from orplan.scenario.clock import parse_clock as _clock
-from orplan.scenario.io import scenario_digest, scenario_from_dict, validation_problems
+from orplan.scenario.io import (
+    ModelT,
+    scenario_digest,
+    scenario_from_dict,
+    validation_problems,
+)
 from orplan.scenario.model import PinnedSlot, Scenario
 
 __all__ = [
@@ -134,26 +139,27 @@ def listed_scenario(path: Path, folder: Path) -> Scenario:
     return load_scenario(path).model_copy(update={"cases_file": None})
 
 
+def _parse(name: str, data: bytes, model: type[ModelT]) -> ModelT:
+    """An uploaded YAML or JSON file validated as ``model``; one line per problem."""
+    mapping = _mapping(name, data)
+    try:
+        return model.model_validate(mapping)
+    except ValidationError as exc:
+        raise ScenarioError(name, validation_problems(exc, mapping)) from None
+
+
 def parse_case(name: str, data: bytes) -> Any:
     """Validate an uploaded new case (the fields of one scenario case); returns a Case."""
     from orplan.scenario.model import Case
 
-    mapping = _mapping(name, data)
-    try:
-        return Case.model_validate(mapping)
-    except ValidationError as exc:
-        raise ScenarioError(name, validation_problems(exc, mapping)) from None
+    return _parse(name, data, Case)
 
 
 def parse_events(name: str, data: bytes) -> Any:
     """Validate an uploaded events file (``orplan schema events``); returns PlanEvents."""
     from orplan.live.events import PlanEvents
 
-    mapping = _mapping(name, data)
-    try:
-        return PlanEvents.model_validate(mapping)
-    except ValidationError as exc:
-        raise ScenarioError(name, validation_problems(exc, mapping)) from None
+    return _parse(name, data, PlanEvents)
 
 
 def scenario_to_json(scenario: Scenario) -> str:
