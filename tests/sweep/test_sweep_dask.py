@@ -43,12 +43,10 @@ def test_local_cluster_gives_the_serial_rows(tmp_path: Path) -> None:
 
 
 def test_dead_worker_cell_retried_once_then_failed(
-    tiny_spec: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_spec: dict[str, Any], tmp_path: Path, calls_file: Path
 ) -> None:
     """Cells whose worker process dies run twice (once + one retry), then are FAILED rows
     (KilledWorker); the other cells solve."""
-    count = tmp_path / "deaths.txt"
-    monkeypatch.setenv(helpers.COUNT_FILE, str(count))  # inherited by the worker processes
     spec = {**tiny_spec, "seeds": [0]}
     frame = run_sweep(spec, tmp_path / "out", workers=2, cell_function=helpers.die_on_closed)
     by_variant = frame.groupby("variant")["status"].apply(set)
@@ -56,7 +54,7 @@ def test_dead_worker_cell_retried_once_then_failed(
     assert "FAILED" not in by_variant["base"]
     errors = frame.loc[frame["variant"] == "closed", "error"]
     assert errors.str.startswith("KilledWorker").all()
-    deaths = count.read_text().split()
+    deaths = helpers.calls(calls_file)
     assert sorted(deaths) == sorted(2 * list(frame.loc[frame["variant"] == "closed", "id"]))
 
 
