@@ -140,7 +140,7 @@ def dask_client(scheduler: str | None = None, workers: int = 2, retries: int = 1
 def _run_dask(
     client: Any,
     todo: list[Cell],
-    data: dict[str, dict[str, Any]],
+    data: dict[tuple[str, str], dict[str, Any]],
     retries: int,
     done: Callable[[Cell, dict[str, Any]], None],
     function: Callable[..., dict[str, Any]],
@@ -154,7 +154,7 @@ def _run_dask(
         future = client.submit(
             function,
             asdict(cell),
-            data[f"{cell.scenario}/{cell.variant}"],
+            data[cell.scenario, cell.variant],
             key=f"cell-{cell.id}-{cell.settings_hash()[:12]}-{time.time_ns()}",
             retries=retries,
             pure=False,
@@ -171,7 +171,7 @@ def _run_dask(
 
 def _run_serial(
     todo: list[Cell],
-    data: dict[str, dict[str, Any]],
+    data: dict[tuple[str, str], dict[str, Any]],
     retries: int,
     done: Callable[[Cell, dict[str, Any]], None],
     function: Callable[..., dict[str, Any]],
@@ -179,7 +179,7 @@ def _run_serial(
     for cell in todo:
         for attempt in range(retries + 1):
             try:
-                row = function(asdict(cell), data[f"{cell.scenario}/{cell.variant}"])
+                row = function(asdict(cell), data[cell.scenario, cell.variant])
                 break
             except Exception as exc:  # retried, then reported; the other cells still run
                 if attempt == retries:
@@ -251,7 +251,7 @@ def run_sweep(
         if row is not None:
             rows[cell.id] = row
     todo = [c for c in cells if c.id not in rows]
-    data = {f"{s}/{v}": sc.model_dump(mode="json") for (s, v), sc in scenarios.items()}
+    data = {key: scenario.model_dump(mode="json") for key, scenario in scenarios.items()}
     failed = 0
 
     def done(cell: Cell, row: dict[str, Any]) -> None:
