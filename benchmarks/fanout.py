@@ -5,6 +5,9 @@ the CPU budget it asks for (``--workers`` solver threads): give the cluster no m
 processes than cores / solver threads. On an external cluster, start the workers with
 ``dask worker ADDR --nthreads 1`` on nodes with at least that many cores.
 
+The client is the sweep's (:func:`orplan.sweep.runner.dask_client`): an unreachable
+``--scheduler`` raises :class:`~orplan.sweep.runner.SchedulerError` within seconds.
+
 Task arguments are plain data (instance descriptions, names, numbers); Dask serialises them
 (with pickle) on their way to the worker, which regenerates or reads the instance itself.
 """
@@ -42,17 +45,12 @@ def fan_out(
     list
         The results, in the order of ``calls``.
     """
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import as_completed
 
-    if scheduler is not None:
-        client = Client(scheduler, timeout=10)
-        cluster = None
-    else:
-        cluster = LocalCluster(
-            n_workers=max(1, dask), threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-    try:
+    from orplan.sweep.runner import dask_client
+
+    # Dask's default: a run survives up to 3 deaths of the workers running it.
+    with dask_client(scheduler, max(1, dask), retries=3) as client:
         futures = {client.submit(function, *args, pure=False): i for i, args in enumerate(calls)}
         results: list[Any] = [None] * len(calls)
         for future in as_completed(futures):
@@ -61,7 +59,3 @@ def fan_out(
             if on_result is not None:
                 on_result(index, results[index])
         return results
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

@@ -247,6 +247,17 @@ def _probability(text: str) -> float:
     return value
 
 
+def positive_int(text: str) -> int:
+    """An option's whole number of at least 1 (``--workers``, ``--top``, ...)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """Argument errors exit with code 2 and one line, like every other bad input."""
 

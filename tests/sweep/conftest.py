@@ -1,12 +1,15 @@
-"""Sweep specs for the tests: the tiny scenario with a what-if variant."""
+"""Sweep specs for the tests (the tiny scenario with a what-if variant), and the file
+the test cell functions record their calls in."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.builders import TINY
+from tests.sweep import helpers
 
 
 @pytest.fixture
@@ -25,3 +28,12 @@ def tiny_spec() -> dict[str, Any]:
         "deterministic_time": 2,
         "retries": 1,
     }
+
+
+@pytest.fixture
+def calls_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The file the cell functions of ``helpers`` record each call in (inherited by Dask
+    worker processes through the environment)."""
+    path = tmp_path / "calls.txt"
+    monkeypatch.setenv(helpers.COUNT_FILE, str(path))
+    return path

@@ -1,9 +1,8 @@
 """Sweeps on Dask: a LocalCluster gives the serial rows; a dead worker's cell is retried
-once, then failed; an unreachable scheduler is one line within 10 s, nothing written."""
+once, then failed; an unreachable scheduler is one line, nothing written."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 
 from orplan.cli import main
 from orplan.sweep import SchedulerError, run_sweep
+from orplan.sweep.runner import CONNECT_TIMEOUT
 from tests.builders import REPO
 from tests.sweep import helpers
 
@@ -43,12 +43,10 @@ def test_local_cluster_gives_the_serial_rows(tmp_path: Path) -> None:
 
 
 def test_dead_worker_cell_retried_once_then_failed(
-    tiny_spec: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_spec: dict[str, Any], tmp_path: Path, calls_file: Path
 ) -> None:
     """Cells whose worker process dies run twice (once + one retry), then are FAILED rows
     (KilledWorker); the other cells solve."""
-    count = tmp_path / "deaths.txt"
-    monkeypatch.setenv(helpers.COUNT_FILE, str(count))  # inherited by the worker processes
     spec = {**tiny_spec, "seeds": [0]}
     frame = run_sweep(spec, tmp_path / "out", workers=2, cell_function=helpers.die_on_closed)
     by_variant = frame.groupby("variant")["status"].apply(set)
@@ -56,21 +54,34 @@ def test_dead_worker_cell_retried_once_then_failed(
     assert "FAILED" not in by_variant["base"]
     errors = frame.loc[frame["variant"] == "closed", "error"]
     assert errors.str.startswith("KilledWorker").all()
-    deaths = count.read_text().split()
+    deaths = helpers.calls(calls_file)
     assert sorted(deaths) == sorted(2 * list(frame.loc[frame["variant"] == "closed", "id"]))
 
 
-def test_unreachable_scheduler(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Nobody listens on port 9 of loopback: exit 2, one line naming the option, fast."""
+def test_unreachable_scheduler(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nobody listens on port 9 of loopback: exit 2, one line naming the option, nothing
+    written; the client gives up after the runner's connect timeout, at most 10 s."""
+    import distributed
+
+    real_client = distributed.Client
+    timeouts: list[object] = []
+
+    def client(*args: Any, **kwargs: Any) -> Any:
+        timeouts.append(kwargs.get("timeout"))
+        return real_client(*args, **kwargs)
+
+    monkeypatch.setattr(distributed, "Client", client)
     out = tmp_path / "out"
-    began = time.perf_counter()
     spec = str(REPO / "scenarios/sweeps/demo.yaml")
     code = main(["sweep", spec, "--out", str(out), "--scheduler", "tcp://127.0.0.1:9"])
-    elapsed = time.perf_counter() - began
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1 and err[0].startswith("orplan: error: --scheduler tcp://127.0.0.1:9")
-    assert elapsed < 10  # the issue's promise to the user, not a benchmark
+    # The issue's promise to the user: an unreachable scheduler is reported within 10 s.
+    assert timeouts == [CONNECT_TIMEOUT]
+    assert CONNECT_TIMEOUT <= 10
     assert not out.exists()
 
 

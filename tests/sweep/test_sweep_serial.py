@@ -7,16 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pytest
 
 import orplan
 from orplan.sweep import run_sweep
 from tests.builders import tiny_data
 from tests.sweep import helpers
-
-
-def _calls(path: Path) -> list[str]:
-    return path.read_text().split() if path.exists() else []
 
 
 def test_every_cell_is_a_checked_row(tiny_spec: dict[str, Any], tmp_path: Path) -> None:
@@ -60,60 +55,54 @@ def test_files_written(tiny_spec: dict[str, Any], tmp_path: Path) -> None:
 
 
 def test_resume_skips_finished_cells(
-    tiny_spec: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_spec: dict[str, Any], tmp_path: Path, calls_file: Path
 ) -> None:
     """A second run solves nothing; a lost cell file is solved again, alone."""
-    count = tmp_path / "calls.txt"
-    monkeypatch.setenv(helpers.COUNT_FILE, str(count))
     out = tmp_path / "out"
     first = run_sweep(tiny_spec, out, serial=True, cell_function=helpers.counting)
-    assert len(_calls(count)) == 8
-    count.unlink()
+    assert len(helpers.calls(calls_file)) == 8
+    calls_file.unlink()
     again = run_sweep(tiny_spec, out, serial=True, cell_function=helpers.counting)
-    assert _calls(count) == []
+    assert helpers.calls(calls_file) == []
     assert json.loads((out / "sweep.json").read_text())["cells_reused"] == 8
     pd.testing.assert_frame_equal(first, again)
     (out / "cells" / "tiny__closed__rule__s1__t5.json").unlink()  # as if interrupted
     run_sweep(tiny_spec, out, serial=True, cell_function=helpers.counting)
-    assert _calls(count) == ["tiny__closed__rule__s1__t5"]
+    assert helpers.calls(calls_file) == ["tiny__closed__rule__s1__t5"]
 
 
 def test_changed_spec_is_not_reused(
-    tiny_spec: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_spec: dict[str, Any], tmp_path: Path, calls_file: Path
 ) -> None:
     """Same cell ids, another deterministic limit: the settings hash differs, all re-run."""
-    count = tmp_path / "calls.txt"
-    monkeypatch.setenv(helpers.COUNT_FILE, str(count))
     out = tmp_path / "out"
     run_sweep(tiny_spec, out, serial=True, cell_function=helpers.counting)
-    count.unlink()
+    calls_file.unlink()
     run_sweep(
         {**tiny_spec, "deterministic_time": 3}, out, serial=True, cell_function=helpers.counting
     )
-    assert len(_calls(count)) == 8
+    assert len(helpers.calls(calls_file)) == 8
     saved = json.loads((out / "cells" / "tiny__base__cpsat__s0__t5.json").read_text())
     assert saved["row"]["deterministic_time"] == 3
 
 
 def test_failed_cell_retried_then_reported(
-    tiny_spec: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_spec: dict[str, Any], tmp_path: Path, calls_file: Path
 ) -> None:
     """Each failing cell runs 1 + retries times, is a FAILED row with its error; the rest
     finish. A re-run tries the failed cells again (and only them)."""
-    count = tmp_path / "calls.txt"
-    monkeypatch.setenv(helpers.COUNT_FILE, str(count))
     out = tmp_path / "out"
     frame = run_sweep(tiny_spec, out, serial=True, cell_function=helpers.raise_on_closed)
     failed = frame[frame["status"] == "FAILED"]
     assert list(failed["variant"].unique()) == ["closed"] and len(failed) == 4
     assert (failed["error"] == "RuntimeError: solver exploded on purpose").all()
     assert frame.loc[frame["variant"] == "base", "checked"].all()
-    calls = _calls(count)
+    calls = helpers.calls(calls_file)
     assert sum(c.startswith("tiny__closed") for c in calls) == 4 * 2  # once + one retry
-    count.unlink()
+    calls_file.unlink()
     frame = run_sweep(tiny_spec, out, serial=True, cell_function=helpers.counting)
     assert (frame["status"] != "FAILED").all()
-    assert sorted(_calls(count)) == sorted(failed["id"])
+    assert sorted(helpers.calls(calls_file)) == sorted(failed["id"])
 
 
 def test_python_api(tiny_spec: dict[str, Any]) -> None:

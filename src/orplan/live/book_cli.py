@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from orplan.cli import positive_int
 from orplan.errors import ScenarioError
 from orplan.live.cli import parse_now
 
@@ -23,16 +24,6 @@ EXAMPLE = (
     "  orplan book scenario.yaml plan.json --new-case patient.yaml --now 2027-03-01T10:20\n"
     "  orplan book scenario.yaml plan.json --case C0042 --apply 1 --out out/booked"
 )
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be 1 or more")
-    return value
 
 
 def add_book_parser(sub: Any) -> None:
@@ -54,8 +45,8 @@ def add_book_parser(sub: Any) -> None:
     p.add_argument("--now", type=parse_now, default=None,
                    help="book on the day: nothing before this moment, e.g. "
                         "2027-03-01T10:20")  # fmt: skip
-    p.add_argument("--top", type=_positive, default=5, help="suggestions at most (default 5)")
-    p.add_argument("--apply", type=_positive, default=None, metavar="N",
+    p.add_argument("--top", type=positive_int, default=5, help="suggestions at most (default 5)")
+    p.add_argument("--apply", type=positive_int, default=None, metavar="N",
                    help="write the plan of suggestion N (needs --out)")  # fmt: skip
     p.add_argument("--out", type=Path, default=None, help="output folder for --apply")
     p.add_argument("--time-limit", type=float, default=5.0,

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from orplan.cli import positive_int
+
 EXAMPLE = (
     "examples:\n  orplan sweep scenarios/sweeps/pilot-week.yaml --out out/sweep --workers 2\n"
     "  orplan sweep scenarios/sweeps/demo.yaml --out out/demo-sweep --serial\n"
@@ -44,16 +46,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
-    return value
-
-
 def add_sweep_parser(sub: Any) -> None:
     """Add ``orplan sweep`` to the subcommands."""
     p = sub.add_parser(
@@ -65,7 +57,7 @@ def add_sweep_parser(sub: Any) -> None:
     p.add_argument("spec", type=Path, help="sweep spec (.yaml or .json; orplan schema sweep)")
     p.add_argument("--out", type=Path, required=True, help="output folder (resumable)")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_positive, default=2,
+    where.add_argument("--workers", type=positive_int, default=2,
                        help="processes of the local Dask cluster (default 2)")  # fmt: skip
     where.add_argument("--scheduler", default=None, metavar="ADDR",
                        help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786")  # fmt: skip

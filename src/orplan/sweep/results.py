@@ -94,7 +94,7 @@ def write_results(rows: list[dict[str, Any]], out: Path, meta: dict[str, Any]) -
     with atomic_path(out / "results.parquet", suffix=".parquet") as tmp:
         frame.to_parquet(tmp, index=False)
     # Labels come from the user's spec: never let a spreadsheet read one as a formula.
-    csv = frame.map(spreadsheet_safe) if hasattr(frame, "map") else frame
+    csv = frame.map(spreadsheet_safe)
     with atomic_path(out / "results.csv", suffix=".csv") as tmp:
         csv.to_csv(tmp, index=False)
     plots = _plots(frame, out / "plots")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from orplan.sweep.spec import SweepSpec, load_spec, spec_from_dict
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SchedulerError", "run_sweep"]
+__all__ = ["SchedulerError", "dask_client", "run_sweep"]
 
 #: Seconds to wait for an external scheduler before giving up (the issue asks for < 10 s).
 CONNECT_TIMEOUT = 5.0
@@ -75,44 +76,71 @@ def _failed_row(cell: Cell, error: BaseException) -> dict[str, Any]:
     return row
 
 
-def _connect(scheduler: str | None, workers: int, retries: int) -> Any:
-    """A Dask client: to ``scheduler``, or to a new LocalCluster of ``workers`` processes."""
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int = 2, retries: int = 1) -> Iterator[Any]:
+    """A Dask client to ``scheduler``, or to a new LocalCluster of ``workers`` processes.
+
+    The client, and the LocalCluster when one was started, are closed when the context ends.
+    ``benchmarks/fanout.py`` fans benchmark runs out with it too.
+
+    Parameters
+    ----------
+    scheduler
+        Address of a running Dask scheduler, e.g. ``tcp://10.0.0.5:8786``.
+    workers
+        Worker processes (one thread each) of the LocalCluster started without ``scheduler``.
+    retries
+        Worker deaths a LocalCluster task survives before it fails (``allowed-failures``).
+
+    Raises
+    ------
+    SchedulerError
+        ``scheduler`` cannot be reached within :data:`CONNECT_TIMEOUT` seconds.
+    """
     import dask
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
         try:
-            return Client(scheduler, timeout=CONNECT_TIMEOUT)
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise SchedulerError(
                 f"--scheduler {scheduler}: cannot connect within {CONNECT_TIMEOUT:g} s "
                 f"({type(exc).__name__}); nothing written"
             ) from None
-    # A cell whose worker dies is re-run on another worker at most `retries` times (the
-    # scheduler counts the deaths of workers that were running it), then reported as failed.
-    # Saturation 1.0: a worker holds only the cell it runs, so its death counts against
-    # that cell alone, not against cells merely queued on it.
-    config = {
-        "distributed.scheduler.allowed-failures": retries,
-        "distributed.scheduler.worker-saturation": 1.0,
-    }
-    with dask.config.set(config):
-        # One thread per worker process: each cell gets its own CPU budget (the solver's
-        # threads), so two cells never share a core they both count on.
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=50,
-        )
-    return Client(cluster)
+    else:
+        # A cell whose worker dies is re-run on another worker at most `retries` times (the
+        # scheduler counts the deaths of workers that were running it), then reported as
+        # failed. Saturation 1.0: a worker holds only the cell it runs, so its death counts
+        # against that cell alone, not against cells merely queued on it.
+        config = {
+            "distributed.scheduler.allowed-failures": retries,
+            "distributed.scheduler.worker-saturation": 1.0,
+        }
+        with dask.config.set(config):
+            # One thread per worker process: each cell gets its own CPU budget (the solver's
+            # threads), so two cells never share a core they both count on.
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=50,
+            )
+        client = Client(cluster)
+    try:
+        yield client
+    finally:
+        started = client.cluster  # None on an external scheduler: not ours to close
+        client.close()
+        if started is not None:
+            started.close()
 
 
 def _run_dask(
     client: Any,
     todo: list[Cell],
-    data: dict[str, dict[str, Any]],
+    data: dict[tuple[str, str], dict[str, Any]],
     retries: int,
     done: Callable[[Cell, dict[str, Any]], None],
     function: Callable[..., dict[str, Any]],
@@ -126,7 +154,7 @@ def _run_dask(
         future = client.submit(
             function,
             asdict(cell),
-            data[f"{cell.scenario}/{cell.variant}"],
+            data[cell.scenario, cell.variant],
             key=f"cell-{cell.id}-{cell.settings_hash()[:12]}-{time.time_ns()}",
             retries=retries,
             pure=False,
@@ -143,7 +171,7 @@ def _run_dask(
 
 def _run_serial(
     todo: list[Cell],
-    data: dict[str, dict[str, Any]],
+    data: dict[tuple[str, str], dict[str, Any]],
     retries: int,
     done: Callable[[Cell, dict[str, Any]], None],
     function: Callable[..., dict[str, Any]],
@@ -151,7 +179,7 @@ def _run_serial(
     for cell in todo:
         for attempt in range(retries + 1):
             try:
-                row = function(asdict(cell), data[f"{cell.scenario}/{cell.variant}"])
+                row = function(asdict(cell), data[cell.scenario, cell.variant])
                 break
             except Exception as exc:  # retried, then reported; the other cells still run
                 if attempt == retries:
@@ -223,7 +251,7 @@ def run_sweep(
         if row is not None:
             rows[cell.id] = row
     todo = [c for c in cells if c.id not in rows]
-    data = {f"{s}/{v}": sc.model_dump(mode="json") for (s, v), sc in scenarios.items()}
+    data = {key: scenario.model_dump(mode="json") for key, scenario in scenarios.items()}
     failed = 0
 
     def done(cell: Cell, row: dict[str, Any]) -> None:
@@ -236,15 +264,9 @@ def run_sweep(
 
     mode = "serial" if serial else ("scheduler" if scheduler else "local")
     if todo and not serial:
-        client = _connect(scheduler, workers, spec.retries)
-        try:
+        with dask_client(scheduler, workers, spec.retries) as client:
             nworkers = len(client.scheduler_info().get("workers", {}))
             _run_dask(client, todo, data, spec.retries, done, cell_function)
-        finally:
-            cluster = client.cluster
-            client.close()
-            if cluster is not None:
-                cluster.close()
     else:
         nworkers = 1 if serial else 0
         _run_serial(todo, data, spec.retries, done, cell_function)

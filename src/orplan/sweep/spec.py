@@ -34,17 +34,6 @@ from orplan.scenario.io import _read_mapping, validation_problems
 
 __all__ = ["EDITS", "Edit", "SweepSpec", "load_spec", "spec_from_dict"]
 
-#: What-if edits a variant may list, by name: the functions of :mod:`orplan.whatif`.
-EDITS = (
-    "close_theatre",
-    "extend_sessions",
-    "remove_surgeon",
-    "add_session",
-    "scale_demand",
-    "set_weights",
-    "set_rules",
-)
-
 Label = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+%-]{0,63}$")]
 Args = dict[str, Any]
 
@@ -65,10 +54,14 @@ class Edit(BaseModel):
 
     def function(self) -> tuple[str, Args]:
         """The edit's function name and keyword arguments."""
-        given = [(name, getattr(self, name)) for name in EDITS if getattr(self, name) is not None]
+        given = [(name, args) for name, args in self if args is not None]
         if len(given) != 1:
             raise ValueError("give exactly one what-if edit per list item")
         return given[0]
+
+
+#: What-if edits a variant may list, by name: the functions of :mod:`orplan.whatif`.
+EDITS = tuple(Edit.model_fields)
 
 
 def _base_only() -> dict[str, list[Edit]]:
@@ -123,12 +116,15 @@ def _check_edit_arguments(spec: SweepSpec) -> list[str]:
             except ValueError as exc:
                 problems.append(f"variants.{label}[{i}]: {exc}")
                 continue
-            params = list(inspect.signature(getattr(whatif, name)).parameters)[1:]
+            params = list(inspect.signature(getattr(whatif, name)).parameters.values())[1:]
+            if any(p.kind is p.VAR_KEYWORD for p in params):
+                continue  # set_weights, set_rules: their function checks the names itself
+            names = [p.name for p in params]
             for key in args:
-                if key not in params and name not in ("set_weights", "set_rules"):
+                if key not in names:
                     problems.append(
                         f"variants.{label}[{i}].{name}.{key}: unknown argument "
-                        f"(arguments: {', '.join(params)})"
+                        f"(arguments: {', '.join(names)})"
                     )
     return problems
 
