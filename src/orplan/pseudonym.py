@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING
 
 from orplan.errors import OrplanError
 from orplan.files import read_bytes
-from orplan.scenario.model import Scenario
 
 if TYPE_CHECKING:
+    # Annotations only: the CLI adds this module's options at start-up, which must not pay
+    # for the scenario model (pydantic) before a command runs.
     from orplan.plan.model import Plan
+    from orplan.scenario.model import Scenario
 
 __all__ = [
     "KEY_ENV",

@@ -11,8 +11,8 @@ from tests.builders import DATA
 HEAVY = ("numpy", "pandas", "matplotlib", "ortools", "numba", "fastapi", "sqlalchemy")
 
 
-def _loaded_after(code: str) -> list[str]:
-    probe = f"import sys\n{code}\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+def _loaded_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    probe = f"import sys\n{code}\nprint(' '.join(m for m in {heavy!r} if m in sys.modules))"
     proc = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
     )
@@ -22,6 +22,14 @@ def _loaded_after(code: str) -> list[str]:
 
 def test_help_loads_no_heavy_library() -> None:
     assert _loaded_after("import orplan.cli; orplan.cli.build_parser().format_help()") == []
+
+
+def test_help_loads_no_model_or_interop_library() -> None:
+    """Help needs no scenario model: the --pseudonymise options and the fhir, sweep and mss
+    commands register themselves without pydantic, fhir.resources, dask or jinja2."""
+    code = "import orplan.cli; orplan.cli.build_parser().format_help()"
+    heavy = ("pydantic", "fhir.resources", "dask", "distributed", "jinja2")
+    assert _loaded_after(code, heavy) == []
 
 
 def test_validate_loads_no_heavy_library() -> None:
