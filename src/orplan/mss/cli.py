@@ -130,7 +130,7 @@ def _report(args: argparse.Namespace, plan: Any, baseline: Any, comparison: Any,
     run = plan.run
     print(f"MSS {plan.status} in {run.wall_time:.1f} s: {len(plan.blocks)} blocks, expected "
           f"peak ward {plan.expected_peak_ward:.2f} beds, ICU {plan.expected_peak_icu:.2f} "
-          f"(bound {plan.bound:g})")  # fmt: skip
+          f"(weighted objective {plan.objective}, bound {plan.bound})")  # fmt: skip
     if baseline is not None:
         print(f"baseline: expected peak ward {baseline.expected_peak_ward:.2f}, ICU "
               f"{baseline.expected_peak_icu:.2f}")  # fmt: skip
