@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from orplan.cli import main
+from orplan.sweep.progress import SweepProgress
 from tests.builders import REPO, TINY
 
 GOOD: dict[str, Any] = {
@@ -110,3 +112,33 @@ def test_bad_options(
     errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
     assert len(errors) == 1 and message in errors[0]
     assert not (tmp_path / "o").exists()
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    """On a terminal one bar is redrawn in place; a failure stays on screen above it."""
+    stream = io.StringIO()
+    ticks = iter([0.0, 10.0, 20.0, 40.0])
+    bar = SweepProgress(stream, tty=True, clock=lambda: next(ticks))
+    bar(1, 0, 3, {"id": "a", "status": "FEASIBLE", "cost": 5})
+    bar(2, 1, 3, {"id": "b", "status": "FAILED", "error": "worker died"})
+    bar(3, 1, 3, {"id": "c", "status": "OPTIMAL", "cost": 4})
+    text = stream.getvalue()
+    frames = text.split("\r\x1b[2K")[1:]
+    assert len(frames) == 3
+    assert frames[0] == "[" + "#" * 8 + "." * 16 + "] 1/3 cells, 0 failed, 0:10, about 0:20 left"
+    assert frames[1].startswith("  b: FAILED worker died\n[")
+    assert "2/3 cells, 1 failed" in frames[1]
+    assert frames[1].count("x") == 8  # a third of the bar marks the failed cell
+    assert frames[2].endswith("3/3 cells, 1 failed, 0:40\n")
+    assert "\n" not in frames[0]
+
+
+def test_progress_into_a_log_is_one_line_per_cell() -> None:
+    """Into a pipe or file there are no carriage returns: one line per cell."""
+    stream = io.StringIO()
+    bar = SweepProgress(stream)  # StringIO is not a terminal
+    bar(1, 1, 2, {"id": "a", "status": "FAILED", "error": "boom"})
+    bar(2, 1, 2, {"id": "b", "status": "FEASIBLE", "cost": 7})
+    assert stream.getvalue() == (
+        "  [1/2, 1 failed] a: FAILED boom\n  [2/2, 1 failed] b: FEASIBLE cost 7\n"
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from orplan.cli import positive_int
+from orplan.sweep.progress import SweepProgress
 
 EXAMPLE = (
     "examples:\n  orplan sweep scenarios/sweeps/pilot-week.yaml --out out/sweep --workers 2\n"
@@ -21,13 +22,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a sweep; exit 1 when a cell failed (its error is in the table)."""
     from orplan.sweep import run_sweep
 
-    def show(done: int, failed: int, total: int, row: dict[str, Any]) -> None:
-        what = row["error"] if row["status"] == "FAILED" else f"cost {row.get('cost')}"
-        print(
-            f"  [{done}/{total}, {failed} failed] {row['id']}: {row['status']} {what}",
-            file=sys.stderr,
-            flush=True,
-        )
+    # A bar redrawn in place on a terminal; one line per cell into logs and pipes.
+    show = SweepProgress(sys.stderr)
 
     frame = run_sweep(
         args.spec,
