@@ -6,6 +6,9 @@ family             instances                                  default search lim
 ``small``          ``demo`` profile, seeds 1-3                60 s
 ``pilot-week``     ``pilot-week`` profile, seeds 1-2          60 s
 ``hospital-month`` ``hospital-month`` profile, seed 1         600 s
+``quarter``        ``hospital-month`` profile stretched to 13   120 s
+                   weeks (65 working days, about 13,800
+                   cases), seed 1
 ``scaling``        one week, 2, 4, 8, ... theatres with       60 s
                    20 cases per theatre (cases and theatres
                    double at each step), seed 1
@@ -32,7 +35,7 @@ __all__ = [
     "smoke_instances",
 ]
 
-FAMILIES = ("small", "pilot-week", "hospital-month", "scaling")
+FAMILIES = ("small", "pilot-week", "hospital-month", "quarter", "scaling")
 
 #: Specialty mix of the scaling series (shares of theatres; each gets at least one).
 SCALING_SPECIALTIES: tuple[tuple[str, float], ...] = (
@@ -45,7 +48,16 @@ SCALING_SPECIALTIES: tuple[tuple[str, float], ...] = (
 #: Cases per theatre in the scaling series (pilot-week has about 19 per theatre-week).
 CASES_PER_THEATRE = 20
 
-DEFAULT_LIMITS = {"small": 60.0, "pilot-week": 60.0, "hospital-month": 600.0, "scaling": 60.0}
+DEFAULT_LIMITS = {
+    "small": 60.0,
+    "pilot-week": 60.0,
+    "hospital-month": 600.0,
+    "quarter": 120.0,
+    "scaling": 60.0,
+}
+
+#: Working days of the ``quarter`` family: 13 weeks (issue 17, item 5).
+QUARTER_WORKING_DAYS = 65
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,9 @@ class Instance:
         Generator seed.
     theatres
         For the scaling series: number of theatres (else None).
+    working_days
+        Working days of the horizon when not the profile's (the ``quarter`` family); the
+        profile's ``min_mandatory`` (one mandatory case per working day) stretches with it.
     """
 
     id: str
@@ -71,6 +86,7 @@ class Instance:
     profile: str
     seed: int
     theatres: int | None = None
+    working_days: int | None = None
 
     def build(self) -> Scenario:
         """Generate the scenario (deterministic for the same record).
@@ -81,6 +97,9 @@ class Instance:
         """
         from orplan.generate import generate
 
+        if self.working_days is not None:
+            days = self.working_days
+            return generate(self.profile, self.seed, working_days=days, min_mandatory=days)
         if self.theatres is None:
             return generate(self.profile, self.seed)
         return generate(
@@ -157,6 +176,9 @@ def instances(
         out += [Instance(f"pilot-week-s{s}", "pilot-week", "pilot-week", s) for s in (1, 2)]
     if "hospital-month" in families:
         out.append(Instance("hospital-month-s1", "hospital-month", "hospital-month", 1))
+    if "quarter" in families:
+        days = QUARTER_WORKING_DAYS
+        out.append(Instance("quarter-s1", "quarter", "hospital-month", 1, working_days=days))
     if "scaling" in families:
         for k in range(1, scaling_steps + 1):
             n = 2**k

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import importlib
 from pathlib import Path
+from typing import Any
 
+import pytest
 from benchmarks.run import (
     COLUMNS,
     add_best_bounds,
@@ -68,10 +71,41 @@ def test_suite_families() -> None:
     assert ids[:6] == [
         "demo-s1", "demo-s2", "demo-s3", "pilot-week-s1", "pilot-week-s2", "hospital-month-s1",
     ]  # fmt: skip
-    assert ids[6:] == ["scale-t2-s1", "scale-t4-s1", "scale-t8-s1"]
+    assert ids[6:] == ["quarter-s1", "scale-t2-s1", "scale-t4-s1", "scale-t8-s1"]
     scenario = instances(["scaling"], scaling_steps=2)[1].build()
     assert len(scenario.theatres) == 4 and len(scenario.cases) == 80
     assert all(i.family in ("small", "scaling") for i in smoke_instances())
+
+
+def test_quarter_is_the_month_stretched_to_13_weeks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 13-week family regenerates the month profile with 65 working days."""
+    from orplan.generate.build import resolve_profile
+
+    # The package, not the function of the same name that ``orplan.generate`` exports.
+    package = importlib.import_module("orplan.generate")
+
+    (quarter,) = instances(["quarter"])
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(package, "generate", lambda *a, **k: seen.update(a=a, k=k))
+    quarter.build()
+    assert seen["a"] == ("hospital-month", 1)
+    profile = resolve_profile("hospital-month", **seen["k"])
+    dates = profile.working_dates()
+    assert len(dates) == 65 and (dates[-1] - dates[0]).days == 13 * 7 - 3  # Mon..Fri
+    assert profile.min_mandatory == 65
+    assert Instance.from_dict(quarter.to_dict()) == quarter
+
+
+def test_quarter_target_names_time_and_memory() -> None:
+    """Issue 17 item 5: met only with a checked plan within 120 s and under 4 GB."""
+    row = {"instance": "quarter-s1", "family": "quarter", "method": "cpsat", "valid": True,
+           "wall_time": 95.0, "peak_mb": 3000.0, "objective": 1.0}  # fmt: skip
+    assert "— met (95.0 s, 3,000 MB)" in "\n".join(targets([row]))
+    slow = dict(row, wall_time=130.0)
+    assert "**missed** (130.0 s, 3,000 MB)" in "\n".join(targets([slow]))
+    big = dict(row, peak_mb=4096.0)
+    assert "**missed**" in "\n".join(targets([big]))
+    assert "no checked plan" in "\n".join(targets([dict(row, valid=False)]))
 
 
 def test_time_to_improve_is_the_first_better_plan() -> None:
