@@ -30,7 +30,6 @@ from orplan.report.data import PALETTE, ReportData, specialty_colours
 from orplan.report.jinja import environment
 from orplan.report.sections import kpis_view, unscheduled_view
 from orplan.report.tables import costs_section, deadlines_section, sessions_section
-from orplan.report.timeline import svg_defs
 from orplan.report.view_days import days_view
 from orplan.report.view_page import header_view, nav_view, violations_view
 
@@ -72,7 +71,6 @@ def render_report(
     template = environment().get_template("report.html")
     # Sections still built in Python return escaped markup; Markup places it as it is.
     return template.render(
-        svg_defs=Markup(svg_defs()),
         header=header_view(d),
         nav=nav_view(d),
         kpis=kpis_view(d),

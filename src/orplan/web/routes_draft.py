@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from orplan.check import CheckReport, check
+from orplan.report.view_days import day_panel
 from orplan.errors import PlanInvalidError, ScenarioError
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
@@ -25,7 +26,6 @@ from orplan.web.common import (
     store_of,
 )
 from orplan.web.dayfilter import surgeon_filter
-from orplan.web.dayview import day_view
 from orplan.web.jobs import Job
 from orplan.web.security import check_csrf
 from orplan.web.store import Draft, Store, Workspace
@@ -79,13 +79,15 @@ def draft_page(request: Request, draft_id: int, day: str = "", job: int = 0) -> 
     dates = scenario.dates()
     date = next((d for d in dates if d.isoformat() == day), dates[0])
     entries = {e.case: e for e in plan.cases} if plan else {}
-    cases = {c.id: c for c in scenario.cases}
     waiting = [
         (c, entries[c.id].reason if c.id in entries else "not planned yet")
         for c in scenario.cases
         if c.id not in entries or not entries[c.id].scheduled
     ]
     running = jobs_of(request).get(job) if job else jobs_of(request).active(draft_id)
+    hooks = {"draft": draft.id, "csrf": getattr(request.state, "csrf", ""), "day": date.isoformat()}
+    # The one drawing of the day (the report's day view), with the drag-and-drop hooks.
+    dayview = day_panel(scenario, plan, report, date, hooks) if plan and report else None
     context: dict[str, Any] = {
         "draft": draft,
         "space": space,
@@ -94,12 +96,11 @@ def draft_page(request: Request, draft_id: int, day: str = "", job: int = 0) -> 
         "plan": plan,
         "report": report,
         "dates": dates,
-        "view": day_view(scenario, plan, date, report),
+        "day": date,
+        "dayview": dayview,
         "waiting": waiting,
         "pins": [c for c in scenario.cases if c.pinned is not None],
         "sessions": [s for s in scenario.sessions if s.date == date],
-        "cases": cases,
-        "entries": entries,
         "job": running.as_dict() if running else None,
         "changes": json.loads(draft.changes_json) if draft.changes_json else [],
         "booking": json.loads(draft.suggestions_json) if draft.suggestions_json else None,
