@@ -1,17 +1,15 @@
 """What the report's sections share: colours, small formatters and the checked plan's data.
 
-The formatters return escaped text (``_e``) or small trusted fragments; the Jinja2 templates
-escape everything else themselves (autoescape on).
+The formatters return plain text; the Jinja2 templates escape every text themselves
+(autoescape on), so no markup is built here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from orplan.check import CheckContext, CheckReport, occupancy_table
@@ -71,10 +69,6 @@ def specialty_colours(scenario: Scenario) -> dict[str, str]:
 # -- small formatting helpers ------------------------------------------------------------
 
 
-def _e(value: object) -> str:
-    return escape("" if value is None else str(value))
-
-
 def _n(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -89,42 +83,6 @@ def _secs(seconds: float) -> str:
 
 def _day(date: dt.date) -> str:
     return f"{date.strftime('%a')} {date.isoformat()}"
-
-
-def _meter(share: float, wide: bool = False) -> str:
-    width = max(0.0, min(100.0, 100 * share))
-    cls = "meter wide" if wide else "meter"
-    return f'<span class="{cls}"><span style="width:{width:.1f}%"></span></span>'
-
-
-def _badge(text: str, kind: str) -> str:
-    return f'<span class="badge {kind}">{_e(text)}</span>'
-
-
-def _table(
-    headers: Iterable[tuple[str, str]],
-    rows: Iterable[str],
-    *,
-    table_id: str | None = None,
-    foot: str = "",
-    scroll: bool = False,
-) -> str:
-    head = "".join(
-        f'<th class="{cls}">{_e(text)}</th>' if cls else f"<th>{_e(text)}</th>"
-        for text, cls in headers
-    )
-    ident = f' id="{table_id}"' if table_id else ""
-    body = "".join(rows)
-    tfoot = f"<tfoot>{foot}</tfoot>" if foot else ""
-    markup = (
-        f'<table class="data"{ident}><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody>{tfoot}</table>"
-    )
-    return f'<div class="scroll">{markup}</div>' if scroll else markup
-
-
-def _td(value: object, cls: str = "") -> str:
-    return f'<td class="{cls}">{_e(value)}</td>' if cls else f"<td>{_e(value)}</td>"
 
 
 # -- the data the sections share ---------------------------------------------------------

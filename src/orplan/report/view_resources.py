@@ -4,6 +4,7 @@ beds of the day, from the checker's own load profiles (:mod:`orplan.check.resour
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ def _levels(intervals: list[res.Interval], capacity: Callable[[int], int | None]
     top = max(caps) if caps else None
     scale = max(peak, top or 0, 1)
     levels = []
-    for (a, load, cap), (b, _, _) in zip(profile, profile[1:], strict=False):
+    for (a, load, cap), (b, _, _) in itertools.pairwise(profile):
         if load <= 0:
             continue
         of = f" of {cap}" if cap is not None else ""
@@ -110,4 +111,3 @@ def bed_lines(d: ReportData, date: dt.date) -> list[tuple[str, str]]:
         over = r["free"] is not None and r["free"] < 0
         out.append((f"{kind} beds, site {r['site']}: {r['total']}{of}{before}", "bad" * over))
     return out
-

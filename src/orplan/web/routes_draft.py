@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from orplan.check import CheckReport, check
-from orplan.report.view_days import day_panel
 from orplan.errors import PlanInvalidError, ScenarioError
 from orplan.plan.model import Plan
+from orplan.report.view_days import day_panel
 from orplan.scenario.model import Scenario
 from orplan.web.common import (
     AUTHOR_COOKIE,
