@@ -26,6 +26,7 @@ from orplan.web.common import (
     store_of,
 )
 from orplan.web.dayfilter import surgeon_filter
+from orplan.web.display import shown_changes, shown_scenario
 from orplan.web.jobs import Job
 from orplan.web.security import check_csrf
 from orplan.web.store import Draft, Store, Workspace
@@ -86,13 +87,15 @@ def draft_page(request: Request, draft_id: int, day: str = "", job: int = 0) -> 
     ]
     running = jobs_of(request).get(job) if job else jobs_of(request).active(draft_id)
     hooks = {"draft": draft.id, "csrf": getattr(request.state, "csrf", ""), "day": date.isoformat()}
-    # The one drawing of the day (the report's day view), with the drag-and-drop hooks.
-    dayview = day_panel(scenario, plan, report, date, hooks) if plan and report else None
+    # The one drawing of the day (the report's day view), with the drag-and-drop hooks;
+    # patient ids as the pseudonymise setting wants them shown.
+    shown = shown_scenario(request, scenario)
+    dayview = day_panel(shown, plan, report, date, hooks) if plan and report else None
     context: dict[str, Any] = {
         "draft": draft,
         "space": space,
         "head": head,
-        "scenario": scenario,
+        "scenario": shown,
         "plan": plan,
         "report": report,
         "dates": dates,
@@ -102,7 +105,7 @@ def draft_page(request: Request, draft_id: int, day: str = "", job: int = 0) -> 
         "pins": [c for c in scenario.cases if c.pinned is not None],
         "sessions": [s for s in scenario.sessions if s.date == date],
         "job": running.as_dict() if running else None,
-        "changes": json.loads(draft.changes_json) if draft.changes_json else [],
+        "changes": shown_changes(request, json.loads(draft.changes_json or "[]")),
         "booking": json.loads(draft.suggestions_json) if draft.suggestions_json else None,
         "filter": surgeon_filter(scenario, plan, date),
         "hhmm": hhmm,
@@ -130,7 +133,7 @@ def draft_json(request: Request, draft_id: int) -> Response:
             "violations": [v.model_dump() for v in report.violations] if report else [],
             "cost": report.cost.total if report else None,
             "pins": [c.id for c in scenario.cases if c.pinned is not None],
-            "changes": json.loads(draft.changes_json) if draft.changes_json else [],
+            "changes": shown_changes(request, json.loads(draft.changes_json or "[]")),
         }
     )
 
