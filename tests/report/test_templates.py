@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -149,3 +150,18 @@ def test_peak_resources_are_those_the_checker_counts() -> None:
     assert peaks
     for site, count in peaks.items():
         assert f"{site} <b>{count}</b>" in group
+
+
+def test_overlapping_cases_are_drawn_one_above_the_other(tiny: Scenario, invalid: Plan) -> None:
+    """C2 overlaps C1 in OR1: both bars stay visible (sub-lanes), and the case list marks
+    C2, the case the checker names; a valid plan keeps the full bar height."""
+    html = render_report(tiny, invalid)
+    theatres = re.search(r'<svg class="tl theatres".*?</svg>', html, re.S)
+    assert theatres
+    bars = dict(re.findall(r'data-case="(C[12])"><title>[^<]*</title><rect x="[^"]*" y="([^"]*)"',
+                           theatres.group(0)))  # fmt: skip
+    assert set(bars) == {"C1", "C2"} and bars["C1"] != bars["C2"]
+    assert '<td class="bad" title="breaks a rule"><b>C2</b> ✗</td>' in html
+    assert "<td><b>C1</b></td>" in html
+    valid = render_report(tiny, plans.tiny_optimal(tiny))
+    assert 'height="20" rx="3"' in valid and "breaks a rule" not in valid.split("<main", 1)[1]

@@ -216,6 +216,23 @@ def _fit(text: str, width: float) -> bool:
     return len(text) * CHAR_W + 6 <= width
 
 
+def _lanes(bars: list[Bar]) -> tuple[list[int], int]:
+    """A sub-lane per bar so that overlapping bars (a plan that breaks a rule) sit one above
+    the other instead of hiding each other; and the number of sub-lanes (1 when none
+    overlap)."""
+    ends: list[int] = []
+    lane_of = []
+    for bar in bars:
+        free = next((i for i, end in enumerate(ends) if end <= bar.start), None)
+        if free is None:
+            ends.append(bar.end)
+            free = len(ends) - 1
+        else:
+            ends[free] = bar.end
+        lane_of.append(free)
+    return lane_of, max(1, len(ends))
+
+
 def timeline_chart(rows: list[Row], t0: int, t1: int, *, title: str, css_class: str = "") -> Chart:
     """Lay ``rows`` out against a clock axis from ``t0`` to ``t1``.
 
@@ -234,8 +251,9 @@ def timeline_chart(rows: list[Row], t0: int, t1: int, *, title: str, css_class: 
     -------
     Chart
         Per row: ``row`` (the :class:`Row`), ``top``, ``mid``, ``stripe`` (odd rows),
-        ``bands`` (``band``, ``x``, ``w``), ``bars`` (``bar``, ``x``, ``w``, ``y``, ``text``,
-        ``tx``, ``ink``, ``tail_x``, ``tail_w``) and ``levels`` (``level``, ``x``, ``w``,
+        ``bands`` (``band``, ``x``, ``w``), ``bars`` (``bar``, ``x``, ``w``, ``y``, ``h``,
+        ``text``, ``tx``, ``ty``, ``ink``, ``tail_x``, ``tail_y``, ``tail_w``, ``tail_h``;
+        overlapping bars get sub-lanes of a lower height) and ``levels`` (``level``, ``x``, ``w``,
         ``y``, ``h``, ``text``, ``tx``).
     """
     t1 = max(t1, t0 + 60)
@@ -257,14 +275,21 @@ def timeline_chart(rows: list[Row], t0: int, t1: int, *, title: str, css_class: 
             if b.end > t0 and b.start < t1
         ]
         bars = []
-        for bar in row.bars:
+        ordered = sorted(row.bars, key=lambda b: (b.start, b.end))
+        lane_of, lanes = _lanes(ordered)
+        bar_h = BAR_H if lanes == 1 else round((ROW_H - 4) / lanes - 1, 1)
+        for bar, lane in zip(ordered, lane_of, strict=True):
             bx, bw = x(bar.start), round(max(1.5, x(bar.end) - x(bar.start)), 1)
             text = bar.label if _fit(bar.label, bw) else bar.short if _fit(bar.short, bw) else ""
-            tail_x = x(bar.end)
+            y = top + (ROW_H - BAR_H) / 2 if lanes == 1 else round(top + 2 + lane * (bar_h + 1), 1)
+            tail_x, tail_h = x(bar.end), round(min(6, bar_h / 3), 1)
             bars.append({
-                "bar": bar, "x": bx, "w": bw, "y": top + (ROW_H - BAR_H) / 2, "text": text,
-                "tx": round(bx + bw / 2, 1), "ink": text_colour(bar.colour),
-                "tail_x": tail_x, "tail_w": round(x(bar.end + bar.tail) - tail_x, 1),
+                "bar": bar, "x": bx, "w": bw, "y": y, "h": bar_h,
+                "text": text if bar_h >= 11 else "",
+                "tx": round(bx + bw / 2, 1), "ty": round(y + bar_h / 2 + 4, 1),
+                "ink": text_colour(bar.colour), "tail_x": tail_x,
+                "tail_w": round(x(bar.end + bar.tail) - tail_x, 1),
+                "tail_y": round(y + bar_h - tail_h, 1), "tail_h": tail_h,
             })  # fmt: skip
         levels = []
         for lv in row.levels:

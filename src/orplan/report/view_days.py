@@ -157,6 +157,7 @@ def _case_rows(d: ReportData, date: dt.date) -> list[dict[str, Any]]:
                 "due": c.due.isoformat() if c.due else "",
                 "late": d.late.get(c.id),
                 "pinned": c.pinned is not None,
+                "problem": c.id in d.conflicts,
             }
         )
     return rows
