@@ -40,3 +40,11 @@ def test_day_view_in_the_workbench(server: str, browser: Browser, tmp_path: Path
     assert shot.stat().st_size > 10_000
     if os.environ.get("ORPLAN_REPORT_DAY_SHOT"):
         shutil.copy(shot, os.environ["ORPLAN_REPORT_DAY_SHOT"])
+
+    # Drag a case onto "take off the plan": it joins the waiting list, and leaves the day.
+    bar = day.locator("svg.tl.theatres g.case").first
+    case = str(bar.get_attribute("data-case"))
+    bar.drag_to(page.locator("#unschedule-drop"))
+    expect(page.locator(f'#unscheduled tr[data-case="{case}"]')).to_be_visible()
+    expect(page.locator(f'#day-cases tr[data-case="{case}"]')).to_have_count(0)
+    expect(page.locator("#note")).to_contain_text(f"moved {case} off the plan")
