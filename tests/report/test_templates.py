@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -149,3 +150,43 @@ def test_peak_resources_are_those_the_checker_counts() -> None:
     assert peaks
     for site, count in peaks.items():
         assert f"{site} <b>{count}</b>" in group
+
+
+def test_overlapping_cases_are_drawn_one_above_the_other(tiny: Scenario, invalid: Plan) -> None:
+    """C2 overlaps C1 in OR1: both bars stay visible (sub-lanes), and the case list marks
+    C2, the case the checker names; a valid plan keeps the full bar height."""
+    html = render_report(tiny, invalid)
+    theatres = re.search(r'<svg class="tl theatres".*?</svg>', html, re.S)
+    assert theatres
+    bars = dict(re.findall(r'data-case="(C[12])"><title>[^<]*</title><rect x="[^"]*" y="([^"]*)"',
+                           theatres.group(0)))  # fmt: skip
+    assert set(bars) == {"C1", "C2"} and bars["C1"] != bars["C2"]
+    assert '<td class="bad" title="breaks a rule"><b>C2</b> ✗</td>' in html
+    assert "<td><b>C1</b></td>" in html
+    valid = render_report(tiny, plans.tiny_optimal(tiny))
+    assert 'height="20" rx="3"' in valid and "breaks a rule" not in valid.split("<main", 1)[1]
+
+
+def test_day_view_resource_rows_match_the_checkers_peaks() -> None:
+    """PACU beds and equipment in use over each day: the highest day's peak of each row is
+    the peak the checker reports; ward beds of each day are listed against their capacity."""
+    scenario = load_scenario(DATA / "clinical.yaml")
+    result = solve(scenario, **DETERMINISTIC)
+    assert result.plan is not None and result.check is not None
+    kpis = result.check.kpis
+    view = days_view(ReportData.build(scenario, result.plan, result.check, 14))
+    peaks: dict[str, int] = {}
+    for day in view["days"]:
+        for r in day["resources"].rows if day["resources"] else []:
+            name = r["row"].label if r["row"].label != "PACU beds" else "PACU"
+            peak = max((lv.load for lv in r["row"].levels), default=0)
+            peaks[name] = max(peaks.get(name, 0), peak)
+            assert r["row"].note.startswith(f"peak {peak}")
+    assert peaks["PACU"] == kpis.peak_recovery["A"]
+    used = {k: v for k, v in kpis.peak_equipment.items() if v}
+    assert used and all(peaks[item] == n for item, n in used.items())
+    beds = [text for day in view["days"] for text, _ in day["beds"]]
+    assert beds and all(t.startswith("ward beds, site A: ") and " of 4" in t for t in beds)
+    html = render_report(scenario, result.plan, result.check)
+    assert html.count('<svg class="tl resources"') == len([d for d in view["days"]
+                                                            if d["resources"]])  # fmt: skip

@@ -28,7 +28,7 @@ def test_plan_a_day_in_the_browser(server: str, browser: Browser, tmp_path: Path
 
     page.click("#solve")
     expect_solved(page)
-    expect(page.locator("#dayview .block").first).to_be_visible()
+    expect(page.locator("#dayview svg.theatres g.case").first).to_be_visible()
     expect(page.locator("#base")).to_have_text("1")
 
     # A move the checker refuses: C0001 needs laminar flow, which ULL-OP04 lacks.
@@ -39,7 +39,7 @@ def test_plan_a_day_in_the_browser(server: str, browser: Browser, tmp_path: Path
     expect(page.locator("li.violation").first).to_contain_text(
         "C0001 requires laminar-flow, which theatre ULL-OP04 lacks"
     )
-    expect(page.locator('#dayview .block.broken[data-case="C0001"]')).to_be_visible()
+    expect(page.locator('#dayview svg.theatres g.case.conflict[data-case="C0001"]')).to_be_visible()
     shot = tmp_path / "workbench.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000
@@ -50,25 +50,25 @@ def test_plan_a_day_in_the_browser(server: str, browser: Browser, tmp_path: Path
     # Pin another case, then re-solve the rest: the pin stays, the violation goes.
     row = page.locator("#day-cases tbody tr").filter(has_not_text="C0001").first
     case = row.get_attribute("data-case")
-    slot = row.locator("td").nth(2).inner_text()
+    slot = row.locator("td.start").inner_text()
     row.locator("button.pin").click()
     expect(page.locator("#pins")).to_contain_text(str(case))
     page.click("#solve")
     expect_solved(page)
     kept = page.locator(f'#day-cases tr[data-case="{case}"]')
-    expect(kept.locator("td").nth(2)).to_have_text(slot)
+    expect(kept.locator("td.start")).to_have_text(slot)
     expect(kept.locator("button.unpin")).to_be_visible()
 
-    # Drag a free case along its lane: the drop position becomes its new start.
-    free = page.locator("#day-cases tbody tr").filter(has_text="Pin").last
+    # Drag a free case into the first session of the day: the drop position becomes its start.
+    free = page.locator("#day-cases tbody tr").filter(has=page.locator("button.pin")).last
     moved = str(free.get_attribute("data-case"))
-    before = free.locator("td").nth(2).inner_text()
-    block = page.locator(f'#dayview .block[data-case="{moved}"]')
-    track = page.locator("#dayview .lane[data-session] .track").first
-    box = track.bounding_box()
+    before = free.locator("td.start").inner_text()
+    block = page.locator(f'#dayview svg.theatres g.case[data-case="{moved}"]')
+    session = page.locator("#dayview svg.theatres rect.session[data-session]").first
+    box = session.bounding_box()
     assert box is not None
-    block.drag_to(track, target_position={"x": box["width"] * 0.1, "y": box["height"] / 2})
-    after = page.locator(f'#day-cases tr[data-case="{moved}"] td').nth(2)
+    block.drag_to(session, target_position={"x": box["width"] * 0.1, "y": box["height"] / 2})
+    after = page.locator(f'#day-cases tr[data-case="{moved}"] td.start')
     expect(after).not_to_have_text(before)
 
     page.fill("#save-form input[name=reason]", "C0001 tried in OP04; re-solved")

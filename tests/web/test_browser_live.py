@@ -40,10 +40,10 @@ def test_book_publish_and_replan_in_the_browser(
     surgeon = pick.locator("option").nth(1).get_attribute("value")
     pick.select_option(str(surgeon))
     assert f"surgeon={surgeon}" in page.url
-    expect(page.locator("#dayview .block:not(.dimmed)").first).to_be_visible()
-    assert page.locator("#dayview .block.dimmed").count() > 0
+    expect(page.locator("#dayview g.case:not(.dimmed)").first).to_be_visible()
+    assert page.locator("#dayview g.case.dimmed").count() > 0
     pick.select_option("")
-    expect(page.locator("#dayview .block.dimmed")).to_have_count(0)
+    expect(page.locator("#dayview g.case.dimmed")).to_have_count(0)
 
     # Take C0003 off the plan, then book it back from the waiting list.
     page.select_option("#move-case", "C0003")

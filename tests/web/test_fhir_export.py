@@ -120,7 +120,7 @@ def test_pseudonymised_workbench_without_a_key_refuses_to_export(
             response = client.get(f"/versions/{version}/{name}")
             assert response.status_code == 503, name
             detail = response.json()["detail"]
-            assert detail.startswith("the workbench pseudonymises exports but has no usable key")
+            assert detail.startswith("the workbench pseudonymises patient ids but has no usable")
             assert KEY_ENV in detail and "\n" not in detail
 
 

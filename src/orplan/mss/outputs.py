@@ -98,35 +98,6 @@ def plot_blocks(inp: MssInput, plan: MssPlan, path: Path) -> Path:
     return path
 
 
-_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>MSS {{ plan.name }}</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}
-td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px}</style></head><body>
-<h1>Master surgery schedule: {{ plan.name }}</h1>
-<p>Status {{ plan.status }}; cycle of {{ plan.cycle_weeks }} week(s); expected peak ward
-{{ "%.2f"|format(plan.expected_peak_ward or 0) }} beds, ICU
-{{ "%.2f"|format(plan.expected_peak_icu or 0) }} beds. Checked by the independent checker.</p>
-{% if plan.run %}<p>orplan {{ plan.run.version }}, seed {{ plan.run.seed }},
-{{ plan.run.workers }} workers, limit {{ plan.run.time_limit }} s,
-{{ plan.run.wall_time }} s ({{ plan.run.stopped_by }}).</p>{% endif %}
-<h2>Blocks</h2><table><tr><th>Theatre</th>{% for d in days %}<th>{{ d }}</th>{% endfor %}</tr>
-{% for t, row in grid %}<tr><th>{{ t }}</th>{% for cell in row %}<td>{{ cell }}</td>
-{% endfor %}</tr>{% endfor %}</table>
-<h2>Bed curve (exact Poisson-binomial)</h2><img src="bed-curve.png" alt="bed curve" width="900">
-<table><tr><th>Day</th><th>Ward mean</th><th>p50</th><th>p90</th><th>p99</th><th>ICU mean</th>
-<th>p50</th><th>p90</th><th>p99</th></tr>{% for d in plan.bed_curve %}<tr>
-<td>{{ label(d.week, d.weekday) }}</td><td>{{ "%.2f"|format(d.ward_mean) }}</td>
-<td>{{ d.ward_p50 }}</td><td>{{ d.ward_p90 }}</td><td>{{ d.ward_p99 }}</td>
-<td>{{ "%.2f"|format(d.icu_mean) }}</td><td>{{ d.icu_p50 }}</td><td>{{ d.icu_p90 }}</td>
-<td>{{ d.icu_p99 }}</td></tr>{% endfor %}</table>
-{% if comparison %}<h2>Compared with the baseline ({{ comparison.weeks }} simulated weeks)</h2>
-<table><tr><th>Figure</th><th>Baseline</th><th>MSS</th></tr>
-{% for name, a, b in comparison.rows %}<tr><td>{{ name }}</td><td>{{ a }}</td><td>{{ b }}</td>
-</tr>{% endfor %}</table>{% endif %}
-</body></html>
-"""
-
-
 def _html(inp: MssInput, plan: MssPlan, comparison: dict[str, Any] | None) -> str:
     # The report's environment: autoescape on (names are user text), StrictUndefined.
     from orplan.report.jinja import environment
@@ -136,7 +107,7 @@ def _html(inp: MssInput, plan: MssPlan, comparison: dict[str, Any] | None) -> st
     grid = [(t.id, [cells.get((t.id, d), "") for d in range(days)]) for t in inp.theatres]
     return (
         environment()
-        .from_string(_HTML)
+        .get_template("mss.html")
         .render(
             plan=plan,
             grid=grid,

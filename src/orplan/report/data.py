@@ -1,20 +1,18 @@
 """What the report's sections share: colours, small formatters and the checked plan's data.
 
-The formatters return escaped text (``_e``) or small trusted fragments; the Jinja2 templates
-escape everything else themselves (autoescape on).
+The formatters return plain text; the Jinja2 templates escape every text themselves
+(autoescape on), so no markup is built here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from html import escape
 from typing import TYPE_CHECKING, Any
 
-from orplan.check import CheckContext, CheckReport
+from orplan.check import CheckContext, CheckReport, occupancy_table
 from orplan.check.context import Placed
 from orplan.report.costs import cost_table
 
@@ -71,10 +69,6 @@ def specialty_colours(scenario: Scenario) -> dict[str, str]:
 # -- small formatting helpers ------------------------------------------------------------
 
 
-def _e(value: object) -> str:
-    return escape("" if value is None else str(value))
-
-
 def _n(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -89,42 +83,6 @@ def _secs(seconds: float) -> str:
 
 def _day(date: dt.date) -> str:
     return f"{date.strftime('%a')} {date.isoformat()}"
-
-
-def _meter(share: float, wide: bool = False) -> str:
-    width = max(0.0, min(100.0, 100 * share))
-    cls = "meter wide" if wide else "meter"
-    return f'<span class="{cls}"><span style="width:{width:.1f}%"></span></span>'
-
-
-def _badge(text: str, kind: str) -> str:
-    return f'<span class="badge {kind}">{_e(text)}</span>'
-
-
-def _table(
-    headers: Iterable[tuple[str, str]],
-    rows: Iterable[str],
-    *,
-    table_id: str | None = None,
-    foot: str = "",
-    scroll: bool = False,
-) -> str:
-    head = "".join(
-        f'<th class="{cls}">{_e(text)}</th>' if cls else f"<th>{_e(text)}</th>"
-        for text, cls in headers
-    )
-    ident = f' id="{table_id}"' if table_id else ""
-    body = "".join(rows)
-    tfoot = f"<tfoot>{foot}</tfoot>" if foot else ""
-    markup = (
-        f'<table class="data"{ident}><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody>{tfoot}</table>"
-    )
-    return f'<div class="scroll">{markup}</div>' if scroll else markup
-
-
-def _td(value: object, cls: str = "") -> str:
-    return f'<td class="{cls}">{_e(value)}</td>' if cls else f"<td>{_e(value)}</td>"
 
 
 # -- the data the sections share ---------------------------------------------------------
@@ -147,6 +105,7 @@ class ReportData:
     session_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     late: dict[str, int] = field(default_factory=dict)
     conflicts: set[str] = field(default_factory=set)
+    problems: dict[str, list[str]] = field(default_factory=dict)
     dates: list[dt.date] = field(default_factory=list)
     t0: int = 8 * 60
     t1: int = 16 * 60
@@ -177,7 +136,11 @@ class ReportData:
         d.by_date = dict(by_date)
         d.sessions_by_date = dict(sessions_by_date)
         d.session_rows = {r["session"]: r for r in report.sessions}
-        d.conflicts = {v.case for v in report.violations if v.case is not None}
+        for v in report.violations:
+            for case_id in dict.fromkeys([v.case, *v.cases]):
+                if case_id is not None:
+                    d.problems.setdefault(case_id, []).append(v.message)
+        d.conflicts = set(d.problems)
         d.dates = sorted(set(by_date) | set(sessions_by_date))
         starts = [s.open for s in scenario.sessions] + [p.start for p in ctx.placed]
         ends = [s.close + s.overtime for s in scenario.sessions]
@@ -193,13 +156,26 @@ class ReportData:
         on first use, as only the cost section needs it (not the workbench's day view)."""
         return cost_table(self.scenario, self.plan, self.report)
 
+    @cached_property
+    def bed_rows(self) -> dict[dt.date, list[dict[str, Any]]]:
+        """The checker's ICU and ward occupancy (:func:`orplan.check.occupancy_table`) by
+        date: built on first use, for the day view's bed lines."""
+        out: dict[dt.date, list[dict[str, Any]]] = {}
+        for r in occupancy_table(self.scenario, self.plan):
+            out.setdefault(r["date"], []).append(r)
+        return out
+
     def marks(self, case_id: str) -> str:
-        """CSS classes of a case's bar: ``late`` (after its deadline), ``conflict``."""
+        """CSS classes of a case's bar: ``late`` (after its deadline), ``conflict`` (named by
+        a violation), ``pinned`` (kept by a re-solve)."""
         classes = []
         if case_id in self.late:
             classes.append("late")
         if case_id in self.conflicts:
             classes.append("conflict")
+        case = self.cases.get(case_id)
+        if case is not None and case.pinned is not None:
+            classes.append("pinned")
         return " ".join(classes)
 
     def colour(self, specialty: str) -> str:

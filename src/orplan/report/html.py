@@ -21,16 +21,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
-
 from orplan import __version__
 from orplan.check import CheckReport, check
 from orplan.files import atomic_write_text
 from orplan.report.data import PALETTE, ReportData, specialty_colours
 from orplan.report.jinja import environment
 from orplan.report.sections import kpis_view, unscheduled_view
-from orplan.report.tables import costs_section, deadlines_section, sessions_section
-from orplan.report.timeline import svg_defs
+from orplan.report.tables import costs_view, deadlines_view, sessions_view
 from orplan.report.view_days import days_view
 from orplan.report.view_page import header_view, nav_view, violations_view
 
@@ -70,18 +67,16 @@ def render_report(
     report = check_report if check_report is not None else check(scenario, plan)
     d = ReportData.build(scenario, plan, report, near_days)
     template = environment().get_template("report.html")
-    # Sections still built in Python return escaped markup; Markup places it as it is.
     return template.render(
-        svg_defs=Markup(svg_defs()),
         header=header_view(d),
         nav=nav_view(d),
         kpis=kpis_view(d),
         violations=violations_view(d),
         dayview=days_view(d),
         unscheduled=unscheduled_view(d),
-        deadlines=Markup(deadlines_section(d)),
-        sessions=Markup(sessions_section(d)),
-        costs=Markup(costs_section(d)),
+        deadlines=deadlines_view(d),
+        sessions=sessions_view(d),
+        costs=costs_view(d),
         version=__version__,
     )
 

@@ -1,17 +1,26 @@
-"""Inline SVG timelines for the HTML report: one row per theatre or surgeon, bars for cases.
+"""Timelines of the day view: one row per theatre, surgeon or resource, against the clock.
 
-The SVG is plain markup styled by the report's CSS (classes ``tl``, ``case``, ``session``,
-...), so it stays small, sharp at any zoom and searchable; hovering a case shows its details
-(an SVG ``<title>``). The hatch pattern for allowed overtime is defined once per document by
-:func:`svg_defs`.
+This module only lays the rows out (positions in the SVG's own units); the markup is drawn
+by the Jinja2 macro ``templates/_timeline.html`` with autoescape, for the static report and
+the web workbench alike. The SVG stays small, sharp at any zoom and searchable; hovering a
+case shows its details (an SVG ``<title>``). The hatch pattern for allowed overtime is
+defined once per document by ``templates/_svg_defs.html``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
 
-__all__ = ["Band", "Bar", "Row", "hhmm", "svg_defs", "text_colour", "timeline_svg"]
+__all__ = [
+    "Band",
+    "Bar",
+    "Chart",
+    "Level",
+    "Row",
+    "hhmm",
+    "text_colour",
+    "timeline_chart",
+]
 
 WIDTH = 1200
 LABEL_W = 150
@@ -69,12 +78,15 @@ class Band:
         CSS class: ``"session"``, ``"overtime"`` or ``"window"``.
     title
         Tooltip text.
+    session
+        The session's id on session and overtime bands (the workbench drops cases on it).
     """
 
     start: int
     end: int
     kind: str
     title: str = ""
+    session: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,7 +108,7 @@ class Bar:
     case
         Case id (``data-case`` attribute).
     classes
-        Extra CSS classes, e.g. ``"late"``.
+        Extra CSS classes, e.g. ``"late"``, ``"conflict"``, ``"pinned"``.
     tail
         Turnover minutes drawn as a thin strip after the bar.
     """
@@ -112,9 +124,35 @@ class Bar:
     tail: int = 0
 
 
+@dataclass(frozen=True)
+class Level:
+    """A load held over an interval in a resource row (beds or equipment in use).
+
+    Attributes
+    ----------
+    start, end
+        Minutes after midnight.
+    load
+        Units in use.
+    share
+        Load as a share of the row's scale (its capacity, else its peak), 0 to 1.
+    over
+        True when the load exceeds the capacity.
+    title
+        Tooltip text.
+    """
+
+    start: int
+    end: int
+    load: int
+    share: float
+    over: bool
+    title: str
+
+
 @dataclass
 class Row:
-    """One row of a timeline (a theatre or a surgeon).
+    """One row of a timeline (a theatre, a surgeon or a resource).
 
     Attributes
     ----------
@@ -126,41 +164,77 @@ class Row:
         Text at the right (e.g. utilisation).
     note_class
         CSS class of the note (``"warn"`` highlights it).
-    bands, bars
-        Backgrounds and cases.
+    key
+        What the row stands for in the workbench (``data-theatre`` of a theatre row).
+    bands, bars, levels
+        Backgrounds, cases and resource loads.
     """
 
     label: str
     sublabel: str = ""
     note: str = ""
     note_class: str = ""
+    key: str = ""
     bands: list[Band] = field(default_factory=list)
     bars: list[Bar] = field(default_factory=list)
+    levels: list[Level] = field(default_factory=list)
 
 
-def svg_defs() -> str:
-    """Return a zero-size SVG holding the shared hatch pattern; put it once in the page.
+@dataclass
+class Chart:
+    """A timeline laid out in the SVG's units, ready for ``_timeline.html``.
 
-    Returns
-    -------
-    str
-        SVG markup.
+    Attributes
+    ----------
+    title
+        Accessible name.
+    css_class
+        Extra class of the ``<svg>`` (``theatres``, ``surgeons``, ``resources``).
+    width, height
+        The view box.
+    t0, t1
+        The clock axis in minutes; ``x0`` and ``x1`` are where it starts and ends.
+    ticks
+        ``(x, "HH:MM")`` of each full hour.
+    rows
+        Dicts of positioned shapes per row (see :func:`timeline_chart`).
     """
-    return (
-        '<svg class="defs" width="0" height="0" aria-hidden="true" focusable="false">'
-        f'<defs><pattern id="{HATCH_ID}" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#c3cad3" stroke-width="2"/></pattern>'
-        "</defs></svg>"
-    )
+
+    title: str
+    css_class: str
+    width: int
+    height: int
+    t0: int
+    t1: int
+    x0: float
+    x1: float
+    ticks: list[tuple[float, str]]
+    rows: list[dict[str, object]]
 
 
 def _fit(text: str, width: float) -> bool:
     return len(text) * CHAR_W + 6 <= width
 
 
-def timeline_svg(rows: list[Row], t0: int, t1: int, *, title: str, css_class: str = "") -> str:
-    """Draw rows of cases against a clock axis from ``t0`` to ``t1`` as inline SVG.
+def _lanes(bars: list[Bar]) -> tuple[list[int], int]:
+    """A sub-lane per bar so that overlapping bars (a plan that breaks a rule) sit one above
+    the other instead of hiding each other; and the number of sub-lanes (1 when none
+    overlap)."""
+    ends: list[int] = []
+    lane_of = []
+    for bar in bars:
+        free = next((i for i, end in enumerate(ends) if end <= bar.start), None)
+        if free is None:
+            ends.append(bar.end)
+            free = len(ends) - 1
+        else:
+            ends[free] = bar.end
+        lane_of.append(free)
+    return lane_of, max(1, len(ends))
+
+
+def timeline_chart(rows: list[Row], t0: int, t1: int, *, title: str, css_class: str = "") -> Chart:
+    """Lay ``rows`` out against a clock axis from ``t0`` to ``t1``.
 
     Parameters
     ----------
@@ -175,8 +249,12 @@ def timeline_svg(rows: list[Row], t0: int, t1: int, *, title: str, css_class: st
 
     Returns
     -------
-    str
-        An ``<svg>`` element scaled to the width of its container.
+    Chart
+        Per row: ``row`` (the :class:`Row`), ``top``, ``mid``, ``stripe`` (odd rows),
+        ``bands`` (``band``, ``x``, ``w``), ``bars`` (``bar``, ``x``, ``w``, ``y``, ``h``,
+        ``text``, ``tx``, ``ty``, ``ink``, ``tail_x``, ``tail_y``, ``tail_w``, ``tail_h``;
+        overlapping bars get sub-lanes of a lower height) and ``levels`` (``level``, ``x``, ``w``,
+        ``y``, ``h``, ``text``, ``tx``).
     """
     t1 = max(t1, t0 + 60)
     x0, x1 = LABEL_W, WIDTH - NOTE_W
@@ -186,70 +264,43 @@ def timeline_svg(rows: list[Row], t0: int, t1: int, *, title: str, css_class: st
         return round(x0 + (min(max(t, t0), t1) - t0) * scale, 1)
 
     height = AXIS_H + ROW_H * max(1, len(rows)) + 6
-    out: list[str] = [
-        f'<svg class="tl {css_class}" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">'
-    ]
-    for i in range(len(rows)):
-        if i % 2:
-            out.append(
-                f'<rect class="stripe" x="0" y="{AXIS_H + i * ROW_H}" '
-                f'width="{WIDTH}" height="{ROW_H}"/>'
-            )
-    out.append('<g class="axis">')
     first_hour = -(-t0 // 60) * 60
-    for t in range(first_hour, t1 + 1, 60):
-        out.append(
-            f'<line class="grid" x1="{x(t)}" x2="{x(t)}" y1="{AXIS_H - 4}" y2="{height - 6}"/>'
-        )
-        out.append(f'<text x="{x(t)}" y="{AXIS_H - 8}" text-anchor="middle">{hhmm(t)}</text>')
-    out.append("</g>")
+    ticks = [(x(t), hhmm(t)) for t in range(first_hour, t1 + 1, 60)]
+    laid: list[dict[str, object]] = []
     for i, row in enumerate(rows):
         top = AXIS_H + i * ROW_H
-        mid = top + ROW_H / 2
-        if row.sublabel:
-            out.append(f'<text class="label" x="8" y="{mid - 2}">{escape(row.label)}</text>')
-            out.append(f'<text class="sublabel" x="8" y="{mid + 10}">{escape(row.sublabel)}</text>')
-        else:
-            out.append(f'<text class="label" x="8" y="{mid + 4}">{escape(row.label)}</text>')
-        if row.note:
-            cls = f"note {row.note_class}".strip()
-            out.append(
-                f'<text class="{cls}" x="{WIDTH - 8}" y="{mid + 4}" '
-                f'text-anchor="end">{escape(row.note)}</text>'
-            )
-        for band in row.bands:
-            if band.end <= t0 or band.start >= t1:
-                continue
-            tip = f"<title>{escape(band.title)}</title>" if band.title else ""
-            out.append(
-                f'<rect class="{band.kind}" x="{x(band.start)}" y="{top + 3}" '
-                f'width="{x(band.end) - x(band.start)}" height="{ROW_H - 6}">{tip}'
-                "</rect>"
-            )
-        for bar in row.bars:
-            bx, bw = x(bar.start), max(1.5, x(bar.end) - x(bar.start))
-            by = top + (ROW_H - BAR_H) / 2
-            if bar.tail:
-                tx = x(bar.end)
-                tw = x(bar.end + bar.tail) - tx
-                out.append(
-                    f'<rect class="turnover" x="{tx}" y="{by + BAR_H - 6}" '
-                    f'width="{tw}" height="6"/>'
-                )
-            cls = f"case {bar.classes}".strip()
-            out.append(
-                f'<g class="{cls}" data-case="{escape(bar.case)}"><title>{escape(bar.title)}'
-                f'</title><rect x="{bx}" y="{by}" width="{round(bw, 1)}" height="{BAR_H}" '
-                f'rx="3" fill="{bar.colour}"/>'
-            )
+        bands = [
+            {"band": b, "x": x(b.start), "w": round(x(b.end) - x(b.start), 1)}
+            for b in row.bands
+            if b.end > t0 and b.start < t1
+        ]
+        bars = []
+        ordered = sorted(row.bars, key=lambda b: (b.start, b.end))
+        lane_of, lanes = _lanes(ordered)
+        bar_h = BAR_H if lanes == 1 else round((ROW_H - 4) / lanes - 1, 1)
+        for bar, lane in zip(ordered, lane_of, strict=True):
+            bx, bw = x(bar.start), round(max(1.5, x(bar.end) - x(bar.start)), 1)
             text = bar.label if _fit(bar.label, bw) else bar.short if _fit(bar.short, bw) else ""
-            if text:
-                out.append(
-                    f'<text x="{round(bx + bw / 2, 1)}" y="{by + BAR_H / 2 + 4}" '
-                    f'text-anchor="middle" fill="{text_colour(bar.colour)}">'
-                    f"{escape(text)}</text>"
-                )
-            out.append("</g>")
-    out.append("</svg>")
-    return "".join(out)
+            y = top + (ROW_H - BAR_H) / 2 if lanes == 1 else round(top + 2 + lane * (bar_h + 1), 1)
+            tail_x, tail_h = x(bar.end), round(min(6, bar_h / 3), 1)
+            bars.append({
+                "bar": bar, "x": bx, "w": bw, "y": y, "h": bar_h,
+                "text": text if bar_h >= 11 else "",
+                "tx": round(bx + bw / 2, 1), "ty": round(y + bar_h / 2 + 4, 1),
+                "ink": text_colour(bar.colour), "tail_x": tail_x,
+                "tail_w": round(x(bar.end + bar.tail) - tail_x, 1),
+                "tail_y": round(y + bar_h - tail_h, 1), "tail_h": tail_h,
+            })  # fmt: skip
+        levels = []
+        for lv in row.levels:
+            if lv.end <= t0 or lv.start >= t1:
+                continue
+            lx, lw = x(lv.start), round(x(lv.end) - x(lv.start), 1)
+            h = round((ROW_H - 8) * max(0.15, min(1.0, lv.share)), 1)
+            levels.append({
+                "level": lv, "x": lx, "w": lw, "y": top + ROW_H - 4 - h, "h": h,
+                "text": str(lv.load) if _fit(str(lv.load), lw) else "", "tx": round(lx + lw / 2, 1),
+            })  # fmt: skip
+        laid.append({"row": row, "top": top, "mid": top + ROW_H / 2, "stripe": i % 2 == 1,
+                     "bands": bands, "bars": bars, "levels": levels})  # fmt: skip
+    return Chart(title, css_class, WIDTH, height, t0, t1, x0, x1, ticks, laid)

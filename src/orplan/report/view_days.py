@@ -10,12 +10,11 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
-
 from orplan.check.context import Placed
 from orplan.report.data import ReportData, _pct
 from orplan.report.data import _day as _day_label
-from orplan.report.timeline import Band, Bar, Row, hhmm, timeline_svg
+from orplan.report.timeline import Band, Bar, Row, hhmm, timeline_chart
+from orplan.report.view_resources import bed_lines, resource_rows
 
 if TYPE_CHECKING:
     from orplan.check import CheckReport
@@ -44,6 +43,9 @@ def _case_title(d: ReportData, p: Placed) -> str:
         facts.append("cancer pathway")
     lines.append(" · ".join(facts))
     lines.append(f"patient {c.patient}")
+    if c.pinned is not None:
+        lines.append("pinned: a re-solve keeps it here")
+    lines += [f"breaks a rule: {m}" for m in d.problems.get(c.id, [])]
     return "\n".join(lines)
 
 
@@ -51,7 +53,10 @@ def _bar(d: ReportData, p: Placed, label: str, turnover: int = 0) -> Bar:
     """A placed case's bar in a timeline (theatre rows show its turnover, surgeon rows not)."""
     cid = p.case.id
     colour = d.colour(p.case.specialty)
-    return Bar(p.start, p.end, label, cid, colour, _case_title(d, p), cid, d.marks(cid), turnover)
+    short = cid
+    if p.case.pinned is not None:
+        label, short = f"◆ {label}", f"◆ {cid}"
+    return Bar(p.start, p.end, label, short, colour, _case_title(d, p), cid, d.marks(cid), turnover)
 
 
 def _theatre_rows(d: ReportData, date: dt.date) -> list[Row]:
@@ -64,7 +69,7 @@ def _theatre_rows(d: ReportData, date: dt.date) -> list[Row]:
     for theatre in order:
         mine = [s for s in sessions if s.theatre == theatre]
         owners = sorted({s.specialty or "open to all" for s in mine})
-        row = Row(label=theatre, sublabel=", ".join(owners) or "no session")
+        row = Row(label=theatre, sublabel=", ".join(owners) or "no session", key=theatre)
         surgical = open_min = overtime = count = 0
         for s in mine:
             sid = s.id or f"{s.theatre}@{s.date.isoformat()}"
@@ -74,8 +79,9 @@ def _theatre_rows(d: ReportData, date: dt.date) -> list[Row]:
             count += info.get("cases", 0)
             open_min += s.close - s.open
             row.bands.append(
-                Band(s.open, s.close, "session", f"{sid}: open {hhmm(s.open)}-{hhmm(s.close)}")
-            )
+                Band(s.open, s.close, "session", f"{sid}: open {hhmm(s.open)}-{hhmm(s.close)}",
+                     sid)
+            )  # fmt: skip
             if s.overtime:
                 row.bands.append(
                     Band(
@@ -83,6 +89,7 @@ def _theatre_rows(d: ReportData, date: dt.date) -> list[Row]:
                         s.close + s.overtime,
                         "overtime",
                         f"allowed overtime until {hhmm(s.close + s.overtime)}",
+                        sid,
                     )
                 )
         for p in sorted((p for p in placed if p.theatre == theatre), key=lambda p: p.start):
@@ -149,6 +156,8 @@ def _case_rows(d: ReportData, date: dt.date) -> list[dict[str, Any]]:
                 "priority": c.priority,
                 "due": c.due.isoformat() if c.due else "",
                 "late": d.late.get(c.id),
+                "pinned": c.pinned is not None,
+                "problem": c.id in d.conflicts,
             }
         )
     return rows
@@ -175,35 +184,41 @@ def _day(d: ReportData, date: dt.date, index: int) -> dict[str, Any]:
         badges.append((f"{late} late", "bad"))
     theatre_rows = _theatre_rows(d, date)
     surgeon_rows = _surgeon_rows(d, date)
+    resources = resource_rows(d, date)
     open_theatres = {r.label for r in theatre_rows}
     label = _day_label(date)
-    # timeline_svg escapes every text it draws, so its output is trusted markup.
-    theatres = (
-        Markup(timeline_svg(theatre_rows, d.t0, d.t1, css_class="theatres",
-                            title=f"Theatres on {label}"))
-        if theatre_rows
-        else None
-    )  # fmt: skip
-    surgeons = (
-        Markup(timeline_svg(surgeon_rows, d.t0, d.t1, css_class="surgeons",
-                            title=f"Surgeons on {label}"))
-        if surgeon_rows
-        else None
-    )  # fmt: skip
+
+    def chart(rows: list[Row], kind: str, title: str) -> Any:
+        return timeline_chart(rows, d.t0, d.t1, css_class=kind, title=title) if rows else None
+
     return {
         "iso": date.isoformat(),
         "label": label,
         "open": index == 0,
         "facts": " · ".join(facts),
         "badges": badges,
-        "theatres": theatres,
-        "surgeons": surgeons,
+        "theatres": chart(theatre_rows, "theatres", f"Theatres on {label}"),
+        "surgeons": chart(surgeon_rows, "surgeons", f"Surgeons on {label}"),
+        "resources": chart(resources, "resources", f"Beds and equipment on {label}"),
+        "beds": bed_lines(d, date),
         "closed": [t.id for t in d.scenario.theatres if t.id not in open_theatres],
         "cases": _case_rows(d, date),
     }
 
 
-def days_view(d: ReportData, dates: list[dt.date] | None = None) -> dict[str, Any]:
+def _sessions(d: ReportData, dates: list[dt.date]) -> dict[str, list[tuple[str, int, int]]]:
+    """Theatre → ``(session id, open, close + overtime)`` of the shown days (for the drops)."""
+    out: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for date in dates:
+        for s in d.sessions_by_date.get(date, []):
+            sid = s.id or f"{s.theatre}@{s.date.isoformat()}"
+            out[s.theatre].append((sid, s.open, s.close + s.overtime))
+    return dict(out)
+
+
+def days_view(
+    d: ReportData, dates: list[dt.date] | None = None, interactive: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The ``days`` section's data: legend, and one dict per date (see ``_dayview.html``).
 
     Parameters
@@ -212,24 +227,38 @@ def days_view(d: ReportData, dates: list[dt.date] | None = None) -> dict[str, An
         The report's shared data.
     dates
         The days to draw (default: every day with sessions or cases); the first is open.
+    interactive
+        None for the static report; for the workbench, what its hooks need: ``draft`` (id),
+        ``csrf`` (token) and ``day`` (ISO date).
 
     Returns
     -------
     dict
         ``toolbar`` (show open/close-all buttons), ``legend`` (specialty, colour) pairs,
-        ``conflicts`` (any case breaks a rule) and ``days``.
+        ``conflicts`` (any case breaks a rule), ``pinned`` (any case is pinned),
+        ``interactive``, ``sessions`` (theatre → its sessions on the shown days) and
+        ``days``.
     """
     shown = d.dates if dates is None else dates
     return {
-        "toolbar": True,
+        "toolbar": interactive is None,
         "legend": list(d.colours.items()),
         "conflicts": bool(d.conflicts),
+        "pinned": any(c.pinned is not None for c in d.scenario.cases),
+        "interactive": interactive,
+        "sessions": _sessions(d, shown) if interactive is not None else {},
         "days": [_day(d, date, i) for i, date in enumerate(shown)],
     }
 
 
-def day_panel(scenario: Scenario, plan: Plan, report: CheckReport, date: dt.date) -> dict[str, Any]:
-    """The day view of one date, opened: what the web workbench shows under its drag lanes.
+def day_panel(
+    scenario: Scenario,
+    plan: Plan,
+    report: CheckReport,
+    date: dt.date,
+    interactive: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The day view of one date, opened: what the web workbench draws (once) for a day.
 
     Parameters
     ----------
@@ -239,6 +268,8 @@ def day_panel(scenario: Scenario, plan: Plan, report: CheckReport, date: dt.date
         The checker's report on the plan.
     date
         The day shown (no day, hence "no sessions", when the scenario has none that date).
+    interactive
+        The workbench's hooks (see :func:`days_view`); None draws it read-only.
 
     Returns
     -------
@@ -247,6 +278,6 @@ def day_panel(scenario: Scenario, plan: Plan, report: CheckReport, date: dt.date
     """
     d = ReportData.build(scenario, plan, report, near_days=14)
     # Only the shown day is drawn: the workbench renders this on every draft page.
-    view = days_view(d, [date] if date in d.dates else [])
+    view = days_view(d, [date] if date in d.dates else [], interactive)
     view["toolbar"] = False  # one day, and no report script to open or close days
     return view

@@ -7,13 +7,10 @@ from typing import Any
 import jinja2
 from fastapi import HTTPException, Request, UploadFile
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from orplan.report.jinja import loader as report_loader
-from orplan.report.timeline import svg_defs
-from orplan.report.view_days import day_panel
 from orplan.web.jobs import JobManager
 from orplan.web.settings import WebSettings
 from orplan.web.store import Draft, ScenarioRow, Store, Version, Workspace
@@ -44,9 +41,6 @@ templates = Jinja2Templates(
         undefined=jinja2.StrictUndefined,
     )
 )
-# The report's day view (_draft_day.html): its data, and the SVG pattern its charts use.
-templates.env.globals["report_day"] = day_panel
-templates.env.globals["report_svg_defs"] = lambda: Markup(svg_defs())
 
 
 class ConflictError(Exception):

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from orplan.check import CheckReport, check
 from orplan.errors import PlanInvalidError, ScenarioError
 from orplan.plan.model import Plan
+from orplan.report.view_days import day_panel
 from orplan.scenario.model import Scenario
 from orplan.web.common import (
     AUTHOR_COOKIE,
@@ -25,7 +26,7 @@ from orplan.web.common import (
     store_of,
 )
 from orplan.web.dayfilter import surgeon_filter
-from orplan.web.dayview import day_view
+from orplan.web.display import shown_changes, shown_scenario
 from orplan.web.jobs import Job
 from orplan.web.security import check_csrf
 from orplan.web.store import Draft, Store, Workspace
@@ -79,29 +80,32 @@ def draft_page(request: Request, draft_id: int, day: str = "", job: int = 0) -> 
     dates = scenario.dates()
     date = next((d for d in dates if d.isoformat() == day), dates[0])
     entries = {e.case: e for e in plan.cases} if plan else {}
-    cases = {c.id: c for c in scenario.cases}
     waiting = [
         (c, entries[c.id].reason if c.id in entries else "not planned yet")
         for c in scenario.cases
         if c.id not in entries or not entries[c.id].scheduled
     ]
     running = jobs_of(request).get(job) if job else jobs_of(request).active(draft_id)
+    hooks = {"draft": draft.id, "csrf": getattr(request.state, "csrf", ""), "day": date.isoformat()}
+    # The one drawing of the day (the report's day view), with the drag-and-drop hooks;
+    # patient ids as the pseudonymise setting wants them shown.
+    shown = shown_scenario(request, scenario)
+    dayview = day_panel(shown, plan, report, date, hooks) if plan and report else None
     context: dict[str, Any] = {
         "draft": draft,
         "space": space,
         "head": head,
-        "scenario": scenario,
+        "scenario": shown,
         "plan": plan,
         "report": report,
         "dates": dates,
-        "view": day_view(scenario, plan, date, report),
+        "day": date,
+        "dayview": dayview,
         "waiting": waiting,
         "pins": [c for c in scenario.cases if c.pinned is not None],
         "sessions": [s for s in scenario.sessions if s.date == date],
-        "cases": cases,
-        "entries": entries,
         "job": running.as_dict() if running else None,
-        "changes": json.loads(draft.changes_json) if draft.changes_json else [],
+        "changes": shown_changes(request, json.loads(draft.changes_json or "[]")),
         "booking": json.loads(draft.suggestions_json) if draft.suggestions_json else None,
         "filter": surgeon_filter(scenario, plan, date),
         "hhmm": hhmm,
@@ -129,7 +133,7 @@ def draft_json(request: Request, draft_id: int) -> Response:
             "violations": [v.model_dump() for v in report.violations] if report else [],
             "cost": report.cost.total if report else None,
             "pins": [c.id for c in scenario.cases if c.pinned is not None],
-            "changes": json.loads(draft.changes_json) if draft.changes_json else [],
+            "changes": shown_changes(request, json.loads(draft.changes_json or "[]")),
         }
     )
 

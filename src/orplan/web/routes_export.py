@@ -19,9 +19,9 @@ from sqlalchemy import select
 from starlette.responses import JSONResponse, Response
 
 from orplan.check import check
-from orplan.errors import OrplanError
 from orplan.scenario.model import Scenario
-from orplan.web.common import load, settings_of, store_of
+from orplan.web.common import load, store_of
+from orplan.web.display import shown_scenario
 from orplan.web.store import ScenarioRow, Version, Workspace
 from orplan.web.workbench import aligned, plan_from_json, scenario_from_json
 
@@ -42,20 +42,7 @@ def _version(request: Request, version_id: int) -> tuple[Version, ScenarioRow]:
 def _scenario(request: Request, row: ScenarioRow) -> Scenario:
     """The version's scenario, pseudonymised when the workbench is set to (before the plan
     is aligned to it, so the checker sees the pseudonymised scenario as the plan's own)."""
-    from orplan.pseudonym import load_key, pseudonymise_scenario
-
-    scenario = scenario_from_json(row.body)
-    settings = settings_of(request)
-    if not settings.pseudonymise:
-        return scenario
-    try:
-        key = load_key(settings.pseudonym_key_file)
-    except OrplanError as exc:
-        # A server set-up fault, not the planner's: nothing is exported with raw ids.
-        raise HTTPException(
-            503, f"the workbench pseudonymises exports but has no usable key: {exc}"
-        ) from None
-    return pseudonymise_scenario(scenario, key)
+    return shown_scenario(request, scenario_from_json(row.body))
 
 
 def _download(body: bytes | str, media: str, name: str) -> Response:

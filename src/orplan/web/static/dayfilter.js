@@ -18,10 +18,10 @@
 
     function apply() {
       var who = pick.value, shown = 0;
-      document.querySelectorAll("#dayview .block[data-case], #day-cases tr[data-case]").forEach(function (el) {
+      document.querySelectorAll("#dayview g.case[data-case], #day-cases tr[data-case]").forEach(function (el) {
         var mine = !who || surgeonOf[el.getAttribute("data-case")] === who;
         el.classList.toggle("dimmed", !mine);
-        if (mine && el.classList.contains("block")) { shown += 1; }
+        if (mine && el.matches("svg.theatres g.case")) { shown += 1; }
       });
       count.textContent = who ? shown + " case(s) of " + pick.options[pick.selectedIndex].text : "";
       window.history.replaceState(null, "", withSurgeon(window.location.href, who));
