@@ -224,9 +224,21 @@ class AssignmentMip:
             top = max(turn[ci] for ci, _ in members)
             work = [(x, float(sc.cases[ci].duration + turn[ci])) for ci, x in members]
             lp.row(work, -math.inf, length + session.overtime + top)
+            o: int | None = None
             if w.overtime_minute and session.overtime:
                 o = lp.var(0, session.overtime, float(w.overtime_minute))
                 lp.row([*work, (o, -1.0)], -math.inf, length + top)
+            # The last case's turnover is at most B + sum (t_c - B)^+ x_cs for any B
+            # (docs/solver.md, "Tighter session rows"): the same two rows with that in
+            # place of the largest candidate turnover, one pair per smaller turnover B.
+            for b in sorted({turn[ci] for ci, _ in members if turn[ci] < top}):
+                tight = [
+                    (x, v - max(0, turn[ci] - b))
+                    for (ci, _), (x, v) in zip(members, work, strict=True)
+                ]
+                lp.row(tight, -math.inf, length + session.overtime + b)
+                if o is not None:
+                    lp.row([*tight, (o, -1.0)], -math.inf, length + b)
             if w.idle_minute:
                 i = lp.var(0, length, float(w.idle_minute))
                 lp.row([*work, (i, 1.0)], length, math.inf)
