@@ -69,6 +69,7 @@ from orplan.baselines.common import (
     finish_plan,
 )
 from orplan.baselines.highs_worker import run_highs
+from orplan.baselines.mip_rows import add_early_rows
 from orplan.baselines.rule import fill
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
@@ -176,6 +177,7 @@ class AssignmentMip:
         surgeon_theatre: dict[tuple[str, int], dict[str, list[int]]] = defaultdict(
             lambda: defaultdict(list)
         )
+        surgeon_sessions: dict[tuple[str, int], set[int]] = defaultdict(set)
         for ci, (case, opts) in enumerate(zip(sc.cases, self.options, strict=True)):
             if case.cancelled is not None:
                 continue  # a cancelled case costs nothing (docs/rules.md): no column, no cost
@@ -211,6 +213,7 @@ class AssignmentMip:
                         lp.cost[y] += w.surgeon_preference * misses
                     surgeon_day[(name, day)].append((y, float(case.duration)))
                     surgeon_theatre[(name, day)][session.theatre].append(y)
+                    surgeon_sessions[(name, day)].add(si)
                 if len(names) > 1:
                     lp.row([*((self.y[(ci, si, n)], 1.0) for n in names), (x, -1.0)], 0, 0)
             if row:
@@ -250,7 +253,11 @@ class AssignmentMip:
         # surgeons: daily maximum and hours present
         for (name, day), terms in surgeon_day.items():
             surgeon = surgeons[name]
-            limit = min(surgeon.max_minutes_per_day, surgeon.present_minutes(dates[day]))
+            limit = min(
+                surgeon.max_minutes_per_day,
+                surgeon.present_minutes(dates[day]),
+                _covered(surgeon.slots(dates[day]), surgeon_sessions[(name, day)], sessions),
+            )
             if sum(d for _, d in terms) > limit:
                 lp.row(terms, -math.inf, limit)
 
@@ -268,6 +275,7 @@ class AssignmentMip:
                 works = lp.var(0, 1, -float(w.theatre_change))
                 lp.row([(works, 1.0), *((u, -1.0) for u in used)], -math.inf, 0)
 
+        add_early_rows(self, per_session)
         self._beds(per_session, site_of)
         self._staff(per_session, site_of)
         self._equipment(per_session)
@@ -405,6 +413,19 @@ class AssignmentMip:
                         out[ci] = (si, name)
                         break
         return out
+
+
+def _covered(slots: list[tuple[int, int]], sis: set[int], sessions: list[Any]) -> int:
+    """Minutes of the day inside both a slot of the surgeon and a session they could work
+    (open to close plus allowed overtime): no case of theirs can run outside them."""
+    spans = sorted((sessions[si].open, sessions[si].close + sessions[si].overtime) for si in sis)
+    joined: list[list[int]] = []
+    for a, b in spans:
+        if joined and a <= joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], b)
+        else:
+            joined.append([a, b])
+    return sum(max(0, min(b, e) - max(a, s)) for a, b in joined for s, e in slots)
 
 
 def build_mip(scenario: Scenario, options: Options | None = None) -> AssignmentMip:

@@ -1,0 +1,71 @@
+r"""Early-sequencing rows of the assignment MIP (a lower bound of that cost term).
+
+A case with an ``early`` flag costs :math:`w_c (start_c - open_s)` (docs/rules.md). The
+assignment MIP has no start times, so without these rows it counts that cost as 0. Two
+families of rows, each holding for every valid plan (proofs in docs/solver.md, "Tighter
+rows of the assignment LP"), give a variable :math:`e_c \ge 0` per early case, cost 1:
+
+* **early cases queue**: in session *s* with early candidates :math:`E_s`, the *i*-th
+  early case to start waits for the :math:`i - 1` before it, each at least
+  :math:`m_s = \min_{c \in E_s} (d_c + t_c)` long, so
+
+  .. math:: \sum_{c \in E_s} e_c \ge w_{\min} m_s \Big(\sum_{c \in E_s} x_{cs} - 1\Big);
+
+* **first-flagged cases go first**: an early case *c* without a ``first`` flag starts after
+  every ``first``-flagged case *f* of its session has ended and been turned over:
+  :math:`e_c \ge w_c (d_f + t_f)(x_{cs} + x_{fs} - 1)`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = ["add_early_rows"]
+
+
+def add_early_rows(mip: Any, per_session: dict[int, list[tuple[int, int]]]) -> int:
+    """Add the early-sequencing rows and cost variables to ``mip.lp``.
+
+    Parameters
+    ----------
+    mip
+        The :class:`~orplan.baselines.mip.AssignmentMip` being built.
+    per_session
+        Session index -> ``(case index, x column)`` of its candidate cases.
+
+    Returns
+    -------
+    int
+        Number of rows added.
+    """
+    sc, lp = mip.scenario, mip.lp
+    early = {r.flag: r.weight for r in sc.sequencing if r.position == "early"}
+    first = {r.flag for r in sc.sequencing if r.position == "first"}
+    if not early:
+        return 0
+    weight = [sum(w for f, w in early.items() if f in c.flags) for c in sc.cases]
+    is_first = [bool(first.intersection(c.flags)) for c in sc.cases]
+    span = [c.duration + sc.turnover_of(c) for c in sc.cases]
+    cost: dict[int, int] = {}
+
+    def var(ci: int) -> int:
+        if ci not in cost:
+            cost[ci] = lp.var(0, math.inf, 1.0)
+        return cost[ci]
+
+    before = lp.num_rows
+    for members in per_session.values():
+        queue = [(ci, x) for ci, x in members if weight[ci] > 0]
+        if len(queue) >= 2:
+            k = float(min(weight[ci] for ci, _ in queue) * min(span[ci] for ci, _ in queue))
+            lp.row([*((var(ci), 1.0) for ci, _ in queue), *((x, -k) for _, x in queue)], -k,
+                   math.inf)  # fmt: skip
+        firsts = [(fi, xf) for fi, xf in members if is_first[fi]]
+        for ci, x in queue:
+            if is_first[ci]:
+                continue
+            for fi, xf in firsts:
+                k = float(weight[ci] * span[fi])
+                lp.row([(var(ci), 1.0), (x, -k), (xf, -k)], -k, math.inf)
+    return lp.num_rows - before
