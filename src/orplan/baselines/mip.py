@@ -14,7 +14,8 @@ it (only when *c* has several possible surgeons in *s*).
     \sum_c (d_c + t_c)\, x_{cs} \le (close_s - open_s) + ot_s + \max_c t_c
         \quad \text{(session capacity; the last turnover may run past the end)}
 
-    \sum_{c, s \text{ on day } \delta} d_c\, y_{csg} \le \min(M_g,\ \text{hours present}_{g\delta})
+    \sum_{c, s \text{ on day } \delta} d_c\, y_{csg} \le \min(M_g,\ \text{hours present}_{g\delta},
+        \ \text{present minutes inside their sessions' hours})
         \quad \text{(surgeon daily maximum and availability)}
 
     occupied_\delta + \sum x \le beds \quad \text{(ICU and ward beds, exact)},
@@ -26,13 +27,16 @@ and PACU beds (:math:`\sum rec_c\, x \le` bed-minutes of the day's span). The ob
 the cost of ``docs/rules.md`` with overtime bounded below by
 :math:`o_s \ge \sum (d+t) x - \max t - (close - open)`, exact idle time, theatre changes
 (:math:`u_{g\delta t} \ge y`, :math:`\sum_t u - 1` per surgeon-day), surgeon preferences and
-bed peaks; early-sequencing cost is taken as 0.
+bed peaks. :mod:`orplan.baselines.mip_rows` adds tighter session rows (the last turnover is
+one of the session's cases', not the largest candidate's) and a lower bound of the
+early-sequencing cost (early cases queue behind each other and behind ``first`` cases).
 
 **Relaxed** in the MIP (it is an assignment model, not a timetable): start times, theatre
 and surgeon no-overlap in time (only the sums above), surgeon hours within the day (only
 their length), equipment and PACU capacity over time (only energy), first/last sequencing
-and early-sequencing costs, overtime (only its lower bound). Every row above holds for every
-valid plan and every cost term is a lower bound of the true one, so the MIP's dual bound is a
+and early-sequencing costs (only the rows above), overtime (only its lower bound). Every
+row above holds for every valid plan and every cost term is a lower bound of the true one,
+so the MIP's dual bound is a
 lower bound of the best plan's cost: **a bound of the relaxed assignment problem** (and so
 of the true problem under the cost of ``docs/rules.md``).
 
@@ -69,7 +73,7 @@ from orplan.baselines.common import (
     finish_plan,
 )
 from orplan.baselines.highs_worker import run_highs
-from orplan.baselines.mip_rows import add_early_rows
+from orplan.baselines.mip_rows import add_early_rows, add_turnover_rows
 from orplan.baselines.rule import fill
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
@@ -231,17 +235,7 @@ class AssignmentMip:
             if w.overtime_minute and session.overtime:
                 o = lp.var(0, session.overtime, float(w.overtime_minute))
                 lp.row([*work, (o, -1.0)], -math.inf, length + top)
-            # The last case's turnover is at most B + sum (t_c - B)^+ x_cs for any B
-            # (docs/solver.md, "Tighter session rows"): the same two rows with that in
-            # place of the largest candidate turnover, one pair per smaller turnover B.
-            for b in sorted({turn[ci] for ci, _ in members if turn[ci] < top}):
-                tight = [
-                    (x, v - max(0, turn[ci] - b))
-                    for (ci, _), (x, v) in zip(members, work, strict=True)
-                ]
-                lp.row(tight, -math.inf, length + session.overtime + b)
-                if o is not None:
-                    lp.row([*tight, (o, -1.0)], -math.inf, length + b)
+            add_turnover_rows(lp, members, work, turn, length, session.overtime, o)
             if w.idle_minute:
                 i = lp.var(0, length, float(w.idle_minute))
                 lp.row([*work, (i, 1.0)], length, math.inf)

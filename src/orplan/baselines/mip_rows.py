@@ -1,7 +1,18 @@
-r"""Early-sequencing rows of the assignment MIP (a lower bound of that cost term).
+r"""Tighter rows of the assignment MIP: the last turnover, and early sequencing.
 
-A case with an ``early`` flag costs :math:`w_c (start_c - open_s)` (docs/rules.md). The
-assignment MIP has no start times, so without these rows it counts that cost as 0. Two
+**Last turnover.** The session rows of :mod:`orplan.baselines.mip` let the last case's
+turnover :math:`t_{last}` run past the end, bounded by the largest candidate turnover
+:math:`T_s`. For any :math:`B`, :math:`t_{last} \le B + \sum_c (t_c - B)^+ x_{cs}` (the
+last case is one of the session's), so each smaller candidate turnover :math:`B` gives
+
+.. math::
+
+    \sum_c (d_c + t_c - (t_c - B)^+) x_{cs} \le L_s + ot_s + B, \qquad
+    \sum_c (d_c + t_c - (t_c - B)^+) x_{cs} - o_s \le L_s + B.
+
+**Early sequencing.** A case with an ``early`` flag costs :math:`w_c (start_c - open_s)`
+(docs/rules.md). The assignment MIP has no start times, so without these rows it counts
+that cost as 0. Two
 families of rows, each holding for every valid plan (proofs in docs/solver.md, "Tighter
 rows of the assignment LP"), give a variable :math:`e_c \ge 0` per early case, cost 1:
 
@@ -21,7 +32,45 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["add_early_rows"]
+__all__ = ["add_early_rows", "add_turnover_rows"]
+
+
+def add_turnover_rows(
+    lp: Any,
+    members: list[tuple[int, int]],
+    work: list[tuple[int, float]],
+    turn: list[int],
+    length: int,
+    overtime: int,
+    o: int | None,
+) -> int:
+    """Add the last-turnover rows of one session (module docstring); return how many.
+
+    Parameters
+    ----------
+    lp
+        The MIP under construction.
+    members
+        ``(case index, x column)`` of the session's candidates.
+    work
+        ``(x column, duration + turnover)`` in the same order.
+    turn
+        Turnover of every case, by case index.
+    length, overtime
+        The session's length and allowed overtime in minutes.
+    o
+        Its overtime column (None when overtime costs nothing or is not allowed).
+    """
+    before = lp.num_rows
+    top = max(turn[ci] for ci, _ in members)
+    for b in sorted({turn[ci] for ci, _ in members if turn[ci] < top}):
+        tight = [
+            (x, v - max(0, turn[ci] - b)) for (ci, _), (x, v) in zip(members, work, strict=True)
+        ]
+        lp.row(tight, -math.inf, length + overtime + b)
+        if o is not None:
+            lp.row([*tight, (o, -1.0)], -math.inf, length + b)
+    return lp.num_rows - before
 
 
 def add_early_rows(mip: Any, per_session: dict[int, list[tuple[int, int]]]) -> int:
