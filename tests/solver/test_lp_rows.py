@@ -96,6 +96,28 @@ def test_early_rows_raise_the_bound_where_they_bind(monkeypatch: pytest.MonkeyPa
     assert new <= result.objective
 
 
+def test_one_theatre_row_raises_the_bound_where_it_binds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A surgeon present 08:00-11:00 in one theatre: two 90-min cases fit the 180 minutes
+    present but not with the 15-min turnover between them (the old rows took both)."""
+    changes: dict[str, Any] = {
+        "sessions": [
+            {"theatre": "OR1", "date": "2027-03-01", "open": "08:00", "close": "16:00"}
+        ],
+        "surgeons": [
+            {"id": "S1", "specialty": "ortho",
+             "available": [{"date": "2027-03-01", "start": "08:00", "end": "11:00"}]}
+        ],
+    }  # fmt: skip
+    scenario = make(changes, [case("A", 90, priority=2), case("B", 90, priority=2)])
+    old = _without(monkeypatch, "add_one_theatre_row", scenario)
+    new = _bound(scenario)
+    assert new > old
+    result = solve(scenario, SolveSettings(**DETERMINISTIC, lp_bound=False))
+    checked_plan(scenario, result)
+    assert result.status == "OPTIMAL" and result.objective is not None
+    assert new <= result.objective
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=clinical_scenarios())
 def test_lp_bound_never_exceeds_a_proven_optimum(data: dict[str, Any]) -> None:

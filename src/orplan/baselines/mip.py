@@ -73,7 +73,7 @@ from orplan.baselines.common import (
     finish_plan,
 )
 from orplan.baselines.highs_worker import run_highs
-from orplan.baselines.mip_rows import add_early_rows, add_turnover_rows
+from orplan.baselines.mip_rows import add_early_rows, add_one_theatre_row, add_turnover_rows
 from orplan.baselines.rule import fill
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
@@ -182,6 +182,9 @@ class AssignmentMip:
             lambda: defaultdict(list)
         )
         surgeon_sessions: dict[tuple[str, int], set[int]] = defaultdict(set)
+        surgeon_cases: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        limits: dict[tuple[str, int], int] = {}
+        changes: dict[tuple[str, int], tuple[list[int], int]] = {}
         for ci, (case, opts) in enumerate(zip(sc.cases, self.options, strict=True)):
             if case.cancelled is not None:
                 continue  # a cancelled case costs nothing (docs/rules.md): no column, no cost
@@ -218,6 +221,7 @@ class AssignmentMip:
                     surgeon_day[(name, day)].append((y, float(case.duration)))
                     surgeon_theatre[(name, day)][session.theatre].append(y)
                     surgeon_sessions[(name, day)].add(si)
+                    surgeon_cases[(name, day)].append((ci, y))
                 if len(names) > 1:
                     lp.row([*((self.y[(ci, si, n)], 1.0) for n in names), (x, -1.0)], 0, 0)
             if row:
@@ -252,12 +256,13 @@ class AssignmentMip:
                 surgeon.present_minutes(dates[day]),
                 _covered(surgeon.slots(dates[day]), surgeon_sessions[(name, day)], sessions),
             )
+            limits[(name, day)] = limit
             if sum(d for _, d in terms) > limit:
                 lp.row(terms, -math.inf, limit)
 
         # theatre changes
         if w.theatre_change:
-            for theatres in surgeon_theatre.values():
+            for key, theatres in surgeon_theatre.items():
                 if len(theatres) < 2:
                     continue
                 used = []
@@ -268,6 +273,12 @@ class AssignmentMip:
                     used.append(u)
                 works = lp.var(0, 1, -float(w.theatre_change))
                 lp.row([(works, 1.0), *((u, -1.0) for u in used)], -math.inf, 0)
+                changes[key] = (used, works)
+        for key, entries in surgeon_cases.items():
+            if len(surgeon_theatre[key]) < 2 or key in changes:
+                add_one_theatre_row(
+                    self, key[0], entries, surgeon_sessions[key], limits[key], changes.get(key)
+                )
 
         add_early_rows(self, per_session)
         self._beds(per_session, site_of)

@@ -10,6 +10,24 @@ last case is one of the session's), so each smaller candidate turnover :math:`B`
     \sum_c (d_c + t_c - (t_c - B)^+) x_{cs} \le L_s + ot_s + B, \qquad
     \sum_c (d_c + t_c - (t_c - B)^+) x_{cs} - o_s \le L_s + B.
 
+**A surgeon in one theatre.** A surgeon *g* who works one day in a single theatre does
+their cases one after another in it, each followed by its turnover, inside the span
+:math:`W` from the earliest opening of their candidate sessions (or their arrival) to the
+latest close plus overtime (or their leaving):
+:math:`\sum_c (d_c + t_c) y_{cg} - t_{\max} \le W`. In :math:`k \ge 2` theatres the
+turnovers may overlap their work elsewhere; the theatre-change columns
+(:math:`u_t \ge y`, ``works``) pay for that with
+
+.. math::
+
+    \sum_c (d_c + t_c) y_{cg} - t_{\max} \le W + Q \Big(\sum_t u_t - works\Big), \qquad
+    Q = \max(0, M_g - W) + (n - 1)\, t_{\max},
+
+:math:`M_g` the surgeon's daily limit of minutes and *n* the most cases they can do that day
+(:math:`\lfloor M_g / d_{\min} \rfloor`): with *k* theatres the right side is
+:math:`W + Q(k - 1) \ge W + Q`, and the left side is at most
+:math:`M_g + (n - 1) t_{\max}`; with none, both sides are :math:`-t_{\max} \le W`.
+
 **Early sequencing.** A case with an ``early`` flag costs :math:`w_c (start_c - open_s)`
 (docs/rules.md). The assignment MIP has no start times, so without these rows it counts
 that cost as 0. Two
@@ -32,7 +50,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["add_early_rows", "add_turnover_rows"]
+__all__ = ["add_early_rows", "add_one_theatre_row", "add_turnover_rows"]
 
 
 def add_turnover_rows(
@@ -118,3 +136,55 @@ def add_early_rows(mip: Any, per_session: dict[int, list[tuple[int, int]]]) -> i
                 k = float(weight[ci] * span[fi])
                 lp.row([(var(ci), 1.0), (x, -k), (xf, -k)], -k, math.inf)
     return lp.num_rows - before
+
+
+def add_one_theatre_row(
+    mip: Any,
+    name: str,
+    entries: list[tuple[int, int]],
+    sessions: set[int],
+    limit: int,
+    changes: tuple[list[int], int] | None,
+) -> int:
+    """Add the one-theatre row of a surgeon-day (module docstring); return 1 if added.
+
+    Parameters
+    ----------
+    mip
+        The :class:`~orplan.baselines.mip.AssignmentMip` being built.
+    name
+        The surgeon.
+    entries
+        ``(case index, y column)`` of the surgeon's candidate cases that day.
+    sessions
+        Their candidate sessions that day.
+    limit
+        The surgeon's limit of operating minutes that day (daily maximum, presence).
+    changes
+        The theatre-change columns ``(u per theatre, works)``; None when the surgeon has
+        only one candidate theatre that day.
+    """
+    sc, lp = mip.scenario, mip.lp
+    if not entries:
+        return 0
+    surgeon_of = {g.id: g for g in sc.surgeons}
+    cases = [sc.cases[ci] for ci, _ in entries]
+    session_list = [sc.sessions[si] for si in sessions]
+    lo = min(s.open for s in session_list)
+    hi = max(s.close + s.overtime for s in session_list)
+    date = session_list[0].date
+    window = surgeon_of[name].window(date)
+    if window is not None:
+        lo, hi = max(lo, window[0]), min(hi, window[1])
+    span = max(0, hi - lo)
+    turns = [sc.turnover_of(c) for c in cases]
+    top = max(turns)
+    terms = [(y, float(c.duration + t)) for (_, y), c, t in zip(entries, cases, turns, strict=True)]
+    if changes is None:
+        lp.row(terms, -math.inf, span + top)
+        return 1
+    used, works = changes
+    most = min(len({ci for ci, _ in entries}), limit // max(1, min(c.duration for c in cases)))
+    q = float(max(0, limit - span) + max(0, most - 1) * top)
+    lp.row([*terms, *((u, -q) for u in used), (works, q)], -math.inf, span + top)
+    return 1
