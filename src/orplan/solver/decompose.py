@@ -1,6 +1,9 @@
 r"""``--strategy decompose``: the LP picks candidate sessions, HiGHS assigns, CP-SAT polishes.
 
-Three stages, each a plan the next starts from:
+First the planner's-rule plan (warm start) and then the LP rounded
+(:func:`~orplan.solver.firstplan.lp_rounded_plan`) are published as the incumbent, so a
+checked plan exists within about a second; then three stages, each a plan the next starts
+from (a stage's plan replaces the incumbent only when cheaper):
 
 1. **Candidates.** The LP relaxation of the assignment MIP (:mod:`orplan.solver.lp_bound`,
    already running for the bound) puts weight :math:`\bar x_{cs} > 0` on few
