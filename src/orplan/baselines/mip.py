@@ -14,7 +14,8 @@ it (only when *c* has several possible surgeons in *s*).
     \sum_c (d_c + t_c)\, x_{cs} \le (close_s - open_s) + ot_s + \max_c t_c
         \quad \text{(session capacity; the last turnover may run past the end)}
 
-    \sum_{c, s \text{ on day } \delta} d_c\, y_{csg} \le \min(M_g,\ \text{hours present}_{g\delta})
+    \sum_{c, s \text{ on day } \delta} d_c\, y_{csg} \le \min(M_g,\ \text{hours present}_{g\delta},
+        \ \text{present minutes inside their sessions' hours})
         \quad \text{(surgeon daily maximum and availability)}
 
     occupied_\delta + \sum x \le beds \quad \text{(ICU and ward beds, exact)},
@@ -26,13 +27,16 @@ and PACU beds (:math:`\sum rec_c\, x \le` bed-minutes of the day's span). The ob
 the cost of ``docs/rules.md`` with overtime bounded below by
 :math:`o_s \ge \sum (d+t) x - \max t - (close - open)`, exact idle time, theatre changes
 (:math:`u_{g\delta t} \ge y`, :math:`\sum_t u - 1` per surgeon-day), surgeon preferences and
-bed peaks; early-sequencing cost is taken as 0.
+bed peaks. :mod:`orplan.baselines.mip_rows` adds tighter session rows (the last turnover is
+one of the session's cases', not the largest candidate's) and a lower bound of the
+early-sequencing cost (early cases queue behind each other and behind ``first`` cases).
 
 **Relaxed** in the MIP (it is an assignment model, not a timetable): start times, theatre
 and surgeon no-overlap in time (only the sums above), surgeon hours within the day (only
 their length), equipment and PACU capacity over time (only energy), first/last sequencing
-and early-sequencing costs, overtime (only its lower bound). Every row above holds for every
-valid plan and every cost term is a lower bound of the true one, so the MIP's dual bound is a
+and early-sequencing costs (only the rows above), overtime (only its lower bound). Every
+row above holds for every valid plan and every cost term is a lower bound of the true one,
+so the MIP's dual bound is a
 lower bound of the best plan's cost: **a bound of the relaxed assignment problem** (and so
 of the true problem under the cost of ``docs/rules.md``).
 
@@ -69,6 +73,7 @@ from orplan.baselines.common import (
     finish_plan,
 )
 from orplan.baselines.highs_worker import run_highs
+from orplan.baselines.mip_rows import add_early_rows, add_one_theatre_row, add_turnover_rows
 from orplan.baselines.rule import fill
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
@@ -176,6 +181,10 @@ class AssignmentMip:
         surgeon_theatre: dict[tuple[str, int], dict[str, list[int]]] = defaultdict(
             lambda: defaultdict(list)
         )
+        surgeon_sessions: dict[tuple[str, int], set[int]] = defaultdict(set)
+        surgeon_cases: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        limits: dict[tuple[str, int], int] = {}
+        changes: dict[tuple[str, int], tuple[list[int], int]] = {}
         for ci, (case, opts) in enumerate(zip(sc.cases, self.options, strict=True)):
             if case.cancelled is not None:
                 continue  # a cancelled case costs nothing (docs/rules.md): no column, no cost
@@ -211,6 +220,8 @@ class AssignmentMip:
                         lp.cost[y] += w.surgeon_preference * misses
                     surgeon_day[(name, day)].append((y, float(case.duration)))
                     surgeon_theatre[(name, day)][session.theatre].append(y)
+                    surgeon_sessions[(name, day)].add(si)
+                    surgeon_cases[(name, day)].append((ci, y))
                 if len(names) > 1:
                     lp.row([*((self.y[(ci, si, n)], 1.0) for n in names), (x, -1.0)], 0, 0)
             if row:
@@ -224,9 +235,11 @@ class AssignmentMip:
             top = max(turn[ci] for ci, _ in members)
             work = [(x, float(sc.cases[ci].duration + turn[ci])) for ci, x in members]
             lp.row(work, -math.inf, length + session.overtime + top)
+            o: int | None = None
             if w.overtime_minute and session.overtime:
                 o = lp.var(0, session.overtime, float(w.overtime_minute))
                 lp.row([*work, (o, -1.0)], -math.inf, length + top)
+            add_turnover_rows(lp, members, work, turn, length, session.overtime, o)
             if w.idle_minute:
                 i = lp.var(0, length, float(w.idle_minute))
                 lp.row([*work, (i, 1.0)], length, math.inf)
@@ -238,13 +251,18 @@ class AssignmentMip:
         # surgeons: daily maximum and hours present
         for (name, day), terms in surgeon_day.items():
             surgeon = surgeons[name]
-            limit = min(surgeon.max_minutes_per_day, surgeon.present_minutes(dates[day]))
+            limit = min(
+                surgeon.max_minutes_per_day,
+                surgeon.present_minutes(dates[day]),
+                _covered(surgeon.slots(dates[day]), surgeon_sessions[(name, day)], sessions),
+            )
+            limits[(name, day)] = limit
             if sum(d for _, d in terms) > limit:
                 lp.row(terms, -math.inf, limit)
 
         # theatre changes
         if w.theatre_change:
-            for theatres in surgeon_theatre.values():
+            for key, theatres in surgeon_theatre.items():
                 if len(theatres) < 2:
                     continue
                 used = []
@@ -255,7 +273,14 @@ class AssignmentMip:
                     used.append(u)
                 works = lp.var(0, 1, -float(w.theatre_change))
                 lp.row([(works, 1.0), *((u, -1.0) for u in used)], -math.inf, 0)
+                changes[key] = (used, works)
+        for key, entries in surgeon_cases.items():
+            if len(surgeon_theatre[key]) < 2 or key in changes:
+                add_one_theatre_row(
+                    self, key[0], entries, surgeon_sessions[key], limits[key], changes.get(key)
+                )
 
+        add_early_rows(self, per_session)
         self._beds(per_session, site_of)
         self._staff(per_session, site_of)
         self._equipment(per_session)
@@ -393,6 +418,19 @@ class AssignmentMip:
                         out[ci] = (si, name)
                         break
         return out
+
+
+def _covered(slots: list[tuple[int, int]], sis: set[int], sessions: list[Any]) -> int:
+    """Minutes of the day inside both a slot of the surgeon and a session they could work
+    (open to close plus allowed overtime): no case of theirs can run outside them."""
+    spans = sorted((sessions[si].open, sessions[si].close + sessions[si].overtime) for si in sis)
+    joined: list[list[int]] = []
+    for a, b in spans:
+        if joined and a <= joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], b)
+        else:
+            joined.append([a, b])
+    return sum(max(0, min(b, e) - max(a, s)) for a, b in joined for s, e in slots)
 
 
 def build_mip(scenario: Scenario, options: Options | None = None) -> AssignmentMip:

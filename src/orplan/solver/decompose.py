@@ -1,6 +1,9 @@
 r"""``--strategy decompose``: the LP picks candidate sessions, HiGHS assigns, CP-SAT polishes.
 
-Three stages, each a plan the next starts from:
+First the planner's-rule plan (warm start) and then the LP rounded
+(:func:`~orplan.solver.firstplan.lp_rounded_plan`) are published as the incumbent, so a
+checked plan exists within about a second; then three stages, each a plan the next starts
+from (a stage's plan replaces the incumbent only when cheaper):
 
 1. **Candidates.** The LP relaxation of the assignment MIP (:mod:`orplan.solver.lp_bound`,
    already running for the bound) puts weight :math:`\bar x_{cs} > 0` on few
@@ -23,12 +26,14 @@ Without an LP solution (skipped for size, failed, or ``lp_bound=False``) the str
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
+from orplan.solver.firstplan import lp_rounded_plan, plan_cost
 from orplan.solver.lp_bound import LpBound, LpOutcome
 from orplan.solver.options import CaseOptions
 from orplan.solver.search import with_reasons
@@ -88,6 +93,11 @@ def solve_decompose(
 ) -> tuple[Result | Outcome, LpBound | LpOutcome | None]:
     """Run the three stages (module docstring); return the outcome and the collected LP.
 
+    The first plan is published at once: the planner's rule (``warm_start``), then the LP
+    rounded (:func:`~orplan.solver.firstplan.lp_rounded_plan`) if cheaper. It is the
+    incumbent until a stage finds a cheaper plan, and what Ctrl-C returns meanwhile;
+    progress reports never go up in cost.
+
     Parameters
     ----------
     scenario, case_options, settings, progress, began
@@ -96,45 +106,108 @@ def solve_decompose(
         The LP started by :func:`orplan.solver.solve.solve` (None when not asked for); it is
         collected here, within a fifth of the time limit, and handed back for the bound.
     """
+    report = _monotone(progress)
+    best = _Incumbent(scenario, report, began)
+    if settings.warm_start:
+        best.offer(start_plan(scenario))
     try:
         if isinstance(lp, LpBound):
             left = settings.time_limit - (time.perf_counter() - began)
             lp = lp.collect(max(1.0, 0.2 * left))
         if lp is None or lp.candidates is None:
-            return solve_both(scenario, case_options, settings, progress, began), lp
-        start = _assigned_and_timed(
-            scenario, case_options, settings, progress, began, lp.candidates
+            return solve_both(scenario, case_options, settings, report, began), lp
+        if lp.weights:
+            best.offer(lp_rounded_plan(scenario, case_options, lp.weights))
+        start, interrupted = _assigned_and_timed(
+            scenario, case_options, settings, report, began, lp.candidates
         )
     except KeyboardInterrupt:
         # Ctrl-C while HiGHS runs (a child process, outside CP-SAT's own Ctrl-C handling):
-        # stop as the other strategies do, with the best plan so far - the planner's rule.
+        # stop as the other strategies do, with the best plan so far.
         if isinstance(lp, LpBound):
             lp = lp.cancel("LP stopped by Ctrl-C")
-        rule = start_plan(scenario)
-        if rule is None:
-            raise
-        entries = with_reasons(scenario, case_options, rule)
-        return (entries, "FEASIBLE", "interrupted", None, None, None), lp
-    if start is None:
-        start = start_plan(scenario) if settings.warm_start else None
+        if best.plan is None:
+            rule = start_plan(scenario)
+            if rule is None:
+                raise
+            best.offer(rule)
+        return best.outcome(case_options, "interrupted"), lp
+    if start is None and not interrupted:
+        start = best.plan
         restricted = candidate_options(scenario, case_options, lp.candidates, start)
         spent = time.perf_counter() - began
         first = replace(
             settings, time_limit=spent + 0.5 * max(0.0, settings.time_limit - spent), compact=False
         )
-        outcome = solve_whole(scenario, restricted, first, _no_bound(progress), began, start)
+        outcome = solve_whole(scenario, restricted, first, _no_bound(report), began, start)
         if not isinstance(outcome, Result):
             start = Plan(cases=outcome[0])
-    first_time = time.perf_counter() - began
-    whole = solve_whole(scenario, case_options, settings, progress, began, start=start)
-    if isinstance(whole, Result) and start is not None:
-        # No plan from the whole model in time: stage 2's plan it is (checked in solve).
-        return (with_reasons(scenario, case_options, start), "FEASIBLE", "time_limit", None,
-                None, first_time), lp  # fmt: skip
+            interrupted = outcome[2] == "interrupted"
+    best.offer(start)
+    if interrupted:
+        return best.outcome(case_options, "interrupted"), lp
+    whole = solve_whole(scenario, case_options, settings, report, began, start=best.plan)
+    if isinstance(whole, Result) and best.plan is not None:
+        # No plan from the whole model in time: the best plan so far (checked in solve).
+        return best.outcome(case_options, "time_limit"), lp
     if isinstance(whole, Result):
         return whole, lp
     plan_entries, status, stopped_by, bound, objective, _ = whole
-    return (plan_entries, status, stopped_by, bound, objective, first_time), lp
+    return (plan_entries, status, stopped_by, bound, objective, best.first_time), lp
+
+
+class _Incumbent:
+    """The cheapest checked plan so far, published through ``progress`` when it improves."""
+
+    def __init__(
+        self, scenario: Scenario, progress: Callable[[Progress], None] | None, began: float
+    ) -> None:
+        self.scenario = scenario
+        self.progress = progress
+        self.began = began
+        self.plan: Plan | None = None
+        self.cost = math.inf
+        self.first_time: float | None = None
+
+    def offer(self, plan: Plan | None) -> None:
+        """Keep ``plan`` (a checked plan) if it is cheaper than the incumbent and report it."""
+        if plan is None:
+            return
+        cost = plan_cost(self.scenario, plan)
+        if cost >= self.cost:
+            return
+        self.plan, self.cost = plan, cost
+        elapsed = time.perf_counter() - self.began
+        if self.first_time is None:
+            self.first_time = elapsed
+        if self.progress is not None:
+            self.progress(Progress(elapsed, cost, None, None))
+
+    def outcome(self, case_options: list[CaseOptions], stopped_by: str) -> Outcome:
+        """The incumbent as the solve's outcome (there must be one)."""
+        assert self.plan is not None
+        entries = with_reasons(self.scenario, case_options, self.plan)
+        return entries, "FEASIBLE", stopped_by, None, None, self.first_time
+
+
+def _monotone(
+    progress: Callable[[Progress], None] | None,
+) -> Callable[[Progress], None] | None:
+    """Progress without the reports of plans costlier than one already reported (a stage
+    restarting from an older plan, or a restricted model's first solutions)."""
+    if progress is None:
+        return None
+    report = progress
+    lowest = [math.inf]
+
+    def monotone(p: Progress) -> None:
+        if p.objective is not None:
+            if p.objective > lowest[0] + 1e-9:
+                return
+            lowest[0] = p.objective
+        report(p)
+
+    return monotone
 
 
 def _assigned_and_timed(
@@ -144,10 +217,10 @@ def _assigned_and_timed(
     progress: Callable[[Progress], None] | None,
     began: float,
     candidates: dict[int, set[int]],
-) -> Plan | None:
+) -> tuple[Plan | None, bool]:
     """Stage 2: HiGHS assigns cases among the candidate pairs, then the CP-SAT model with
     each case offered only its assigned session times the sessions (cases that do not fit
-    stay out); a plan, or None when either step gave none."""
+    stay out); a plan (None when either step gave none) and whether Ctrl-C stopped it."""
     from orplan.baselines.mip import solve_mip
 
     left = settings.time_limit - (time.perf_counter() - began)
@@ -157,9 +230,9 @@ def _assigned_and_timed(
             candidates=candidates,
         )  # fmt: skip
     except RuntimeError:
-        return None  # the HiGHS worker failed: the restricted CP-SAT model takes over
+        return None, False  # the HiGHS worker failed: the restricted CP-SAT model takes over
     if result.plan is None or result.report is None or not result.report.ok:
-        return None
+        return None, False
     timed = Plan(cases=result.plan.cases, run=result.plan.run)
     if progress is not None:
         progress(Progress(time.perf_counter() - began, result.objective, None, None))
@@ -178,8 +251,8 @@ def _assigned_and_timed(
     )
     outcome = solve_whole(scenario, timing, first, _no_bound(progress), began, start=timed)
     if isinstance(outcome, Result):
-        return timed
-    return Plan(cases=outcome[0])
+        return timed, False
+    return Plan(cases=outcome[0]), outcome[2] == "interrupted"
 
 
 def _no_bound(

@@ -46,6 +46,8 @@ class LpOutcome:
     seconds: float
     #: Case index -> session indices with a positive LP value (the LP's candidate pairs).
     candidates: dict[int, set[int]] | None = None
+    #: LP value of each (case index, session index) pair with a positive value.
+    weights: dict[tuple[int, int], float] | None = None
 
 
 class LpBound:
@@ -119,12 +121,14 @@ class LpBound:
         # The LP value may sit a tolerance above the true LP optimum; costs are integers.
         bound = float(math.ceil(value - 1e-6 * max(1.0, abs(value))))
         candidates: dict[int, set[int]] = {}
+        weights: dict[tuple[int, int], float] = {}
         values = solved["values"]
         if values is not None:
             for (ci, si), col in self._pairs.items():
                 if values[col] > 1e-6:
                     candidates.setdefault(ci, set()).add(si)
-        return LpOutcome(bound, None, self.elapsed(), candidates)
+                    weights[(ci, si)] = float(values[col])
+        return LpOutcome(bound, None, self.elapsed(), candidates, weights)
 
     def elapsed(self) -> float:
         """Seconds since the LP was started."""
@@ -185,7 +189,7 @@ def start_lp_bound(
     mip = build_mip(scenario, eligible)
     if not mip.lp.cost:
         # Nothing to decide (HiGHS calls such a model "Empty"): the constant is the bound.
-        return LpOutcome(float(math.ceil(mip.lp.offset)), None, 0.0, {})
+        return LpOutcome(float(math.ceil(mip.lp.offset)), None, 0.0, {}, {})
     data = mip.lp.to_arrays()
     data["integer"] = [False] * len(mip.lp.cost)  # the relaxation
     return LpBound(data, time_limit, mip.x)
