@@ -191,7 +191,7 @@ class ReportData:
     def table(self) -> pd.DataFrame:
         """The cost split per term and item (:func:`orplan.report.costs.cost_table`): built
         on first use, as only the cost section needs it (not the workbench's day view)."""
-        return cost_table(self.scenario, self.plan, self.report)
+        return cost_table(self.scenario, self.plan, self.report, self.ctx)
 
     def marks(self, case_id: str) -> str:
         """CSS classes of a case's bar: ``late`` (after its deadline), ``conflict``."""

@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from orplan.check import CheckContext, occupancy_table, recovery_profile
@@ -40,6 +41,16 @@ def _panels(rows: int) -> tuple[Figure, list[Axes]]:
         hspace=gap / panel,
     )  # fmt: skip
     return fig, list(axes[:, 0])
+
+
+def _columns(ax: Axes, heights: list[int], bottoms: list[int], colour: str, label: str) -> None:
+    """Bars of width 0.8 at x = 0, 1, ... as one collection (``ax.bar`` adds a patch per bar
+    and updates the limits each time: about a third of building a hospital month's plot)."""
+    verts = [
+        [(i - 0.4, b), (i + 0.4, b), (i + 0.4, b + h), (i - 0.4, b + h)]
+        for i, (h, b) in enumerate(zip(heights, bottoms, strict=True))
+    ]
+    ax.add_collection(PolyCollection(verts, facecolors=colour, linewidths=0, label=label))
 
 
 def occupancy_figure(scenario: Scenario, plan: Plan) -> Figure | None:
@@ -109,14 +120,18 @@ def occupancy_figure(scenario: Scenario, plan: Plan) -> Figure | None:
         x = list(range(len(mine)))
         occupied = [r["occupied"] for r in mine]
         patients = [r["patients"] for r in mine]
-        ax.bar(x, occupied, color="#bab0ac", label="already in bed")
-        ax.bar(x, patients, bottom=occupied, color="#59a14f", label="patients of this plan")
+        _columns(ax, occupied, [0] * len(x), "#bab0ac", "already in bed")
+        _columns(ax, patients, occupied, "#59a14f", "patients of this plan")
         limits = [float(r["beds"]) if r["beds"] is not None else float("nan") for r in mine]
         ax.step([i - 0.5 for i in x] + [len(x) - 0.5], limits + limits[-1:], where="post",
                 color="#e15759", linestyle="--", label="beds")  # fmt: skip
         ax.set_xticks(x, [r["date"].strftime("%a\n%d.%m") for r in mine], fontsize=7)
+        ax.set_xlim(-0.6, len(x) - 0.4)
+        tops = [a + b for a, b in zip(occupied, patients, strict=True)] + limits
+        ax.set_ylim(0, 1.1 * max((v for v in tops if v == v), default=0) or 1)
         ax.set_title(f"{kind.upper()} beds at {site} per day", fontsize=9, loc="left")
-        ax.legend(fontsize=7, loc="upper right", ncols=3)
+        # Above the panel, right of its title: inside, it hid the bars of a full unit.
+        ax.legend(fontsize=7, loc="lower right", bbox_to_anchor=(1, 1), ncols=3, frameon=False)
     fig.suptitle(f"{scenario.name}: downstream load against capacity", fontsize=11,
                  y=1 - 0.15 / fig.get_figheight(), va="top")  # fmt: skip
     return fig
