@@ -21,6 +21,9 @@ from orplan.solver.solve import Result
 
 #: Exit codes of the picture process: both pictures written, or the Gantt only.
 _BOTH, _GANTT_ONLY = 0, 3
+#: Seconds to wait for the picture process before drawing here instead (a hospital month
+#: takes a few; a child stuck on a lock inherited through the fork must not hang the CLI).
+PICTURE_TIMEOUT = 300.0
 
 
 def _draw_pictures(scenario: Scenario, result: Result, folder: Path) -> int:
@@ -124,7 +127,10 @@ def write_outputs(
     export_plan_xlsx(scenario, plan, result.check, paths[5])
     code = None
     if child is not None:
-        child.join()
+        child.join(PICTURE_TIMEOUT)
+        if child.is_alive():
+            child.kill()
+            child.join()
         code = child.exitcode
     if code not in (_BOTH, _GANTT_ONLY):
         code = _draw_pictures(scenario, result, folder)  # no fork, or the child failed

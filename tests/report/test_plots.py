@@ -57,3 +57,20 @@ def test_failed_picture_process_falls_back_to_drawing_here(
     paths = outputs.write_outputs(scenario, rule_result(scenario), tmp_path)
     assert {"gantt.png", "occupancy.png"} <= {p.name for p in paths}
     assert (tmp_path / "occupancy.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_stuck_picture_process_is_killed_and_pictures_drawn_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A picture child still running after PICTURE_TIMEOUT is killed; the files are complete."""
+    import time
+
+    def hang(*args: object) -> None:
+        time.sleep(60)
+
+    monkeypatch.setattr(outputs, "_picture_child", hang)
+    monkeypatch.setattr(outputs, "PICTURE_TIMEOUT", 0.5)
+    scenario = tiny_scenario()
+    paths = outputs.write_outputs(scenario, rule_result(scenario), tmp_path)
+    assert (tmp_path / "gantt.png").read_bytes()[:4] == b"\x89PNG"
+    assert len(paths) == 6
