@@ -2,17 +2,20 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/outputs/bench_outputs.py SCENARIO PLAN.json [--each]
+    .venv/bin/python benchmarks/outputs/bench_outputs.py SCENARIO PLAN.json [--each] [--serial]
 
 Loads the scenario and a plan for it (e.g. ``plan.json`` of ``orplan solve``), checks the
 plan, then times :func:`orplan.outputs.write_outputs` into a temporary folder (what
-``orplan solve`` spends after the solver stops). ``--each`` also times each file's writer
+``orplan solve`` spends after the solver stops), with the CPU seconds of this process and
+of the picture process it forks (less moved by the machine's load than the wall clock).
+``--serial`` draws the pictures in-process instead; ``--each`` also times each file's writer
 on its own, one after the other. Run ``uptime`` first and note the load next to the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -29,6 +32,7 @@ def main() -> None:
     parser.add_argument("scenario")
     parser.add_argument("plan")
     parser.add_argument("--each", action="store_true", help="also time each writer alone")
+    parser.add_argument("--serial", action="store_true", help="draw the pictures in-process")
     args = parser.parse_args()
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
@@ -37,9 +41,12 @@ def main() -> None:
     from orplan.outputs import write_outputs
 
     with tempfile.TemporaryDirectory() as tmp:
-        began = time.perf_counter()
-        write_outputs(scenario, result, tmp)
-        print(f"write_outputs: {time.perf_counter() - began:.1f} s")
+        began, cpu = time.perf_counter(), os.times()
+        write_outputs(scenario, result, tmp, parallel=not args.serial)
+        wall, done = time.perf_counter() - began, os.times()
+        own = done.user + done.system - cpu.user - cpu.system
+        child = done.children_user + done.children_system - cpu.children_user - cpu.children_system
+        print(f"write_outputs: {wall:.1f} s (CPU {own:.1f} s here + {child:.1f} s pictures)")
     if not args.each:
         return
     from orplan.excel import export_plan_xlsx

@@ -252,7 +252,9 @@ def _occupancy_rows(ctx: CheckContext) -> list[dict[str, Any]]:
     return rows
 
 
-def occupancy_table(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
+def occupancy_table(
+    scenario: Scenario, plan: Plan, context: CheckContext | None = None
+) -> list[dict[str, Any]]:
     """ICU and ward occupancy per site, kind and horizon date, against capacity.
 
     Rows cover every (site, kind) with a ``beds`` unit and every (site, kind) where a
@@ -266,6 +268,8 @@ def occupancy_table(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
         The scenario.
     plan
         The plan.
+    context
+        The checker's index of ``plan`` (:meth:`CheckContext.build`), if already built.
 
     Returns
     -------
@@ -276,11 +280,15 @@ def occupancy_table(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
         (``beds − total``, negative when over capacity; None without a unit) and
         ``case_ids``.
     """
-    return _occupancy_rows(CheckContext.build(scenario, plan))
+    return _occupancy_rows(context or CheckContext.build(scenario, plan))
 
 
 def recovery_profile(
-    scenario: Scenario, plan: Plan, site: str, date: dt.date
+    scenario: Scenario,
+    plan: Plan,
+    site: str,
+    date: dt.date,
+    context: CheckContext | None = None,
 ) -> list[tuple[int, int, int | None]]:
     """PACU beds in use and staffed at ``site`` on ``date``, as change points (for plots).
 
@@ -294,6 +302,9 @@ def recovery_profile(
         Site of the recovery unit.
     date
         The date.
+    context
+        The checker's index of ``plan`` (:meth:`CheckContext.build`), if already built: a
+        plot of many sites and dates builds it once, not once per call.
 
     Returns
     -------
@@ -302,7 +313,7 @@ def recovery_profile(
         minute 0; the capacity changes at period bounds. Capacity is None when the site has
         no recovery unit (no limit). Minutes may pass 1440 when recovery runs past midnight.
     """
-    ctx = CheckContext.build(scenario, plan)
+    ctx = context or CheckContext.build(scenario, plan)
     unit = next((u for u in scenario.recovery if u.site == site), None)
     capacity, breaks = res.recovery_capacity(unit)
     intervals = res.recovery_intervals(ctx, site).get(date, [])

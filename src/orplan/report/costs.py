@@ -164,7 +164,10 @@ def _change_rows(ctx: CheckContext) -> list[dict[str, Any]]:
 
 
 def cost_table(
-    scenario: Scenario, plan: Plan, check_report: CheckReport | None = None
+    scenario: Scenario,
+    plan: Plan,
+    check_report: CheckReport | None = None,
+    context: CheckContext | None = None,
 ) -> pd.DataFrame:
     """Split the objective of ``plan`` into one row per term and case, session or surgeon-day.
 
@@ -176,6 +179,9 @@ def cost_table(
         A plan for it (it need not be valid; the checker's view of it is used).
     check_report
         The checker's report on the plan; computed when not given.
+    context
+        The checker's index of ``plan`` (:meth:`CheckContext.build`), if already built (the
+        report has one); built when not given.
 
     Returns
     -------
@@ -191,7 +197,7 @@ def cost_table(
     import pandas as pd
 
     report = check_report if check_report is not None else check(scenario, plan)
-    ctx = CheckContext.build(scenario, plan)
+    ctx = context or CheckContext.build(scenario, plan)
     rows = _case_rows(ctx) + _session_rows(report, ctx) + _change_rows(ctx)
     attributed: dict[str, int] = defaultdict(int)
     for r in rows:

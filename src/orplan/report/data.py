@@ -154,7 +154,7 @@ class ReportData:
     def table(self) -> pd.DataFrame:
         """The cost split per term and item (:func:`orplan.report.costs.cost_table`): built
         on first use, as only the cost section needs it (not the workbench's day view)."""
-        return cost_table(self.scenario, self.plan, self.report)
+        return cost_table(self.scenario, self.plan, self.report, self.ctx)
 
     @cached_property
     def bed_rows(self) -> dict[dt.date, list[dict[str, Any]]]:
