@@ -73,3 +73,27 @@ def test_no_floor_when_whole_blocks_cannot_meet_the_hours() -> None:
 def test_floor_counts_beds_like_the_model() -> None:
     """Both count beds in hundredths, so their objectives are in the same units."""
     assert floor_module.SCALE == solve_module.SCALE
+
+
+def test_multi_week_hours_beyond_the_theatres_still_name_the_specialty() -> None:
+    """Two weeks of 48 h in a 40-h theatre: explained before any floor or search."""
+    data = tiny_dict()
+    data["cycle_weeks"] = 2
+    data["specialties"][0]["hours"] = 48
+    plan = plan_mss(MssInput.model_validate(data), SETTINGS)
+    assert plan.status == "infeasible"
+    assert any("specialty long needs 96 h" in line for line in plan.explanation)
+
+
+def test_checker_shares_no_code_with_the_models() -> None:
+    """check.py imports neither the CP-SAT model, the floor nor the bed curve."""
+    import ast
+    from pathlib import Path
+
+    from orplan.mss import check
+
+    tree = ast.parse(Path(check.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for a in node.names}  # fmt: skip
+    assert imported <= {"__future__", "dataclasses", "orplan.mss.model"}, imported
