@@ -8,6 +8,7 @@ For each ICU weight (ward weight 1) it plans the 1-week MSS of the pilot, and pr
 expected peaks (proven optimal or not, said) and the simulated p90 figures against the
 baseline. ICU weight 0 gives the lowest expected ward peak any MSS can reach under the
 input's rules (theatres, weekdays, specialty lists, hours): the floor in the README.
+``--what-if`` instead prints that floor with one rule relaxed at a time.
 """
 
 from __future__ import annotations
@@ -17,8 +18,32 @@ import os
 
 from benchmarks.mss.run import PILOT, _pct
 
-from orplan.mss import MssSettings, baseline_plan, load_mss_input, plan_mss
+from orplan.mss import MssInput, MssSettings, baseline_plan, load_mss_input, plan_mss
 from orplan.mss.simulate import simulate
+
+
+def what_if(inp: MssInput, base_peak: float) -> None:
+    """The lowest expected ward peak (ICU weight 0) with one rule of the pilot relaxed."""
+    weights = inp.weights.model_copy(update={"icu_peak": 0.0})
+    theatres = [t.model_dump() for t in inp.theatres]
+    specs = [s.model_dump() for s in inp.specialties]
+    variants = {
+        "as is (Mon-Fri, specialty lists, same hours)": {},
+        "any specialty in any theatre": {"theatres": [{**t, "specialties": []} for t in theatres]},
+        "Saturday open too (same hours)": {
+            "theatres": [{**t, "weekdays": [0, 1, 2, 3, 4, 5]} for t in theatres]},
+        "hours +/- 7.5 h a week (one block)": {
+            "specialties": [{**s, "tolerance_hours": 7.5} for s in specs]},
+    }  # fmt: skip
+    print("| rule relaxed | status | lowest expected peak ward | vs baseline | load |")
+    print("|---|---|---|---|---|")
+    for label, change in variants.items():
+        data = {**inp.model_dump(), "weights": weights.model_dump(), **change}
+        plan = plan_mss(MssInput.model_validate(data), MssSettings(time_limit=60, workers=2))
+        peak = plan.expected_peak_ward
+        assert peak is not None
+        print(f"| {label} | {plan.status} | {peak:.2f} | {_pct(base_peak, peak)} | "
+              f"{os.getloadavg()[0]:.2f} |")  # fmt: skip
 
 
 def main() -> None:
@@ -27,10 +52,14 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--weights", type=float, nargs="+", default=[0.0, 1.0, 10.0, 100.0])
+    parser.add_argument("--what-if", action="store_true", help="relax one rule at a time")
     args = parser.parse_args()
     inp = load_mss_input(PILOT)
     base = baseline_plan(inp)
-    assert base is not None
+    assert base is not None and base.expected_peak_ward is not None
+    if args.what_if:
+        what_if(inp, base.expected_peak_ward)
+        return
     b = simulate(inp, base.blocks, args.weeks, args.seed)
     print(f"load at start {os.getloadavg()[0]:.2f}\n")
     print("| ICU weight | status | expected peak ward | expected peak ICU | p90 daily ward | "
