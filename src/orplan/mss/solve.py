@@ -14,6 +14,8 @@ the theatre opens and allows the specialty.
 
 Objective: :math:`\\min\\ \\omega_{ward} P^{ward} + \\omega_{icu} P^{icu} + \\omega_{pat}
 \\sum y + \\omega_{hrs} \\sum_s |\\text{hours}_s - H_s|`, in bed units, scaled to integers.
+A multi-week cycle also gets ``objective >= floor``, the proven lower bound of
+:func:`orplan.mss.floor.week_averaged_floor`.
 """
 
 from __future__ import annotations
