@@ -87,6 +87,9 @@ def main() -> None:
           f"{plan.objective:.2f}, bound {plan.bound:.2f}")  # fmt: skip
     print(f"expected peak ward {base.expected_peak_ward:.2f} -> {plan.expected_peak_ward:.2f}, "
           f"ICU {base.expected_peak_icu:.2f} -> {plan.expected_peak_icu:.2f}")  # fmt: skip
+    top = [max(d.ward_p90 for d in p.bed_curve) for p in (base, plan)]
+    print(f"highest p90 of a day's ward beds (exact): {top[0]} -> {top[1]} "
+          f"({_pct(top[0], top[1])})")  # fmt: skip
     cmp = compare(inp, base.blocks, plan.blocks, args.weeks, args.seed)
     print(f"\n| figure ({cmp['weeks']:,} simulated weeks, seed {args.seed}) | baseline | MSS "
           "| change |\n|---|---|---|---|")  # fmt: skip

@@ -33,6 +33,22 @@ def test_sure_stays_give_exact_figures(tiny: MssInput) -> None:
     assert spread.cases == 400 and spread.weeks == 100
 
 
+def test_daily_p90_counts_every_day(tiny: MssInput) -> None:
+    """The issue's p90 pools all days; the weekly figure takes each week's highest day.
+
+    A 2-week cycle with one block of 2 sure 1-day patients on Monday of week 1: 1 day in 14
+    (7 %) holds 2 beds, so the daily p90 is 0; every other week peaks at 2, so the p90 of
+    the weekly peak is 2. With a 3-day stay and blocks Monday and Tuesday, days hold 2, 4,
+    4, 2, 0, 0, 0: the daily p90 is 4.
+    """
+    data = tiny.model_dump()
+    data["cycle_weeks"] = 2
+    data["specialties"][0]["case_mix"] = [{"share": 1.0, "ward_days": 1}]
+    one = simulate(MssInput.model_validate(data), SPREAD[:1], 100, seed=0)
+    assert (one.p90_day_ward, one.p90_peak_ward, one.p90_day_icu) == (0, 2, 0)
+    assert simulate(tiny, BUNCHED, 100, seed=0).p90_day_ward == 4
+
+
 def test_mean_occupancy_matches_the_exact_curve(tiny: MssInput) -> None:
     """Random stays: the simulated mean weekly peak sits between the exact mean and p99."""
     data = tiny.model_dump()

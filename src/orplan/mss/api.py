@@ -143,6 +143,8 @@ def compare(
     a = simulate(inp, baseline, weeks, seed).as_dict()
     b = simulate(inp, blocks, weeks, seed).as_dict()
     names = {
+        "p90_day_ward": "p90 of the daily ward beds (all days)",
+        "p90_day_icu": "p90 of the daily ICU beds (all days)",
         "p90_peak_ward": "p90 of the weekly peak ward beds",
         "p90_peak_icu": "p90 of the weekly peak ICU beds",
         "mean_peak_ward": "mean weekly peak ward beds",

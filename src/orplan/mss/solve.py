@@ -14,6 +14,8 @@ the theatre opens and allows the specialty.
 
 Objective: :math:`\\min\\ \\omega_{ward} P^{ward} + \\omega_{icu} P^{icu} + \\omega_{pat}
 \\sum y + \\omega_{hrs} \\sum_s |\\text{hours}_s - H_s|`, in bed units, scaled to integers.
+A multi-week cycle also gets ``objective >= floor``, the proven lower bound of
+:func:`orplan.mss.floor.week_averaged_floor`.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class _Model:
     day_beds: dict[str, list[cp_model.LinearExprT]] = field(default_factory=dict)
     pattern: list[cp_model.IntVar] = field(default_factory=list)
     hours_off: list[cp_model.IntVar] = field(default_factory=list)
+    objective: cp_model.LinearExprT = 0
 
     def minutes(self, theatre: str) -> int:
         return next(round(60 * t.hours) for t in self.inp.theatres if t.id == theatre)
@@ -142,7 +145,8 @@ def _objective(m: _Model) -> None:
         terms.append(round(60 * SCALE * SCALE * w.pattern) * sum(m.pattern))
     if m.hours_off and w.hours_off > 0:
         terms.append(round(SCALE * SCALE * w.hours_off) * sum(m.hours_off))
-    m.model.minimize(sum(terms))
+    m.objective = sum(terms)
+    m.model.minimize(m.objective)
 
 
 def _hint(m: _Model, start: list[Block] | None) -> None:
@@ -204,6 +208,14 @@ def solve_mss(inp: MssInput, settings: MssSettings | None = None) -> MssPlan:
         )
     start = _one_week_start(inp, settings)
     m = build(inp, start)
+    if inp.cycle_weeks > 1:
+        # A proven floor of the objective (orplan.mss.floor): CP-SAT's own bound of a
+        # multi-week cycle stays near the LP's; this one lifts it and can end the search.
+        from orplan.mss.floor import week_averaged_floor
+
+        floor = week_averaged_floor(inp, settings.time_limit / 6, settings.workers, settings.seed)
+        if floor is not None:
+            m.model.add(m.objective >= floor)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(
         settings.time_limit - (time.perf_counter() - started), 0.1
