@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from orplan.check import CheckContext, CheckReport, occupancy_table
+from orplan.check import resources as res
 from orplan.check.context import Placed
 from orplan.report.costs import cost_table
 
@@ -161,8 +162,20 @@ class ReportData:
         """The checker's ICU and ward occupancy (:func:`orplan.check.occupancy_table`) by
         date: built on first use, for the day view's bed lines."""
         out: dict[dt.date, list[dict[str, Any]]] = {}
-        for r in occupancy_table(self.scenario, self.plan):
+        for r in occupancy_table(self.scenario, self.plan, self.ctx):
             out.setdefault(r["date"], []).append(r)
+        return out
+
+    @cached_property
+    def resource_intervals(self) -> dict[tuple[str, str], dict[dt.date, list[res.Interval]]]:
+        """PACU stays per site (``("pacu", site)``) and uses of each equipment item
+        (``("equipment", id)``) by date, from the checker's own interval rules: built once
+        for every day of the day view, not once per day (each pass reads every case)."""
+        sc = self.scenario
+        sites = {u.site for u in sc.recovery} | {p.site for p in self.ctx.placed if p.site}
+        out = {("pacu", site): res.recovery_intervals(self.ctx, site) for site in sites}
+        for item in sc.equipment:
+            out["equipment", item.id] = res.equipment_intervals(self.ctx, item)
         return out
 
     def marks(self, case_id: str) -> str:

@@ -65,7 +65,7 @@ def resource_rows(d: ReportData, date: dt.date) -> list[Row]:
     sites = sorted({u.site for u in sc.recovery} | {p.site for p in d.by_date.get(date, [])
                                                     if p.site is not None})  # fmt: skip
     for site in sites:
-        intervals = res.recovery_intervals(d.ctx, site).get(date, [])
+        intervals = d.resource_intervals.get(("pacu", site), {}).get(date, [])
         if not intervals:
             continue
         unit = next((u for u in sc.recovery if u.site == site), None)
@@ -74,7 +74,7 @@ def resource_rows(d: ReportData, date: dt.date) -> list[Row]:
         sub = f"site {site}" + ("" if unit is not None else " · no bed limit")
         rows.append(_row("PACU beds", sub, levels, peak, top))
     for item in sc.equipment:
-        intervals = res.equipment_intervals(d.ctx, item).get(date, [])
+        intervals = d.resource_intervals["equipment", item.id].get(date, [])
         if not intervals:
             continue
         levels, peak, top = _levels(intervals, res.constant(item.count), [])
