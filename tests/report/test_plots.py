@@ -63,10 +63,10 @@ def test_stuck_picture_process_is_killed_and_pictures_drawn_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A picture child still running after PICTURE_TIMEOUT is killed; the files are complete."""
-    import time
+    import signal
 
     def hang(*args: object) -> None:
-        time.sleep(60)
+        signal.pause()  # blocks until the parent kills it: a picture process that hangs
 
     monkeypatch.setattr(outputs, "_picture_child", hang)
     monkeypatch.setattr(outputs, "PICTURE_TIMEOUT", 0.5)
