@@ -1,8 +1,9 @@
-"""build_options (vectorised, issue 17) against the per-pair builder it replaced.
+"""build_options and eligible_sessions (vectorised, issue 17) against the loops they replaced.
 
-The oracle (:mod:`tests.solver.options_reference`) checks every (case, session, surgeon) in
-turn. Both must give the same options in the same order, the same surgeon choices, and the
-same exclusion counts inserted in the same order (``CaseOptions.reason`` breaks ties by it).
+The oracles (:mod:`tests.solver.options_reference`, :mod:`tests.baselines.eligible_reference`)
+check every (case, session, surgeon) in turn. The new builders must give the same options in
+the same order, the same surgeon choices, and the same exclusion counts inserted in the same
+order (``CaseOptions.reason`` breaks ties by it).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
+from orplan.baselines.common import eligible_sessions
 from orplan.generate import generate
 from orplan.scenario import Scenario, scenario_from_dict
 from orplan.solver.options import build_options
+from tests.baselines.eligible_reference import reference_eligible_sessions
 from tests.builders import nasty_scenario, tiny_scenario
 from tests.solver.options_reference import reference_build_options
 from tests.solver.test_random_scenarios import scenarios
@@ -30,13 +33,15 @@ def assert_same(scenario: Scenario) -> None:
         assert a.options == b.options, a.case.id
         assert list(a.excluded.items()) == list(b.excluded.items()), a.case.id
         assert a.reason() == b.reason()
+    assert eligible_sessions(scenario) == reference_eligible_sessions(scenario)
 
 
 def live_variant(scenario: Scenario) -> Scenario:
     """``scenario`` on its second day at 10:00, with pinned, emergency and cancelled cases.
 
-    Pins go to the case's own first option (with and without a surgeon) and to the last theatre
-    on the first day (often no session, or one of another specialty); emergencies arrive on day 1 or 2 with 2-30 hour windows.
+    Pins go to the case's own first option (with and without a surgeon) and to the last
+    theatre on the first day (often no session, or one of another specialty); emergencies
+    arrive on day 1 or 2 with 2-30 hour windows.
     """
     data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True)
     start = scenario.horizon.start
