@@ -29,6 +29,8 @@ __all__ = ["Board"]
 
 Use = tuple[int, int]
 """A resource use ``[start, end)`` in minutes after midnight."""
+Resource = tuple[str, str, dt.date]
+"""A timed resource on one date: ``(kind, id, date)``, kind theatre/surgeon/equipment/pacu."""
 
 
 def _overloaded(
@@ -102,6 +104,12 @@ class Board:
         self.beds: dict[tuple[str, str, int], int] = defaultdict(int)
         self.staff_busy: dict[tuple[str, dt.date], dict[int, Use]] = defaultdict(dict)
         self.load: dict[int, int] = defaultdict(int)
+        self.top_turn: dict[int, int] = {}
+        # Incremental re-timing (_kept): a clock of committed re-timings, when each session
+        # was last timed, and (clock, start, end) of each use removed from a timed resource.
+        self.clock = 0
+        self.timed: dict[int, int] = {}
+        self.freed: dict[Resource, list[tuple[int, int, int]]] = defaultdict(list)
         # Between a surgeon's availability slots of a date the surgeon is away: held as
         # busy time under negative keys (never a case index), so no case crosses a gap.
         for surgeon in scenario.surgeons:
@@ -265,24 +273,110 @@ class Board:
             self.equip_busy[(name, date)].pop(ci, None)
         self.pacu_busy[(self.site_of[session.theatre], date)].pop(ci, None)
 
+    def _spans(self, ci: int, si: int, surgeon: str, x: int) -> list[tuple[Resource, int, int]]:
+        """The timed uses of case ``ci`` starting at ``x``: ``(resource, start, end)``."""
+        case = self.scenario.cases[ci]
+        session = self.scenario.sessions[si]
+        date, dur = session.date, case.duration
+        out = [
+            (("theatre", session.theatre, date), x, x + dur + self.turn[ci]),
+            (("surgeon", surgeon, date), x, x + dur),
+        ]
+        for name in case.equipment:
+            out.append((("equipment", name, date), x, x + dur + self.equipment[name].setup))
+        site = self.site_of[session.theatre]
+        if site in self.pacu and case.recovery_minutes > 0:
+            out.append((("pacu", site, date), x + dur, x + dur + case.recovery_minutes))
+        return out
+
+    def _kept(self, si: int, order: list[tuple[int, str]]) -> int:
+        """How many leading members of ``order`` keep their starts when the session is re-timed.
+
+        A start is the earliest the board allows after the previous case (:meth:`_earliest`
+        skips only starts that some use blocks). Uses only ever get added, or removed when a
+        case of another session moves. While no use that an earlier start of a member would
+        meet was removed since its session was last timed, timing it again gives the same
+        start; so the leading members already in that order keep theirs and need not be
+        vacated and timed again.
+        """
+        timed = self.timed.get(si)
+        if timed is None:
+            return 0
+        session = self.scenario.sessions[si]
+        t = session.open
+        for kept, (ci, surgeon) in enumerate(order):
+            if self.where.get(ci) != (si, surgeon):
+                return kept
+            x = self.start[ci]
+            window = self.surgeons[surgeon].window(session.date)
+            lowest = ceil_to(max(t, session.open, window[0] if window else 0), self.step)
+            # A member at the lowest start it may have cannot start earlier.
+            if x > lowest and self._freed_before(ci, si, surgeon, x, lowest, timed):
+                return kept
+            t = x + self.scenario.cases[ci].duration + self.turn[ci]
+        return len(order)
+
+    def _freed_before(
+        self, ci: int, si: int, surgeon: str, x: int, lowest: int, timed: int
+    ) -> bool:
+        """Whether a use that a start in ``[lowest, x)`` would meet was removed after ``timed``.
+
+        Removals by this session's own re-timing carry its clock: they are of later members,
+        which a member's timing never sees.
+        """
+        for resource, began, end in self._spans(ci, si, surgeon, x):
+            reach = lowest + began - x  # where the earliest candidate's use would begin
+            for clock, a, b in reversed(self.freed.get(resource, [])):
+                if clock <= timed:
+                    break
+                if a < end and reach < b:
+                    return True
+        return False
+
     def _retime(self, si: int, members: list[tuple[int, str]]) -> bool:
-        """Lay out ``members`` in session order; on failure leave no trace of the attempt."""
+        """Lay out ``members`` in session order; on failure leave the session as it was.
+
+        The result is that of timing every member afresh (:meth:`_kept`), but only the members
+        from the first new or possibly earlier one on are vacated and timed again.
+        """
         session = self.scenario.sessions[si]
         order = sorted(members, key=lambda m: self.sequence_key(m[0]))
         if not self._sequence_ok([ci for ci, _ in order]):
             return False
-        done: list[tuple[int, str]] = []
-        t = session.open
         end_by = self._robust_close(si, [ci for ci, _ in order])
-        for ci, surgeon in order:
+        kept = self._kept(si, order)
+        cases = self.scenario.cases
+        if end_by is not None and any(
+            self.start[ci] + cases[ci].duration > end_by for ci, _ in order[:kept]
+        ):
+            return False
+        moved = [(ci, g) for ci, g in order[kept:] if ci in self.start]
+        previous = {ci: self.start[ci] for ci, _ in moved}
+        for ci, g in moved:
+            self._vacate(ci, si, g)
+        t = session.open
+        if kept:
+            last = order[kept - 1][0]
+            t = self.start[last] + cases[last].duration + self.turn[last]
+        done: list[tuple[int, str]] = []
+        for ci, surgeon in order[kept:]:
             x = self._earliest(ci, si, surgeon, t, end_by)
             if x is None:
                 for cj, g in done:
                     self._vacate(cj, si, g)
+                for cj, g in moved:
+                    self._occupy(cj, si, g, previous[cj])
                 return False
             self._occupy(ci, si, surgeon, x)
             done.append((ci, surgeon))
-            t = x + self.scenario.cases[ci].duration + self.turn[ci]
+            t = x + cases[ci].duration + self.turn[ci]
+        self.clock += 1
+        for ci, g in moved:
+            if self.start[ci] != previous[ci]:
+                # Its old uses are gone: starts timed before may no longer be the earliest.
+                for resource, began, end in self._spans(ci, si, g, previous[ci]):
+                    self.freed[resource].append((self.clock, began, end))
+        self.timed[si] = self.clock
         return True
 
     # -- public -------------------------------------------------------------------------
@@ -308,9 +402,28 @@ class Board:
         limit = self.surgeons[surgeon].max_minutes_per_day
         if self.minutes[(surgeon, session.date)] + case.duration > limit:
             return False
-        members = self.members.get(si, [])
-        need = self.load[si] + case.duration + self.turn[ci]
-        top_turn = max([self.turn[ci], *(self.turn[cj] for cj, _ in members)])
+        return self.fits_session(ci, si)
+
+    def fits_session(self, ci: int, si: int) -> bool:
+        """The checks of :meth:`fits_statically` that hold for every surgeon: length, beds,
+        teams. A caller may skip a session that fails them without ranking its surgeons.
+
+        Parameters
+        ----------
+        ci
+            Case index.
+        si
+            Session index (already eligible for the case).
+
+        Returns
+        -------
+        bool
+            False when the case surely cannot join the session now, whoever operates.
+        """
+        session = self.scenario.sessions[si]
+        need = self.load[si] + self.scenario.cases[ci].duration + self.turn[ci]
+        # The longest turnover is not needed: one case of the session ends it.
+        top_turn = max(self.turn[ci], self.top_turn.get(si, 0))
         if need - top_turn > session.close + session.overtime - session.open:
             return False
         return self._fits_beds(ci, si) and self._fits_staff(si)
@@ -336,12 +449,7 @@ class Board:
         if ci in self.where or not self.fits_statically(ci, si, surgeon):
             return False
         old = list(self.members.get(si, []))
-        previous = {cj: self.start[cj] for cj, _ in old}
-        for cj, g in old:
-            self._vacate(cj, si, g)
         if not self._retime(si, [*old, (ci, surgeon)]):
-            for cj, g in old:
-                self._occupy(cj, si, g, previous[cj])
             return False
         session = self.scenario.sessions[si]
         case = self.scenario.cases[ci]
@@ -352,6 +460,7 @@ class Board:
         self.members[si].append((ci, surgeon))
         self.where[ci] = (si, surgeon)
         self.load[si] += case.duration + self.turn[ci]
+        self.top_turn[si] = max(self.top_turn.get(si, 0), self.turn[ci])
         self.minutes[(surgeon, session.date)] += case.duration
         self.theatres_of[(surgeon, session.date)][session.theatre] += 1
         site = self.site_of[session.theatre]

@@ -63,6 +63,9 @@ def fill(board: Board, cases: list[int], options: Options, reasons: dict[int, st
             continue
         done = False
         for si, surgeons in options[ci]:
+            # Full sessions are most of the tries: skip them before ranking the surgeons.
+            if not board.fits_session(ci, si):
+                continue
             for name in board.surgeon_preference(si, surgeons):
                 if board.try_insert(ci, si, name):
                     done = True
