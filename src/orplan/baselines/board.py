@@ -20,6 +20,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+import numpy as np
+import numpy.typing as npt
+
 from orplan.baselines.common import ceil_to
 from orplan.durations.slack import whole_minute_slack
 from orplan.plan.model import CaseAssignment
@@ -39,6 +42,8 @@ def _overloaded(
     """Whether one more use over ``[lo, hi)`` would exceed ``capacity`` at some minute."""
     spans = [(a, b) for a, b in uses if a < hi and lo < b]
     points = {lo, *(a for a, _ in spans if a > lo), *(p for p in breaks if lo < p < hi)}
+    if len(spans) < min(capacity(m) for m in points):
+        return False  # even all of them at once leave room: no need to count minute by minute
     for m in points:
         load = sum(1 for a, b in spans if a <= m < b)
         if load + 1 > capacity(m):
@@ -105,6 +110,11 @@ class Board:
         self.staff_busy: dict[tuple[str, dt.date], dict[int, Use]] = defaultdict(dict)
         self.load: dict[int, int] = defaultdict(int)
         self.top_turn: dict[int, int] = {}
+        # The same per session as arrays, to rule out full sessions of a case at once.
+        sessions = scenario.sessions
+        self.room = np.array([s.close + s.overtime - s.open for s in sessions], np.int64)
+        self.load_of = np.zeros(len(sessions), np.int64)
+        self.top_of = np.zeros(len(sessions), np.int64)
         # Incremental re-timing (_kept): a clock of committed re-timings, when each session
         # was last timed, and (clock, start, end) of each use removed from a timed resource.
         self.clock = 0
@@ -404,6 +414,25 @@ class Board:
             return False
         return self.fits_session(ci, si)
 
+    def long_enough(self, ci: int, sessions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Which of ``sessions`` still have the length :meth:`fits_session` asks for ``ci``.
+
+        Parameters
+        ----------
+        ci
+            Case index.
+        sessions
+            Session indices.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            False where the case surely cannot join the session now.
+        """
+        turn = self.turn[ci]
+        need = self.load_of[sessions] + self.scenario.cases[ci].duration + turn
+        return need - np.maximum(self.top_of[sessions], turn) <= self.room[sessions]
+
     def fits_session(self, ci: int, si: int) -> bool:
         """The checks of :meth:`fits_statically` that hold for every surgeon: length, beds,
         teams. A caller may skip a session that fails them without ranking its surgeons.
@@ -461,6 +490,7 @@ class Board:
         self.where[ci] = (si, surgeon)
         self.load[si] += case.duration + self.turn[ci]
         self.top_turn[si] = max(self.top_turn.get(si, 0), self.turn[ci])
+        self.load_of[si], self.top_of[si] = self.load[si], self.top_turn[si]
         self.minutes[(surgeon, session.date)] += case.duration
         self.theatres_of[(surgeon, session.date)][session.theatre] += 1
         site = self.site_of[session.theatre]

@@ -236,18 +236,23 @@ def eligible_sessions(scenario: Scenario) -> Options:
         if scenario.rules.deadlines_hard and case.due is not None and case.due >= h0:
             keep &= date_of[found] <= case.due.toordinal()
         found = found[keep]
-        mine: list[tuple[int, list[str]]] = []
-        for si, slot in zip(found.tolist(), hours_of[found].tolist(), strict=True):
+        slots, first, which = np.unique(hours_of[found], return_index=True, return_inverse=True)
+        heres: list[list[str]] = []
+        for slot, at in zip(slots.tolist(), first.tolist(), strict=True):
             here = present.get((slot, case.duration, names))
             if here is None:
-                session = sessions[si]
+                session = sessions[int(found[at])]
                 here = present[(slot, case.duration, names)] = [
                     name
                     for name in names
                     if _fits_hours(surgeons[name], windows, session, case.duration)
                 ]
-            if here:
-                mine.append((si, list(here)))
+            heres.append(here)
+        mine = [
+            (si, list(here))
+            for si, here in zip(found.tolist(), [heres[w] for w in which.tolist()], strict=True)
+            if here
+        ]
         out.append(mine)
     return out
 
