@@ -2,11 +2,11 @@
 
 :class:`Board` holds the cases placed so far with their resource uses (theatre, surgeon,
 equipment, PACU beds, ICU and ward beds, staff teams). :meth:`Board.try_insert` adds one
-case to one session with one surgeon: it re-times the whole session — cases in sequencing
-order (``first`` flags, then the rest, then ``last`` flags; inside each group ``early``
-flags first, then by priority), each at the earliest start that every resource allows —
-and keeps the result only when every case of the session still fits. Other sessions never
-move, so a placed case stays valid.
+case to one session with one surgeon: it re-times the session — cases in sequencing order
+(``first`` flags, then the rest, then ``last`` flags; inside each group ``early`` flags
+first, then by priority), each at the earliest start that every resource allows, see
+:mod:`orplan.baselines.timing` — and keeps the result only when every case of the session
+still fits. Other sessions never move, so a placed case stays valid.
 
 Times are exact minutes; starts are rounded up to ``step`` (the scenario's planning grid by
 default, so a rule plan is also a valid CP-SAT hint). With a robust target
@@ -18,42 +18,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 
-from orplan.baselines.common import ceil_to
-from orplan.durations.slack import whole_minute_slack
+import numpy as np
+import numpy.typing as npt
+
+from orplan.baselines.timing import Timeline, Use, constant, overloaded
 from orplan.plan.model import CaseAssignment
 from orplan.scenario.model import BedUnit, Scenario, StaffPool
 
 __all__ = ["Board"]
 
-Use = tuple[int, int]
-"""A resource use ``[start, end)`` in minutes after midnight."""
 
-
-def _overloaded(
-    uses: Iterable[Use], lo: int, hi: int, capacity: Callable[[int], int], breaks: list[int]
-) -> bool:
-    """Whether one more use over ``[lo, hi)`` would exceed ``capacity`` at some minute."""
-    spans = [(a, b) for a, b in uses if a < hi and lo < b]
-    points = {lo, *(a for a, _ in spans if a > lo), *(p for p in breaks if lo < p < hi)}
-    for m in points:
-        load = sum(1 for a, b in spans if a <= m < b)
-        if load + 1 > capacity(m):
-            return True
-    return False
-
-
-def _constant(value: int) -> Callable[[int], int]:
-    """A capacity that is the same at every minute."""
-
-    def capacity(_minute: int) -> int:
-        return value
-
-    return capacity
-
-
-class Board:
+class Board(Timeline):
     """Cases placed so far, indexed by every resource they use.
 
     Parameters
@@ -65,13 +41,7 @@ class Board:
     """
 
     def __init__(self, scenario: Scenario, step: int | None = None) -> None:
-        self.scenario = scenario
-        self.step = step or scenario.time_step
-        cases = scenario.cases
-        self.surgeons = {s.id: s for s in scenario.surgeons}
-        self.site_of = {t.id: t.site for t in scenario.theatres}
-        self.equipment = {e.id: e for e in scenario.equipment}
-        self.pacu = {u.site: u for u in scenario.recovery}
+        super().__init__(scenario, step)
         self.bed_units: dict[tuple[str, str], BedUnit] = {
             (u.site, u.kind): u for u in scenario.beds
         }
@@ -79,75 +49,20 @@ class Board:
         for pool in scenario.staff:
             self.pools[pool.site].append(pool)
         self.dates = scenario.dates()
-        self.turn = [scenario.turnover_of(c) for c in cases]
-        first = {r.flag for r in scenario.sequencing if r.position == "first"}
-        last = {r.flag for r in scenario.sequencing if r.position == "last"}
-        early = {r.flag: r.weight for r in scenario.sequencing if r.position == "early"}
-        self.is_first = [bool(first.intersection(c.flags)) for c in cases]
-        self.is_last = [bool(last.intersection(c.flags)) for c in cases]
-        self.early = [sum(w for f, w in early.items() if f in c.flags) for c in cases]
-        self.sd = [scenario.duration_sd_of(c) for c in cases]
-        # state
         self.members: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        self.start: dict[int, int] = {}
-        self.where: dict[int, tuple[int, str]] = {}
-        self.theatre_busy: dict[tuple[str, dt.date], dict[int, Use]] = defaultdict(dict)
-        self.surgeon_busy: dict[tuple[str, dt.date], dict[int, Use]] = defaultdict(dict)
         self.minutes: dict[tuple[str, dt.date], int] = defaultdict(int)
         self.theatres_of: dict[tuple[str, dt.date], dict[str, int]] = defaultdict(
             lambda: defaultdict(int)
         )
-        self.equip_busy: dict[tuple[str, dt.date], dict[int, Use]] = defaultdict(dict)
-        self.pacu_busy: dict[tuple[str, dt.date], dict[int, Use]] = defaultdict(dict)
         self.beds: dict[tuple[str, str, int], int] = defaultdict(int)
         self.staff_busy: dict[tuple[str, dt.date], dict[int, Use]] = defaultdict(dict)
         self.load: dict[int, int] = defaultdict(int)
-        # Between a surgeon's availability slots of a date the surgeon is away: held as
-        # busy time under negative keys (never a case index), so no case crosses a gap.
-        for surgeon in scenario.surgeons:
-            for date in {slot.date for slot in surgeon.available or []}:
-                for k, gap in enumerate(surgeon.gaps(date)):
-                    self.surgeon_busy[(surgeon.id, date)][-1 - k] = gap
-
-    # -- look-ups ---------------------------------------------------------------------
-    def _rank(self, ci: int) -> int:
-        if self.is_first[ci] and not self.is_last[ci]:
-            return 0
-        if self.is_last[ci] and not self.is_first[ci]:
-            return 2
-        return 1
-
-    def sequence_key(self, ci: int) -> tuple[int, int, int, str]:
-        """Order of cases inside a session: first flags, rest, last flags; early; priority.
-
-        Parameters
-        ----------
-        ci
-            Case index.
-
-        Returns
-        -------
-        tuple
-            Sort key.
-        """
-        case = self.scenario.cases[ci]
-        return (self._rank(ci), -self.early[ci], case.priority, case.id)
-
-    def _sequence_ok(self, order: list[int]) -> bool:
-        """Whether cases in this start order keep the ``first`` and ``last`` rules."""
-        seen_plain = False
-        for ci in order:
-            if self.is_first[ci] and seen_plain:
-                return False
-            if not self.is_first[ci]:
-                seen_plain = True
-        seen_last = False
-        for ci in order:
-            if not self.is_last[ci] and seen_last:
-                return False
-            if self.is_last[ci]:
-                seen_last = True
-        return True
+        self.top_turn: dict[int, int] = {}
+        # The same per session as arrays, to rule out full sessions of a case at once.
+        sessions = scenario.sessions
+        self.room = np.array([s.close + s.overtime - s.open for s in sessions], np.int64)
+        self.load_of = np.zeros(len(sessions), np.int64)
+        self.top_of = np.zeros(len(sessions), np.int64)
 
     def _bed_days(self, ci: int, day: int) -> list[tuple[str, int]]:
         case = self.scenario.cases[ci]
@@ -180,109 +95,8 @@ class Board:
         hi = session.close + session.overtime
         for pool in self.pools.get(site, []):
             teams = pool.teams_on(session.date)
-            if _overloaded(uses, session.open, hi, _constant(teams), []):
+            if overloaded(uses, session.open, hi, constant(teams), []):
                 return False
-        return True
-
-    # -- timing -------------------------------------------------------------------------
-    def _conflict(self, ci: int, si: int, surgeon: str, x: int) -> int | None:
-        """None if ``ci`` can start at ``x``; else a later start worth trying."""
-        case = self.scenario.cases[ci]
-        session = self.scenario.sessions[si]
-        date, dur = session.date, case.duration
-        end_theatre = x + dur + self.turn[ci]
-        for a, b in self.theatre_busy[(session.theatre, date)].values():
-            if a < end_theatre and x < b:
-                return b
-        for a, b in self.surgeon_busy[(surgeon, date)].values():
-            if a < x + dur and x < b:
-                return b
-        for name in case.equipment:
-            item = self.equipment[name]
-            uses = self.equip_busy[(name, date)].values()
-            hi = x + dur + item.setup
-            if _overloaded(uses, x, hi, _constant(item.count), []):
-                ends = [b for a, b in uses if a < hi and x < b]
-                return min(ends) if ends else x + 1
-        unit = self.pacu.get(self.site_of[session.theatre])
-        if unit is not None and case.recovery_minutes > 0:
-            lo, hi = x + dur, x + dur + case.recovery_minutes
-            uses = self.pacu_busy[(unit.site, date)].values()
-            breaks = sorted({p.start for p in unit.periods} | {p.end for p in unit.periods})
-            if _overloaded(uses, lo, hi, unit.beds_at, breaks):
-                later = [b for a, b in uses if a < hi and lo < b] + [p for p in breaks if p > lo]
-                return (min(later) - dur) if later else x + 1
-        return None
-
-    def _robust_close(self, si: int, members: list[int]) -> int | None:
-        """Latest planned end of any case of ``members`` in session ``si`` (robust target)."""
-        alpha = self.scenario.rules.overtime_probability
-        if alpha is None:
-            return None
-        slack = whole_minute_slack(alpha, [self.sd[ci] for ci in members])
-        return self.scenario.sessions[si].close - slack
-
-    def _earliest(
-        self, ci: int, si: int, surgeon: str, t: int, end_by: int | None = None
-    ) -> int | None:
-        case = self.scenario.cases[ci]
-        session = self.scenario.sessions[si]
-        window = self.surgeons[surgeon].window(session.date)
-        if window is None:
-            return None
-        x = ceil_to(max(t, session.open, window[0]), self.step)
-        latest = min(session.close + session.overtime, window[1]) - case.duration
-        if end_by is not None:
-            latest = min(latest, end_by - case.duration)
-        while x <= latest:
-            nxt = self._conflict(ci, si, surgeon, x)
-            if nxt is None:
-                return x
-            x = ceil_to(max(nxt, x + 1), self.step)
-        return None
-
-    def _occupy(self, ci: int, si: int, surgeon: str, x: int) -> None:
-        case = self.scenario.cases[ci]
-        session = self.scenario.sessions[si]
-        date, dur = session.date, case.duration
-        self.start[ci] = x
-        self.theatre_busy[(session.theatre, date)][ci] = (x, x + dur + self.turn[ci])
-        self.surgeon_busy[(surgeon, date)][ci] = (x, x + dur)
-        for name in case.equipment:
-            self.equip_busy[(name, date)][ci] = (x, x + dur + self.equipment[name].setup)
-        site = self.site_of[session.theatre]
-        if site in self.pacu and case.recovery_minutes > 0:
-            self.pacu_busy[(site, date)][ci] = (x + dur, x + dur + case.recovery_minutes)
-
-    def _vacate(self, ci: int, si: int, surgeon: str) -> None:
-        case = self.scenario.cases[ci]
-        session = self.scenario.sessions[si]
-        date = session.date
-        self.start.pop(ci, None)
-        self.theatre_busy[(session.theatre, date)].pop(ci, None)
-        self.surgeon_busy[(surgeon, date)].pop(ci, None)
-        for name in case.equipment:
-            self.equip_busy[(name, date)].pop(ci, None)
-        self.pacu_busy[(self.site_of[session.theatre], date)].pop(ci, None)
-
-    def _retime(self, si: int, members: list[tuple[int, str]]) -> bool:
-        """Lay out ``members`` in session order; on failure leave no trace of the attempt."""
-        session = self.scenario.sessions[si]
-        order = sorted(members, key=lambda m: self.sequence_key(m[0]))
-        if not self._sequence_ok([ci for ci, _ in order]):
-            return False
-        done: list[tuple[int, str]] = []
-        t = session.open
-        end_by = self._robust_close(si, [ci for ci, _ in order])
-        for ci, surgeon in order:
-            x = self._earliest(ci, si, surgeon, t, end_by)
-            if x is None:
-                for cj, g in done:
-                    self._vacate(cj, si, g)
-                return False
-            self._occupy(ci, si, surgeon, x)
-            done.append((ci, surgeon))
-            t = x + self.scenario.cases[ci].duration + self.turn[ci]
         return True
 
     # -- public -------------------------------------------------------------------------
@@ -308,9 +122,47 @@ class Board:
         limit = self.surgeons[surgeon].max_minutes_per_day
         if self.minutes[(surgeon, session.date)] + case.duration > limit:
             return False
-        members = self.members.get(si, [])
-        need = self.load[si] + case.duration + self.turn[ci]
-        top_turn = max([self.turn[ci], *(self.turn[cj] for cj, _ in members)])
+        return self.fits_session(ci, si)
+
+    def long_enough(self, ci: int, sessions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Which of ``sessions`` still have the length :meth:`fits_session` asks for ``ci``.
+
+        Parameters
+        ----------
+        ci
+            Case index.
+        sessions
+            Session indices.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            False where the case surely cannot join the session now.
+        """
+        turn = self.turn[ci]
+        need = self.load_of[sessions] + self.scenario.cases[ci].duration + turn
+        return need - np.maximum(self.top_of[sessions], turn) <= self.room[sessions]
+
+    def fits_session(self, ci: int, si: int) -> bool:
+        """The checks of :meth:`fits_statically` that hold for every surgeon: length, beds,
+        teams. A caller may skip a session that fails them without ranking its surgeons.
+
+        Parameters
+        ----------
+        ci
+            Case index.
+        si
+            Session index (already eligible for the case).
+
+        Returns
+        -------
+        bool
+            False when the case surely cannot join the session now, whoever operates.
+        """
+        session = self.scenario.sessions[si]
+        need = self.load[si] + self.scenario.cases[ci].duration + self.turn[ci]
+        # The longest turnover is not needed: one case of the session ends it.
+        top_turn = max(self.turn[ci], self.top_turn.get(si, 0))
         if need - top_turn > session.close + session.overtime - session.open:
             return False
         return self._fits_beds(ci, si) and self._fits_staff(si)
@@ -336,12 +188,7 @@ class Board:
         if ci in self.where or not self.fits_statically(ci, si, surgeon):
             return False
         old = list(self.members.get(si, []))
-        previous = {cj: self.start[cj] for cj, _ in old}
-        for cj, g in old:
-            self._vacate(cj, si, g)
         if not self._retime(si, [*old, (ci, surgeon)]):
-            for cj, g in old:
-                self._occupy(cj, si, g, previous[cj])
             return False
         session = self.scenario.sessions[si]
         case = self.scenario.cases[ci]
@@ -352,6 +199,8 @@ class Board:
         self.members[si].append((ci, surgeon))
         self.where[ci] = (si, surgeon)
         self.load[si] += case.duration + self.turn[ci]
+        self.top_turn[si] = max(self.top_turn.get(si, 0), self.turn[ci])
+        self.load_of[si], self.top_of[si] = self.load[si], self.top_turn[si]
         self.minutes[(surgeon, session.date)] += case.duration
         self.theatres_of[(surgeon, session.date)][session.theatre] += 1
         site = self.site_of[session.theatre]

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from orplan.baselines.board import Board
 from orplan.baselines.common import (
     MethodResult,
@@ -29,6 +31,7 @@ from orplan.baselines.common import (
     eligible_sessions,
     finish_plan,
 )
+from orplan.gcpause import gc_paused
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
 
@@ -62,7 +65,14 @@ def fill(board: Board, cases: list[int], options: Options, reasons: dict[int, st
             reasons[ci] = "no eligible session (specialty, capability, dates or surgeons)"
             continue
         done = False
-        for si, surgeons in options[ci]:
+        # Full sessions are most of the tries: rule them out at once, and skip the ones the
+        # other session checks rule out before ranking surgeons.
+        mine = options[ci]
+        roomy = board.long_enough(ci, np.array([si for si, _ in mine], np.int64))
+        for k in np.flatnonzero(roomy).tolist():
+            si, surgeons = mine[k]
+            if not board.fits_session(ci, si):
+                continue
             for name in board.surgeon_preference(si, surgeons):
                 if board.try_insert(ci, si, name):
                     done = True
@@ -94,12 +104,13 @@ def solve_rule(scenario: Scenario, *, step: int | None = None) -> MethodResult:
     """
     began = time.perf_counter()
     board = Board(scenario, step)
-    options = eligible_sessions(scenario)
     order = sorted(
         range(len(scenario.cases)), key=lambda i: case_order_key(scenario, scenario.cases[i])
     )
     reasons: dict[int, str] = {}
-    fill(board, order, options, reasons)
+    with gc_paused():  # millions of short-lived tuples, no cycles (orplan.gcpause)
+        options = eligible_sessions(scenario)
+        fill(board, order, options, reasons)
     plan, report, wall = finish_plan(
         scenario, board.entries(reasons), began=began, time_limit=0.0, workers=1, seed=0
     )

@@ -68,6 +68,8 @@ def lp_rounded_plan(
             key=lambda pair: -weights[(ci, pair[0])],
         )
         for si, surgeons in ranked:
+            if not board.fits_session(ci, si):
+                continue  # no surgeon could join it: not worth ranking them
             if any(board.try_insert(ci, si, g) for g in board.surgeon_preference(si, surgeons)):
                 break
     rest = sorted(
