@@ -119,7 +119,7 @@ def _bed_peaks(m: CountModel) -> None:
 def _patterns(m: CountModel) -> None:
     if m.inp.cycle_weeks == 1 or m.inp.weights.pattern <= 0:
         return
-    for (s, c, w, d), v in m.n.items():
+    for (s, c, _w, d), v in m.n.items():
         if (s, c, d) not in m.y:
             m.y[s, c, d] = m.model.new_int_var(0, len(m.classes[c]), f"y[{s},{c},{d}]")
         m.model.add(_rep(m) * m.y[s, c, d] >= v)

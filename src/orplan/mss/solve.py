@@ -249,6 +249,7 @@ def solve_mss(inp: MssInput, settings: MssSettings | None = None) -> MssPlan:
         workers=settings.workers,
         wall_time=round(wall, 3),
         stopped_by="optimal" if code == cp_model.OPTIMAL else "time_limit",
+        formulation="theatre",
     )
     if status is None:
         infeasible = code == cp_model.INFEASIBLE

@@ -65,9 +65,7 @@ def solve_count(
     elif inp.baseline:
         hint_from_blocks(m, inp.baseline)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(
-        time_limit - (time.perf_counter() - started), 0.1
-    )
+    solver.parameters.max_time_in_seconds = max(time_limit - (time.perf_counter() - started), 0.1)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     code = solver.solve(m.model)
