@@ -125,3 +125,13 @@ def test_whole_blocks_that_cannot_meet_the_hours_name_the_specialty() -> None:
     assert "tolerance_hours" in count.explanation[0]
     data["cycle_weeks"] = 2  # 24 h in two weeks: three blocks
     assert plan_mss(MssInput.model_validate(data), SETTINGS).status == "optimal"
+
+
+def test_a_fold_must_divide_the_cycle() -> None:
+    """Folding 3 cycle weeks onto 2 model weeks has no meaning: refused by name."""
+    import pytest
+
+    data = tiny_dict()
+    data["cycle_weeks"] = 3
+    with pytest.raises(ValueError, match="fold 2 does not divide cycle_weeks 3"):
+        build_count(MssInput.model_validate(data), fold=2)
