@@ -73,13 +73,27 @@ def main() -> None:
         metavar="SECONDS",
         help="also plan the pilot waiting list into both MSSs (0 = skip)",
     )
+    parser.add_argument("--formulation", choices=["count", "theatre"], default="count")
+    parser.add_argument(
+        "--four-only",
+        action="store_true",
+        help="only the 4-week x 20-theatre solve (no 1-week MSS, no simulation)",
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
     print(f"orplan {orplan.__version__}, OR-Tools {version('ortools')}, Python "
           f"{platform.python_version()}, load at start {load:.2f}")  # fmt: skip
 
+    settings = MssSettings(time_limit=args.time_limit, workers=2, seed=args.seed,
+                           formulation=args.formulation)  # fmt: skip
+    if not args.four_only:
+        one_week(args, settings)
+    four_weeks(args, settings)
+
+
+def one_week(args: argparse.Namespace, settings: MssSettings) -> None:
+    """The 1-week MSS of the pilot week against its baseline, simulated."""
     inp = load_mss_input(PILOT)
-    settings = MssSettings(time_limit=args.time_limit, workers=2, seed=args.seed)
     plan = plan_mss(inp, settings)
     base = baseline_plan(inp)
     assert base is not None and plan.run is not None
@@ -102,6 +116,9 @@ def main() -> None:
               "| stopped by | load |\n|---|---|---|---|---|---|---|")  # fmt: skip
         weekly_solve(inp, {"baseline MSS": base, "optimised MSS": plan}, args.weekly_solve)
 
+
+def four_weeks(args: argparse.Namespace, settings: MssSettings) -> None:
+    """The 4-week cycle of the 20 pilot theatres: status, time, objective, bound, gap."""
     four = load_mss_input(PILOT, cycle_weeks=4)
     plan4 = plan_mss(four, settings)
     assert plan4.run is not None and plan4.objective is not None and plan4.bound is not None
@@ -109,8 +126,8 @@ def main() -> None:
     print(f"\n4-week cycle, 20 theatres: {plan4.status} in {plan4.run.wall_time:.1f} s "
           f"(limit {args.time_limit:g} s), objective {plan4.objective:.2f}, bound "
           f"{plan4.bound:.2f}, gap {100 * gap:.2f} %, expected peak ward "
-          f"{plan4.expected_peak_ward:.2f}, ICU {plan4.expected_peak_icu:.2f}; load "
-          f"{os.getloadavg()[0]:.2f}")  # fmt: skip
+          f"{plan4.expected_peak_ward:.2f}, ICU {plan4.expected_peak_icu:.2f}; "
+          f"{settings.formulation} formulation; load {os.getloadavg()[0]:.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

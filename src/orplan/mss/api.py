@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,8 @@ def plan_mss(
     inp
         The MSS input (:func:`load_mss_input`).
     settings
-        Solver settings (defaults: 30 s, 2 workers, seed 0); keyword arguments override them.
+        Solver settings (defaults: 30 s, 2 workers, seed 0, the count formulation);
+        keyword arguments override them.
 
     Returns
     -------
@@ -105,7 +107,8 @@ def plan_mss(
         The checker rejected the solver's schedule (a bug in orplan).
     """
     base = settings or MssSettings()
-    settings = MssSettings(
+    settings = replace(
+        base,
         time_limit=base.time_limit if time_limit is None else time_limit,
         workers=base.workers if workers is None else workers,
         seed=base.seed if seed is None else seed,

@@ -46,6 +46,9 @@ def add_mss_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
     p.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--formulation", choices=["count", "theatre"], default="count",
+                   help="count: blocks per theatre class, theatres recovered (default); "
+                   "theatre: one variable per theatre block (to compare)")  # fmt: skip
     p.add_argument("--baseline-from", type=Path, default=None, metavar="SCENARIO",
                    help="compare with the block pattern of this scenario's sessions")  # fmt: skip
     p.add_argument("--simulate-weeks", type=int, default=1000,
@@ -84,7 +87,8 @@ def cmd_mss(args: argparse.Namespace) -> int:
     inp = load_mss_input(args.input, args.weeks)
     if args.baseline_from is not None:
         inp = with_baseline_from(inp, args.baseline_from)
-    settings = MssSettings(time_limit=args.time_limit, workers=args.workers, seed=args.seed)
+    settings = MssSettings(time_limit=args.time_limit, workers=args.workers, seed=args.seed,
+                           formulation=args.formulation)  # fmt: skip
     plan = plan_mss(inp, settings)
     if plan.status not in ("optimal", "feasible"):
         if args.json:

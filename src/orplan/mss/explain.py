@@ -10,7 +10,8 @@ def explain_infeasible(inp: MssInput) -> list[str]:
 
     Checks, in order: a specialty needing more hours than its allowed theatres open; all
     specialties together needing more hours than exist; a pinned block in a theatre that
-    does not allow its specialty; two pins on one block.
+    does not allow its specialty; two pins on one block; a specialty whose hours no sum of
+    whole blocks of its theatres meets (:func:`whole_block_reasons`).
     """
     reasons: list[str] = []
     weeks = inp.cycle_weeks
@@ -40,4 +41,41 @@ def explain_infeasible(inp: MssInput) -> list[str]:
         if cell in seen and seen[cell] != b.specialty:
             reasons.append(f"fixed[{i}]: block already pinned to {seen[cell]}")
         seen[cell] = b.specialty
+    return reasons or whole_block_reasons(inp)
+
+
+def _sums(inp: MssInput, spec_id: str, high: int) -> int:
+    """Bitset of the block minutes (up to ``high``) the specialty's theatres can add up to."""
+    reach = 1
+    mask = (1 << (high + 1)) - 1
+    for t in inp.theatres:
+        if t.specialties and spec_id not in t.specialties:
+            continue
+        minutes = round(60 * t.hours)
+        for _ in range(inp.cycle_weeks * len(t.weekdays)):
+            reach = (reach | (reach << minutes)) & mask
+    return reach
+
+
+def whole_block_reasons(inp: MssInput) -> list[str]:
+    """Specialties whose hours no sum of whole blocks of their theatres meets, by name.
+
+    Each specialty alone: the block lengths of the theatres it may use, each at most as
+    often as the theatre opens in the cycle, must add up to its hours within the
+    tolerance (in minutes, as the models count them).
+    """
+    reasons: list[str] = []
+    weeks = inp.cycle_weeks
+    for spec in inp.specialties:
+        low = max(round(60 * weeks * (spec.hours - spec.tolerance_hours)), 0)
+        high = round(60 * weeks * (spec.hours + spec.tolerance_hours))
+        if _sums(inp, spec.id, high) >> low == 0:
+            lengths = sorted({t.hours for t in inp.theatres
+                              if not t.specialties or spec.id in t.specialties})  # fmt: skip
+            reasons.append(
+                f"specialty {spec.id} needs {weeks * spec.hours:g} +/- "
+                f"{weeks * spec.tolerance_hours:g} h per cycle, which no number of whole "
+                f"blocks of its theatres ({', '.join(f'{h:g}' for h in lengths)} h) adds up "
+                "to; widen its tolerance_hours or change its hours"
+            )
     return reasons

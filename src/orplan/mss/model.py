@@ -208,6 +208,7 @@ class MssRun(BaseModel):
     workers: int
     wall_time: float
     stopped_by: str
+    formulation: str = "count"
 
 
 class MssPlan(BaseModel):

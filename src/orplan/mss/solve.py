@@ -1,6 +1,10 @@
-"""The CP-SAT model of the master surgery schedule: variables, rules, objective.
+"""The theatre-level CP-SAT model of the MSS, and :func:`solve_mss`, which picks a model.
 
-Formulation (docs/mss.md has the full text). Booleans :math:`x_{s,t,w,d}` = specialty
+The default formulation is the count model (:mod:`orplan.mss.count`, solved by
+:mod:`orplan.mss.solve_count`): blocks per theatre class, theatres recovered afterwards.
+This module's theatre model (``MssSettings(formulation="theatre")``) is kept to compare.
+
+Theatre formulation (docs/mss.md has the full text). Booleans :math:`x_{s,t,w,d}` = specialty
 :math:`s` has theatre :math:`t` on weekday :math:`d` of cycle week :math:`w`, made only where
 the theatre opens and allows the specialty.
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
@@ -42,6 +47,9 @@ class MssSettings:
     time_limit: float = 30.0
     workers: int = 2
     seed: int = 0
+    #: ``count`` (blocks per theatre class, theatres recovered; the default) or
+    #: ``theatre`` (one Boolean per specialty, theatre, week and weekday; for comparison).
+    formulation: Literal["count", "theatre"] = "count"
 
 
 @dataclass
@@ -185,7 +193,8 @@ def _one_week_start(inp: MssInput, settings: MssSettings) -> list[Block] | None:
         "fixed": [b for b in inp.fixed if b.week == 1],
         "baseline": [b for b in inp.baseline if b.week == 1],
     })  # fmt: skip
-    plan = solve_mss(one, MssSettings(settings.time_limit / 4, settings.workers, settings.seed))
+    plan = solve_mss(one, MssSettings(settings.time_limit / 4, settings.workers, settings.seed,
+                                      settings.formulation))  # fmt: skip
     if not plan.blocks:
         return None
     return [b.model_copy(update={"week": w}) for w in range(1, inp.cycle_weeks + 1)
@@ -206,6 +215,14 @@ def solve_mss(inp: MssInput, settings: MssSettings | None = None) -> MssPlan:
         return MssPlan(
             name=inp.name, cycle_weeks=inp.cycle_weeks, status="infeasible", explanation=reasons
         )
+    if settings.formulation == "count":
+        from orplan.mss.solve_count import solve_count
+
+        def one_week(cycle: MssInput, seconds: float) -> list[Block] | None:
+            return _one_week_start(cycle, MssSettings(4 * seconds, settings.workers,
+                                                      settings.seed, "count"))  # fmt: skip
+
+        return solve_count(inp, settings.time_limit, settings.workers, settings.seed, one_week)
     start = _one_week_start(inp, settings)
     m = build(inp, start)
     if inp.cycle_weeks > 1:
@@ -232,6 +249,7 @@ def solve_mss(inp: MssInput, settings: MssSettings | None = None) -> MssPlan:
         workers=settings.workers,
         wall_time=round(wall, 3),
         stopped_by="optimal" if code == cp_model.OPTIMAL else "time_limit",
+        formulation="theatre",
     )
     if status is None:
         infeasible = code == cp_model.INFEASIBLE
