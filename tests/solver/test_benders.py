@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 
 from orplan import solve
 from orplan.scenario import Scenario, scenario_from_dict
@@ -26,7 +26,7 @@ def _lp(scenario: Scenario) -> LpOutcome:
     return running.collect(60.0) if isinstance(running, LpBound) else running
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=clinical_scenarios())
 def test_benders_bound_lies_between_the_lp_bound_and_the_optimum(data: dict[str, Any]) -> None:
     """LP bound <= Benders bound <= optimum, on scenarios CP-SAT solves to optimality."""
@@ -35,6 +35,7 @@ def test_benders_bound_lies_between_the_lp_bound_and_the_optimum(data: dict[str,
     if result.status != "OPTIMAL" or result.objective is None:
         return  # no proven optimum to hold the bound to
     outcome = benders_bound(scenario, build_options(scenario), QUICK)
+    event(f"{outcome.cuts} cuts" if outcome.cuts < 2 else "2+ cuts")
     if benders_refusal(scenario) is not None:
         assert outcome.bound is None
         return
@@ -76,6 +77,22 @@ def test_benders_bound_sees_the_surgeon_clash_the_lp_misses() -> None:
     assert lp.bound is not None and lp.bound <= w.theatre_change
     outcome = benders_bound(scenario, build_options(scenario), QUICK)
     assert outcome.bound == result.objective
+
+
+def test_a_cut_prices_the_order_the_assignment_cannot_see() -> None:
+    """An infected diabetic case goes last, after a 60-min case, so it starts an hour after
+    opening: early cost 60. No row of the master sees the order; the subproblem's cut does."""
+    cases = [
+        case("A", 60, mandatory=True),
+        case("B", 60, mandatory=True, flags=["infected", "diabetic"]),
+    ]
+    scenario = make({"default_turnover": 0}, cases)
+    result = solve(scenario, SolveSettings(**DETERMINISTIC, lp_bound=False))
+    assert result.status == "OPTIMAL" and result.objective is not None
+    lp = _lp(scenario)
+    assert lp.bound is not None and lp.bound < result.objective
+    outcome = benders_bound(scenario, build_options(scenario), QUICK)
+    assert outcome.bound == result.objective
     assert outcome.cuts >= 1
 
 
@@ -85,3 +102,24 @@ def test_benders_refuses_a_cost_that_is_not_monotone() -> None:
     outcome = benders_bound(scenario, build_options(scenario), QUICK)
     assert outcome.bound is None
     assert outcome.note is not None and "monotone" in outcome.note
+
+
+def test_a_solve_reports_the_benders_bound_as_its_source() -> None:
+    """Without a proof from the search, the Benders bound is collected and, being the
+    largest, names the bound's source."""
+    import time
+
+    from orplan.solver.benders import BendersRun
+    from orplan.solver.settings import best_bound
+    from orplan.solver.solve import _bounds
+
+    scenario = _clash()
+    options = build_options(scenario)
+    run = BendersRun(scenario, options, QUICK)
+    settings = SolveSettings(time_limit=30.0, lp_bound=False, benders_bound=True)
+    bounds, notes = _bounds(
+        scenario, options, "FEASIBLE", "time_limit", None, None, 0.0, settings,
+        time.perf_counter(), run,
+    )  # fmt: skip
+    assert "benders" in bounds, notes
+    assert best_bound(bounds) == ("benders", bounds["benders"])

@@ -43,6 +43,7 @@ stronger (it also binds plans that contain only *B*) and is valid by the same ar
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ from typing import Any
 from orplan.baselines.highs_worker import run_highs
 from orplan.baselines.mip import AssignmentMip, build_mip
 from orplan.scenario.model import Scenario
+from orplan.solver.benders_rows import add_timing_rows
 from orplan.solver.benders_sub import (
     Component,
     SubResult,
@@ -60,7 +62,7 @@ from orplan.solver.benders_sub import (
 )
 from orplan.solver.options import CaseOptions
 
-__all__ = ["BendersOutcome", "BendersSettings", "benders_bound"]
+__all__ = ["BendersOutcome", "BendersRun", "BendersSettings", "benders_bound"]
 
 #: Tolerance of a cut's violation by the master's solution (cost units).
 VIOLATION = 0.5
@@ -135,7 +137,15 @@ class _Cuts:
         sessions = {si for _, si, _ in members}
         terms = [(self.mip.overtime[si], float(w.overtime_minute)) for si in sessions
                  if si in self.mip.overtime]  # fmt: skip
-        terms += [(self.mip.early[ci], 1.0) for ci, _, _ in members if ci in self.mip.early]
+        sc = self.mip.scenario
+        early = {r.flag for r in sc.sequencing if r.position == "early"}
+        for ci, _, _ in members:
+            if ci not in self.mip.early and early.intersection(sc.cases[ci].flags):
+                # The MIP's early rows made no column for this case (it never queues): a
+                # fresh one, cost 1 and otherwise free, is its early cost, >= 0 in any plan.
+                self.mip.early[ci] = self.mip.lp.var(0, math.inf, 1.0)
+            if ci in self.mip.early:
+                terms.append((self.mip.early[ci], 1.0))
         return terms
 
     def add(self, members: tuple[tuple[int, int, str], ...], bound: int | None) -> bool:
@@ -161,7 +171,8 @@ class _Cuts:
         members = result.component.members
         if result.bound is None:
             return True
-        have = sum(v * values[c] for c, v in self.timing(members))
+        # A column made by timing() after the solve was 0 in it.
+        have = sum(v * values[c] for c, v in self.timing(members) if c < len(values))
         return have < result.bound - VIOLATION
 
 
@@ -220,6 +231,7 @@ def benders_bound(
     *,
     assignments: list[dict[int, tuple[int, str]]] | None = None,
     progress: Callable[[float, float], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> BendersOutcome:
     """Compute the logic-based Benders lower bound of ``scenario`` (module docstring).
 
@@ -236,6 +248,8 @@ def benders_bound(
         their components are cut before the first master solve, where good plans are.
     progress
         Called with ``(seconds, bound)`` after each master solve.
+    stop
+        When set, no further master or subproblem is started (the bound so far stays).
 
     Returns
     -------
@@ -256,12 +270,13 @@ def benders_bound(
     mip = build_mip(scenario, eligible)
     if not mip.lp.cost:
         return BendersOutcome(float(math.ceil(mip.lp.offset)), None, 0.0)
+    add_timing_rows(mip)  # the subproblems' relaxation, known to the master from the start
     cuts = _Cuts(mip)
     for chosen in assignments or []:
         _separate(scenario, cuts, chosen, None, settings, end)
     outcome = BendersOutcome(None, None, 0.0)
     slice_ = settings.first_master
-    while True:
+    while stop is None or not stop.is_set():
         left = end - time.perf_counter()
         final = left - slice_ < settings.final_share * settings.time_limit
         budget = left if final else slice_
@@ -273,6 +288,10 @@ def benders_bound(
         solved = run_highs(data, timeout=budget + 60.0)
         outcome.iterations += 1
         value = float(solved["bound"])
+        if str(solved["status"]) == "Optimal" and solved["objective"] is not None:
+            # Proven optimal (gap 0): the optimum is the bound. HiGHS leaves the dual bound
+            # unset (0) when presolve alone solves the model.
+            value = max(value, float(solved["objective"])) if math.isfinite(value) else value
         if math.isfinite(value) and abs(value) < 1e30:
             # HiGHS's dual bound may sit a tolerance above the truth; costs are integers.
             rounded = float(math.ceil(value - 1e-6 * max(1.0, abs(value))))
@@ -283,11 +302,12 @@ def benders_bound(
             if progress is not None:
                 progress(now, outcome.bound)
         values = solved["values"]
-        if final or values is None:
-            if str(solved["status"]) == "Optimal" or final:
-                break
-            slice_ *= settings.growth
+        if values is None and not final and "limit" in str(solved["status"]).lower():
+            slice_ *= settings.growth  # no assignment yet: a longer master may find one
             continue
+        if final or values is None:
+            # Done, or an infeasible master (no plan exists; no bound is reported).
+            break
         added = _separate(scenario, cuts, mip.assignment(values), values, settings, end)
         if added == 0 and str(solved["status"]) == "Optimal":
             break  # the master's optimum is timed at its own cost: the bound is exact
@@ -297,3 +317,62 @@ def benders_bound(
     if outcome.bound is None:
         outcome.note = "Benders master ended without a dual bound"
     return outcome
+
+
+class BendersRun:
+    """:func:`benders_bound` in a background thread, alongside a search.
+
+    The masters run in HiGHS child processes and the subproblems in CP-SAT, which releases
+    the interpreter lock while it solves, so the thread costs the search little beyond the
+    CPU it uses.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    case_options
+        The eligible options of every case.
+    settings
+        Time limit and knobs.
+    """
+
+    def __init__(
+        self, scenario: Scenario, case_options: list[CaseOptions], settings: BendersSettings
+    ) -> None:
+        self._stop = threading.Event()
+        self._outcome: BendersOutcome | None = None
+        self._error: str | None = None
+
+        def work() -> None:
+            try:
+                self._outcome = benders_bound(scenario, case_options, settings, stop=self._stop)
+            except Exception as error:  # a failed bound is reported, never fatal to a solve
+                self._error = f"Benders bound failed: {error}"
+
+        self._thread = threading.Thread(target=work, name="orplan-benders", daemon=True)
+        self._thread.start()
+
+    def collect(self, wait: float) -> BendersOutcome:
+        """Wait at most ``wait`` seconds for the bound; return it or why there is none.
+
+        Parameters
+        ----------
+        wait
+            Seconds to wait from now.
+
+        Returns
+        -------
+        BendersOutcome
+        """
+        self._thread.join(timeout=max(0.0, wait))
+        if self._thread.is_alive():
+            # The running master ends at its own time limit; nothing waits for it.
+            self._stop.set()
+            return BendersOutcome(None, "Benders bound not finished in time (stopped)", wait)
+        if self._outcome is None:
+            return BendersOutcome(None, self._error or "Benders bound failed", 0.0)
+        return self._outcome
+
+    def cancel(self) -> None:
+        """Ask the thread to start nothing new (the running master ends at its time limit)."""
+        self._stop.set()

@@ -197,7 +197,7 @@ def solve_component(
     for item, intervals in equipment_iv.items():
         if len(intervals) > items[item].count:
             model.add_cumulative(intervals, [1] * len(intervals), items[item].count)
-    for si, starts in in_session.items():
+    for starts in in_session.values():
         for ca, sa in starts:
             for cb, sb in starts:
                 fa, fb = sc.cases[ca].flags, sc.cases[cb].flags
