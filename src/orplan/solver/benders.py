@@ -87,6 +87,9 @@ class BendersSettings:
         solve with all cuts).
     sub_time
         Seconds per component subproblem.
+    separation
+        Seconds of subproblems (timing and shrinking) after a master, as a share of that
+        master's time slice (at least 1 s): the masters, not the cuts, move the bound.
     shrink
         Shrink cut supports with the deletion filter (module docstring).
     seed
@@ -98,6 +101,7 @@ class BendersSettings:
     growth: float = 1.5
     final_share: float = 0.5
     sub_time: float = 1.0
+    separation: float = 0.5
     shrink: bool = True
     seed: int = 0
 
@@ -272,14 +276,17 @@ def benders_bound(
         return BendersOutcome(float(math.ceil(mip.lp.offset)), None, 0.0)
     add_timing_rows(mip)  # the subproblems' relaxation, known to the master from the start
     cuts = _Cuts(mip)
+    seeding = min(end, began + 0.2 * settings.time_limit)  # most of the time is the masters'
     for chosen in assignments or []:
-        _separate(scenario, cuts, chosen, None, settings, end)
+        _separate(scenario, cuts, chosen, None, settings, seeding)
     outcome = BendersOutcome(None, None, 0.0)
     slice_ = settings.first_master
     while stop is None or not stop.is_set():
         left = end - time.perf_counter()
         final = left - slice_ < settings.final_share * settings.time_limit
-        budget = left if final else slice_
+        # The last master keeps 1 s for its child process to start and report (HiGHS's
+        # own clock starts after the model is passed).
+        budget = left - 1.0 if final else slice_
         if budget < 0.5:
             break
         data = mip.lp.to_arrays()
@@ -308,7 +315,8 @@ def benders_bound(
         if final or values is None:
             # Done, or an infeasible master (no plan exists; no bound is reported).
             break
-        added = _separate(scenario, cuts, mip.assignment(values), values, settings, end)
+        rounds = min(end, time.perf_counter() + max(1.0, settings.separation * budget))
+        added = _separate(scenario, cuts, mip.assignment(values), values, settings, rounds)
         if added == 0 and str(solved["status"]) == "Optimal":
             break  # the master's optimum is timed at its own cost: the bound is exact
         slice_ *= settings.growth
