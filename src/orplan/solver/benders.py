@@ -281,18 +281,22 @@ def benders_bound(
         _separate(scenario, cuts, chosen, None, settings, seeding)
     outcome = BendersOutcome(None, None, 0.0)
     slice_ = settings.first_master
+    overhead = 0.0
     while stop is None or not stop.is_set():
         left = end - time.perf_counter()
         final = left - slice_ < settings.final_share * settings.time_limit
-        # The last master keeps 1 s for its child process to start and report (HiGHS's
-        # own clock starts after the model is passed).
-        budget = left - 1.0 if final else slice_
+        # The last master keeps time for its child process to start and report (HiGHS's
+        # own clock starts after the model is passed): as long as the slowest start so
+        # far took, at least 1 s (a busy machine slows the start far more than the solve).
+        budget = left - max(1.0, overhead) if final else slice_
         if budget < 0.5:
             break
         data = mip.lp.to_arrays()
         data["options"] = {"time_limit": float(budget), "threads": 1,
                            "random_seed": int(settings.seed), "mip_rel_gap": 0.0}  # fmt: skip
+        called = time.perf_counter()
         solved = run_highs(data, timeout=budget + 60.0)
+        overhead = max(overhead, time.perf_counter() - called - budget)
         outcome.iterations += 1
         value = float(solved["bound"])
         if str(solved["status"]) == "Optimal" and solved["objective"] is not None:
