@@ -27,7 +27,7 @@ def _lp(scenario: Scenario) -> LpOutcome:
     return running.collect(600.0) if isinstance(running, LpBound) else running
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=clinical_scenarios())
 def test_benders_bound_lies_between_the_lp_bound_and_the_optimum(data: dict[str, Any]) -> None:
     """LP bound <= Benders bound <= optimum, on scenarios CP-SAT solves to optimality."""

@@ -322,7 +322,9 @@ def benders_bound(
         rounds = min(end, time.perf_counter() + max(1.0, settings.separation * budget))
         added = _separate(scenario, cuts, mip.assignment(values), values, settings, rounds)
         if added == 0 and str(solved["status"]) == "Optimal":
-            break  # the master's optimum is timed at its own cost: the bound is exact
+            # The master's optimum breaks no cut of its own timing: the next master would
+            # return it again, so more time cannot raise the bound.
+            break
         slice_ *= settings.growth
     outcome.cuts = cuts.count
     outcome.seconds = time.perf_counter() - began
