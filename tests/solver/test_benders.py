@@ -80,13 +80,11 @@ def test_benders_bound_sees_the_surgeon_clash_the_lp_misses() -> None:
     assert outcome.bound == result.objective
 
 
-def test_a_cut_prices_the_order_the_assignment_cannot_see() -> None:
-    """An infected diabetic case goes last, after a 60-min case, so it starts an hour after
-    opening: early cost 60. No row of the master sees the order; the subproblem's cut does."""
-    cases = [
-        case("A", 60, mandatory=True),
-        case("B", 60, mandatory=True, flags=["infected", "diabetic"]),
-    ]
+def test_a_cut_prices_the_queue_of_early_cases() -> None:
+    """Three diabetic (early) 60-min cases in one session start at 0, 60 and 120 min after
+    opening: early cost 180. The master's queue row sees only 60 x (3 - 1) = 120; the
+    subproblem's cut gives the rest, and the bound is the optimum."""
+    cases = [case(c, 60, mandatory=True, flags=["diabetic"]) for c in "ABC"]
     scenario = make({"default_turnover": 0}, cases)
     result = solve(scenario, SolveSettings(**DETERMINISTIC, lp_bound=False))
     assert result.status == "OPTIMAL" and result.objective is not None

@@ -23,6 +23,19 @@ it, all inside :math:`[lo, E + \sigma)` with *E* the latest end, so
 .. math:: \sum_{s} o_s \ge lo - \sigma - C + \frac{1}{k} \sum_c (d_c + \sigma)\, x_{cs}.
 
 A row is added only when its right side can be positive.
+
+**Early cases behind ordered ones.** An early case *c* (weight :math:`w_c`) in session *s*
+starts after every case the order rules put before it: with a ``last`` flag, after every
+case of the session without one; without a ``first`` flag, after every ``first`` case.
+Those cases run in the same theatre before it, each followed by its turnover, so
+:math:`start_c \ge open_s + \sum_f (d_f + t_f) x_{fs}` and
+
+.. math:: e_c \ge w_c \Big(\sum_f (d_f + t_f) x_{fs} - M_s (1 - x_{cs})\Big),
+
+:math:`M_s = \min(\sum_f (d_f + t_f), L_s + ot_s + \max_f t_f)`, at least the minutes the
+*f* can fill in any plan, so that the row is void when *c* is elsewhere. This sums the
+pairwise rows of :mod:`orplan.baselines.mip_rows` (one ``first`` case at a time) and adds
+the ``last`` order, which no row of the MIP knew.
 """
 
 from __future__ import annotations
@@ -81,7 +94,48 @@ def add_timing_rows(mip: AssignmentMip) -> int:
         k = float(max(1, item.count))
         work = [(x, (sc.cases[ci].duration + item.setup) / k) for ci, _, x in entries]
         _add(mip, sis, work, float(lo - item.setup - close))
+    _early_rows(mip)
     return lp.num_rows - before
+
+
+def _early_rows(mip: AssignmentMip) -> None:
+    """Add the rows of early cases behind ordered ones (module docstring)."""
+    sc, lp = mip.scenario, mip.lp
+    early = {r.flag: r.weight for r in sc.sequencing if r.position == "early"}
+    first = {r.flag for r in sc.sequencing if r.position == "first"}
+    last = {r.flag for r in sc.sequencing if r.position == "last"}
+    if not early:
+        return
+    members: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (ci, si), x in mip.x.items():
+        members[si].append((ci, x))
+    for si, pairs in members.items():
+        session = sc.sessions[si]
+        for ci, x in pairs:
+            flags = sc.cases[ci].flags
+            weight = sum(w for f, w in early.items() if f in flags)
+            if not weight:
+                continue
+            ahead = [
+                (fi, xf)
+                for fi, xf in pairs
+                if fi != ci
+                and (
+                    (last.intersection(flags) and not last.intersection(sc.cases[fi].flags))
+                    or (not first.intersection(flags) and first.intersection(sc.cases[fi].flags))
+                )
+            ]
+            if not ahead:
+                continue
+            span = [(xf, float(sc.cases[fi].duration + sc.turnover_of(sc.cases[fi])))
+                    for fi, xf in ahead]  # fmt: skip
+            top = max(sc.turnover_of(sc.cases[fi]) for fi, _ in ahead)
+            big = min(sum(v for _, v in span), session.length + session.overtime + top)
+            if ci not in mip.early:
+                mip.early[ci] = lp.var(0, math.inf, 1.0)  # its early cost, >= 0 in any plan
+            # e_c - w * sum(span * x_f) - w * M * x_c >= -w * M
+            lp.row([(mip.early[ci], 1.0), *((xf, -weight * v) for xf, v in span),
+                    (x, -weight * big)], -weight * big, math.inf)  # fmt: skip
 
 
 def _add(mip: AssignmentMip, sis: set[int], work: list[tuple[int, float]], base: float) -> None:
