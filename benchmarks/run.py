@@ -40,7 +40,9 @@ from typing import Any
 
 from benchmarks.suite import DEFAULT_LIMITS, FAMILIES, Instance, instances, smoke_instances
 
-METHODS = ("rule", "mip", "cpsat", "cpsat-cold", "cpsat-hint", "cpsat-decompose")
+METHODS = (
+    "rule", "mip", "cpsat", "cpsat-cold", "cpsat-hint", "cpsat-decompose", "cpsat-benders",
+)  # fmt: skip
 
 #: Methods run by default (``cpsat-hint`` duplicates the default's warm start since orplan
 #: warm-starts from the rule plan itself; ask for it with ``--methods``).
@@ -156,6 +158,11 @@ def run_method(
     elif method == "cpsat-decompose":
         result = solve_cpsat(
             scenario, time_limit=time_limit, workers=workers, seed=seed, strategy="decompose"
+        )
+    elif method == "cpsat-benders":
+        # The default search, with the logic-based Benders bound alongside (bound_source).
+        result = solve_cpsat(
+            scenario, time_limit=time_limit, workers=workers, seed=seed, benders_bound=True
         )
     else:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")

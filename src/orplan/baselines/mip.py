@@ -152,6 +152,11 @@ class AssignmentMip:
     y
         Column of each (case, session, surgeon) triple; for a single possible surgeon it is
         the ``x`` column.
+    overtime
+        Overtime column of each session that has one (overtime costs something and is
+        allowed); the logic-based Benders bound (:mod:`orplan.solver.benders`) cuts on it.
+    early
+        Early-sequencing cost column of each case that has one.
     """
 
     def __init__(self, scenario: Scenario, options: Options) -> None:
@@ -160,6 +165,8 @@ class AssignmentMip:
         self.lp = _Lp()
         self.x: dict[tuple[int, int], int] = {}
         self.y: dict[tuple[int, int, str], int] = {}
+        self.overtime: dict[int, int] = {}
+        self.early: dict[int, int] = {}
         self._build()
 
     # -- columns and rows ---------------------------------------------------------------
@@ -238,6 +245,7 @@ class AssignmentMip:
             o: int | None = None
             if w.overtime_minute and session.overtime:
                 o = lp.var(0, session.overtime, float(w.overtime_minute))
+                self.overtime[si] = o
                 lp.row([*work, (o, -1.0)], -math.inf, length + top)
             add_turnover_rows(lp, members, work, turn, length, session.overtime, o)
             if w.idle_minute:

@@ -114,7 +114,7 @@ def add_early_rows(mip: Any, per_session: dict[int, list[tuple[int, int]]]) -> i
     weight = [sum(w for f, w in early.items() if f in c.flags) for c in sc.cases]
     is_first = [bool(first.intersection(c.flags)) for c in sc.cases]
     span = [c.duration + sc.turnover_of(c) for c in sc.cases]
-    cost: dict[int, int] = {}
+    cost: dict[int, int] = mip.early  # shared, so later rows (Benders cuts) reach e_c
 
     def var(ci: int) -> int:
         if ci not in cost:

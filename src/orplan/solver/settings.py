@@ -49,6 +49,11 @@ class SolveSettings:
         Also compute the LP relaxation of the assignment MIP with HiGHS in a child process,
         alongside the search (after it, for a small whole model CP-SAT did not prove), and
         report it when it beats CP-SAT's bound (docs/solver.md).
+    benders_bound
+        Also compute the logic-based Benders bound (:mod:`orplan.solver.benders`: the
+        assignment MIP with cuts from timed subproblems) in a thread alongside the search,
+        for the whole time limit, and report it as source ``"benders"`` when it is the
+        largest bound. Off by default: it takes a core from the search.
     """
 
     time_limit: float = 30.0
@@ -59,6 +64,7 @@ class SolveSettings:
     strategy: Literal["auto", "whole", "days", "both", "decompose"] = "auto"
     warm_start: bool = True
     lp_bound: bool = True
+    benders_bound: bool = False
 
 
 @dataclass(frozen=True)

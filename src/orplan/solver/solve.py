@@ -18,6 +18,7 @@ from orplan.errors import PlanInvalidError
 from orplan.plan.model import CaseAssignment, Plan, PlanStatus, SolverRun
 from orplan.scenario.io import scenario_digest
 from orplan.scenario.model import Scenario
+from orplan.solver.benders import BendersRun, BendersSettings
 from orplan.solver.decompose import solve_decompose
 from orplan.solver.explain import unplaceable_mandatory
 from orplan.solver.lp_bound import LpBound, LpOutcome, lp_skipped, start_lp_bound
@@ -94,6 +95,13 @@ def solve(
         # limit, and a child process per solve would then be wasted: its LP starts after
         # the search, only when there is no proof (_bounds).
         lp = start_lp_bound(scenario, case_options, max(1.0, 0.5 * settings.time_limit))
+    benders = None
+    if settings.benders_bound:
+        # Alongside the search, ending with it: the master's dual bound grows with its time.
+        budget = max(1.0, settings.time_limit - (time.perf_counter() - began) - 1.0)
+        benders = BendersRun(
+            scenario, case_options, BendersSettings(time_limit=budget, seed=settings.seed)
+        )
     try:
         outcome, lp = _search(
             scenario, case_options, settings, strategy, _best_known(progress, unavoidable),
@@ -102,15 +110,19 @@ def solve(
     except BaseException:
         if isinstance(lp, LpBound):
             lp.cancel("search failed")
+        if benders is not None:
+            benders.cancel()
         raise
     if isinstance(outcome, Result):
         if isinstance(lp, LpBound):
             lp.cancel("no plan")
+        if benders is not None:
+            benders.cancel()
         return outcome
     entries, status, stopped_by, cpsat_bound, objective, first_time = outcome
     bounds, notes = _bounds(
         scenario, case_options, status, stopped_by, cpsat_bound, lp, unavoidable, settings,
-        began,
+        began, benders,
     )  # fmt: skip
     bound_source, bound = best_bound(bounds)
     return _checked(
@@ -194,6 +206,7 @@ def _bounds(
     unavoidable: float,
     settings: SolveSettings,
     began: float,
+    benders: BendersRun | None = None,
 ) -> tuple[dict[str, float], list[str]]:
     """Every valid lower bound by source, and notes on the missing ones.
 
@@ -227,6 +240,16 @@ def _bounds(
             bounds["lp"] = done.bound
         else:
             notes.append(done.note or "LP bound missing")
+    if benders is not None and (status == "OPTIMAL" or stopped_by == "interrupted"):
+        benders.cancel()  # proven, or the planner wants the plan now
+    elif benders is not None:
+        # Its masters end by the time limit; a little slack for the last child process.
+        wait = max(2.0, settings.time_limit - (time.perf_counter() - began) + 5.0)
+        finished = benders.collect(wait)
+        if finished.bound is not None:
+            bounds["benders"] = finished.bound
+        else:
+            notes.append(finished.note or "Benders bound missing")
     # Last, so that on a tie the bound of a search is named.
     bounds["unavoidable"] = unavoidable
     return bounds, notes
