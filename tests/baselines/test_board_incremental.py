@@ -38,9 +38,11 @@ class CountingBoard(Board):
         CountingBoard.kept += kept
         return kept
 
-    def _freed_before(self, *args: Any) -> bool:
-        freed = super()._freed_before(*args)
-        CountingBoard.refused += freed
+    def _freed_before(
+        self, ci: int, si: int, surgeon: str, x: int, lowest: int, timed: int
+    ) -> bool:
+        freed = super()._freed_before(ci, si, surgeon, x, lowest, timed)
+        CountingBoard.refused += int(freed)
         return freed
 
 

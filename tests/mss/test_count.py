@@ -45,12 +45,34 @@ def test_tiny_two_week_optimum_agrees() -> None:
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mss_inputs())
 def test_count_and_theatre_models_agree(data: dict[str, Any]) -> None:
-    """Random small inputs: the same status and optimum; every count plan passes the checker."""
+    """Random small inputs: the same status and optimum; every count plan passes the checker.
+
+    Statuses are compared where both models proved theirs: on a starved machine
+    the 30 s limit can stop one model at "feasible" (it happened once under
+    heavy load), which is no disagreement unless the other proved the input
+    infeasible.
+    """
     inp, count, theatre = _both(data)
-    assert count.status == theatre.status, (count.explanation, theatre.explanation)
+    proven = {"optimal", "infeasible"}
+    if count.status in proven and theatre.status in proven:
+        assert count.status == theatre.status, (count.explanation, theatre.explanation)
+    else:
+        has_plan = {"optimal", "feasible"}
+        assert not (count.status == "infeasible" and theatre.status in has_plan)
+        assert not (theatre.status == "infeasible" and count.status in has_plan)
     if theatre.run is not None and count.run is not None:
         assert (count.run.formulation, theatre.run.formulation) == ("count", "theatre")
-    if count.status == "optimal":
+    if count.status in {"optimal", "feasible"}:
+        report = check_mss(inp, count)
+        assert report.ok, report.violations
+    if count.status == "optimal" and theatre.status == "feasible":
+        # A proven optimum cannot be worse than any plan the other model found.
+        assert count.objective is not None and theatre.objective is not None
+        assert count.objective <= theatre.objective + 1e-9
+    if theatre.status == "optimal" and count.status == "feasible":
+        assert count.objective is not None and theatre.objective is not None
+        assert theatre.objective <= count.objective + 1e-9
+    if count.status == "optimal" and theatre.status == "optimal":
         assert count.objective is not None and theatre.objective is not None
         assert abs(count.objective - theatre.objective) < 1e-9
         report = check_mss(inp, count)
@@ -59,8 +81,8 @@ def test_count_and_theatre_models_agree(data: dict[str, Any]) -> None:
         assert abs(report.expected_peak_ward - count.expected_peak_ward) <= (
             0.005 * len(count.blocks) + 1e-6
         )
-    else:
-        assert count.status == "infeasible" and count.explanation
+    elif count.status == "infeasible":
+        assert count.explanation
 
 
 def test_pins_and_tolerance_agree_on_three_weeks() -> None:
