@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import ortools
 
@@ -18,7 +19,6 @@ from orplan.errors import PlanInvalidError
 from orplan.plan.model import CaseAssignment, Plan, PlanStatus, SolverRun
 from orplan.scenario.io import scenario_digest
 from orplan.scenario.model import Scenario
-from orplan.solver.benders import BendersRun, BendersSettings
 from orplan.solver.decompose import solve_decompose
 from orplan.solver.explain import unplaceable_mandatory
 from orplan.solver.lp_bound import LpBound, LpOutcome, lp_skipped, start_lp_bound
@@ -34,6 +34,9 @@ from orplan.solver.strategies import (
     solve_whole,
 )
 from orplan.solver.unavoidable import decidable_gap, unavoidable_cost
+
+if TYPE_CHECKING:
+    from orplan.solver.benders import BendersRun
 
 __all__ = [
     "SMALL_MODEL_MAX_OPTIONS",
@@ -98,6 +101,10 @@ def solve(
     benders = None
     if settings.benders_bound:
         # Alongside the search, ending with it: the master's dual bound grows with its time.
+        # Imported here: benders -> baselines.mip -> board -> baselines.common, which
+        # imports orplan.solver (this package) for its settings: a cycle at module level.
+        from orplan.solver.benders import BendersRun, BendersSettings
+
         budget = max(1.0, settings.time_limit - (time.perf_counter() - began) - 1.0)
         benders = BendersRun(
             scenario, case_options, BendersSettings(time_limit=budget, seed=settings.seed)
