@@ -345,7 +345,8 @@ def parse_params(items: Sequence[str]) -> SolverParams:
         try:
             if isinstance(current, tuple):
                 value: Any = tuple(type(current[0])(v) for v in text.split(","))
-                if len(value) != len(current):
+                # worker_heat is one factor per worker, any number of them
+                if len(value) != len(current) and name != "worker_heat":
                     raise ValueError(f"{len(current)} values expected")
             else:
                 value = type(current)(text)

@@ -118,6 +118,8 @@ def test_param_overrides() -> None:
     params = parse_params(["eject=0", "syncs=5", "lambda_range=2,50"])
     assert (params.eject, params.syncs, params.lambda_range) == (0.0, 5, (2.0, 50.0))
     assert params.move_prob == SolverParams().move_prob
+    # one temperature factor per worker, as many as asked for
+    assert parse_params(["worker_heat=1,2,3"]).worker_heat == (1.0, 2.0, 3.0)
     for bad in ("nonsense=1", "__init__=1", "eject", "eject=high", "lambda_range=1,2,3"):
         with pytest.raises(ValueError, match="--param"):
             parse_params([bad])

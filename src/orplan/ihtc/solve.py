@@ -83,6 +83,10 @@ class SolverParams:
     t_start, t_end : float
         Start and end temperature of phase 2, as multiples of the
         patient-delay weight; it cools geometrically in wall time.
+    worker_heat : tuple of float
+        Factor on ``t_start`` of each worker (worker *i* takes entry
+        *i* modulo the length): workers that cool from different heights
+        search differently, and the syncs hand the better state over.
     move_prob : tuple of float
         Relative frequency of the moves, in the order of :data:`MOVE_NAMES`.
     eject : float
@@ -131,6 +135,7 @@ class SolverParams:
 
     t_start: float = 8.0
     t_end: float = 0.05
+    worker_heat: tuple[float, ...] = (1.0,)
     # The kick moves (surgeon, bed) and slot swaps at 0.08-0.1 rather than
     # 0.04: on the 8-instance subset at 60 s the mean gap fell 10.7 -> 8.5 %
     # (benchmarks/results/ihtc-2026-12-05-592507d-x-kick.md).
@@ -286,7 +291,8 @@ def _worker(
         penalty=np.asarray(params.phase1_penalty, dtype=np.int64),
     )
     scale = float(max(1, inst.weights.patient_delay))
-    t_hi, t_lo = params.t_start * scale, params.t_end * scale
+    heat = params.worker_heat[index % len(params.worker_heat)] if params.worker_heat else 1.0
+    t_hi, t_lo = params.t_start * heat * scale, params.t_end * scale
     probs = np.asarray(params.move_prob, dtype=np.float64)
     probs1 = probs.copy()
     probs1[[MV_NURSE, MV_NURSE_SWAP, MV_NURSE_BLOCK]] = 0.0
