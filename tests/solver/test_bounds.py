@@ -31,9 +31,10 @@ from tests.builders import (
 from tests.strategies import clinical_scenarios
 
 
-def _lp(scenario: Scenario) -> LpOutcome:
-    """The LP bound of ``scenario``, waited for (tiny scenarios solve in well under 1 s)."""
-    running = start_lp_bound(scenario, build_options(scenario), 30.0)
+def _lp(scenario: Scenario, integer: bool = False) -> LpOutcome:
+    """The LP bound of ``scenario`` (the MIP's dual bound with ``integer``), waited for
+    (tiny scenarios solve in well under 1 s)."""
+    running = start_lp_bound(scenario, build_options(scenario), 30.0, integer=integer)
     return running.collect(60.0) if isinstance(running, LpBound) else running
 
 
@@ -83,8 +84,8 @@ def test_unavoidable_counts_beds_occupied_before_the_plan() -> None:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=clinical_scenarios())
 def test_lp_bound_and_unavoidable_never_exceed_a_plan(data: dict[str, Any]) -> None:
-    """unavoidable <= LP bound <= cost of a checked plan (the optimum when proven) and
-    <= every bound the solve reports."""
+    """unavoidable <= LP bound <= MIP dual bound <= cost of a checked plan (the optimum
+    when proven); the reported bound <= that cost too."""
     scenario = scenario_from_dict(data)
     result = solve(scenario, SolveSettings(**SHORT, lp_bound=False))
     if result.plan is None:
@@ -96,6 +97,10 @@ def test_lp_bound_and_unavoidable_never_exceed_a_plan(data: dict[str, Any]) -> N
     unavoidable = unavoidable_cost(scenario, build_options(scenario)).total
     assert unavoidable <= lp.bound + 1e-6
     assert lp.bound <= result.objective + 1e-6
+    mip = _lp(scenario, integer=True)
+    assert mip.bound is not None, mip.note
+    # Both are rounded up from HiGHS's values; the MIP's is the LP's or above.
+    assert lp.bound - 1 <= mip.bound <= result.objective + 1e-6
     assert result.bound is not None and result.bound <= result.objective + 1e-6
 
 
@@ -124,6 +129,24 @@ def test_day_windows_say_why_cp_sat_gives_no_bound() -> None:
     assert "cpsat" not in result.bounds
     assert result.bound_note is not None and "day windows" in result.bound_note
     assert "lp" in result.bounds and result.bound_source in ("lp", "unavoidable")
+
+
+def test_mip_dual_bound_beside_the_search() -> None:
+    """``mip_bound``: HiGHS's dual bound of the assignment MIP is reported as source "mip",
+    at least the LP's and at most the plan's cost; skipped for size, a note says why."""
+    result = solve(tiny_scenario(), SolveSettings(time_limit=3.0, strategy="days", mip_bound=True))
+    assert result.objective is not None
+    assert "mip" in result.bounds and "lp" in result.bounds
+    assert result.bounds["lp"] - 1 <= result.bounds["mip"] <= result.objective + 1e-6
+    assert result.bound == max(result.bounds.values())
+
+
+def test_skipped_mip_bound_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A MIP bound skipped for size names the reason as the MIP's."""
+    monkeypatch.setattr(lp_bound, "LP_MAX_OPTIONS", 0)
+    result = solve(tiny_scenario(), SolveSettings(time_limit=3.0, strategy="days", mip_bound=True))
+    assert "mip" not in result.bounds
+    assert result.bound_note is not None and "MIP skipped" in result.bound_note
 
 
 def test_skipped_lp_bound_says_why(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -43,6 +43,7 @@ def solve_cpsat(
     warm_start: bool | None = None,
     strategy: str | None = None,
     benders_bound: bool = False,
+    mip_bound: bool = False,
 ) -> MethodResult:
     """Run :func:`orplan.solve` with default settings and record its progress.
 
@@ -65,6 +66,9 @@ def solve_cpsat(
     benders_bound
         Also compute the logic-based Benders bound alongside the search (method name
         ``cpsat-benders``); the row's ``bound_source`` says ``benders`` when it wins.
+    mip_bound
+        Also run HiGHS on the assignment MIP beside the search for its dual bound (method
+        name ``cpsat-mipbound``); ``bound_source`` says ``mip`` when it wins.
 
     Returns
     -------
@@ -92,6 +96,9 @@ def solve_cpsat(
     if benders_bound:
         settings = replace(settings, benders_bound=True)
         method = "cpsat-benders"
+    if mip_bound:
+        settings = replace(settings, mip_bound=True)
+        method = "cpsat-mipbound"
     try:
         result = cpsat_solve(scenario, settings, progress=progress)
     except PlanInvalidError as error:

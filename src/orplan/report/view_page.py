@@ -13,6 +13,8 @@ __all__ = ["header_view", "nav_view", "violations_view"]
 _BOUND_SOURCE = {
     "cpsat": "CP-SAT's own bound",
     "lp": "LP relaxation of the assignment model (HiGHS)",
+    "mip": "assignment model, HiGHS's proven dual bound",
+    "benders": "assignment model with logic-based Benders cuts (HiGHS)",
     "unavoidable": "the unavoidable cost",
 }
 

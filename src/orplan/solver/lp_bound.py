@@ -64,17 +64,25 @@ class LpBound:
     """
 
     def __init__(
-        self, data: dict[str, Any], time_limit: float, pairs: dict[tuple[int, int], int]
+        self,
+        data: dict[str, Any],
+        time_limit: float,
+        pairs: dict[tuple[int, int], int],
+        dual: bool = False,
     ) -> None:
         from orplan.baselines import highs_worker
 
         self._pairs = pairs
+        self._dual = dual
         self._began = time.perf_counter()
         self._time_limit = time_limit
         self._tmp = tempfile.TemporaryDirectory(prefix="orplan-lp-")
         tmp = Path(self._tmp.name)
         self._source, self._target = tmp / "model.pkl", tmp / "result.pkl"
-        data = {**data, "options": {"time_limit": float(time_limit), "threads": 1}}
+        options: dict[str, Any] = {"time_limit": float(time_limit), "threads": 1}
+        if dual:
+            options["mip_rel_gap"] = 0.0  # the bound, not a plan, is what is asked for
+        data = {**data, "options": options}
         # Numbers only (costs, bounds, the sparse matrix): no scenario text crosses over.
         self._source.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         self._process = subprocess.Popen(
@@ -114,6 +122,8 @@ class LpBound:
             return LpOutcome(None, f"LP worker failed: {error.strip()[-200:]}", self.elapsed())
         solved = pickle.loads(self._target.read_bytes())
         self._close()
+        if self._dual:
+            return self._dual_outcome(solved)
         status = str(solved["status"])
         value = solved["objective"]
         if status != "Optimal" or value is None or not math.isfinite(value):
@@ -129,6 +139,19 @@ class LpBound:
                     candidates.setdefault(ci, set()).add(si)
                     weights[(ci, si)] = float(values[col])
         return LpOutcome(bound, None, self.elapsed(), candidates, weights)
+
+    def _dual_outcome(self, solved: dict[str, Any]) -> LpOutcome:
+        """The MIP's proven dual bound (valid at any stop, time limit included)."""
+        status = str(solved["status"])
+        value = float(solved["bound"])
+        if status == "Optimal" and solved["objective"] is not None:
+            # HiGHS leaves the dual bound unset when presolve alone solves the model.
+            objective = float(solved["objective"])
+            value = max(value, objective) if math.isfinite(value) else objective
+        if not math.isfinite(value) or abs(value) >= 1e30:
+            return LpOutcome(None, f"MIP ended without a dual bound ({status})", self.elapsed())
+        bound = float(math.ceil(value - 1e-6 * max(1.0, abs(value))))
+        return LpOutcome(bound, None, self.elapsed())
 
     def elapsed(self) -> float:
         """Seconds since the LP was started."""
@@ -154,7 +177,7 @@ def lp_skipped(options: int) -> LpOutcome | None:
 
 
 def start_lp_bound(
-    scenario: Scenario, case_options: list[CaseOptions], time_limit: float
+    scenario: Scenario, case_options: list[CaseOptions], time_limit: float, *, integer: bool = False
 ) -> LpBound | LpOutcome:
     """Build the LP relaxation of ``scenario``'s assignment MIP and start HiGHS on it.
 
@@ -171,6 +194,10 @@ def start_lp_bound(
         The eligible options of every case (:func:`orplan.solver.options.build_options`).
     time_limit
         Seconds HiGHS may spend.
+    integer
+        Keep the integrality and report HiGHS's proven dual bound of the MIP instead of the
+        LP optimum: a stronger bound (branch and bound, HiGHS's cuts) for the cost of a
+        core beside the search. Its outcome has no candidate pairs.
 
     Returns
     -------
@@ -191,5 +218,6 @@ def start_lp_bound(
         # Nothing to decide (HiGHS calls such a model "Empty"): the constant is the bound.
         return LpOutcome(float(math.ceil(mip.lp.offset)), None, 0.0, {}, {})
     data = mip.lp.to_arrays()
-    data["integer"] = [False] * len(mip.lp.cost)  # the relaxation
-    return LpBound(data, time_limit, mip.x)
+    if not integer:
+        data["integer"] = [False] * len(mip.lp.cost)  # the relaxation
+    return LpBound(data, time_limit, mip.x, dual=integer)

@@ -54,6 +54,12 @@ class SolveSettings:
         assignment MIP with cuts from timed subproblems) in a thread alongside the search,
         for the whole time limit, and report it as source ``"benders"`` when it is the
         largest bound. Off by default: it takes a core from the search.
+    mip_bound
+        Also run HiGHS on the assignment MIP itself (integrality kept) in a child process
+        beside the search, for a share of the time limit (``solve.MIP_BOUND_SHARE``), and
+        report its dual bound as source ``"mip"`` when it is the largest: HiGHS's root cuts
+        and branching lift it above the LP (docs/solver.md). Off by default: it takes a
+        core from the search for that time.
     """
 
     time_limit: float = 30.0
@@ -65,6 +71,7 @@ class SolveSettings:
     warm_start: bool = True
     lp_bound: bool = True
     benders_bound: bool = False
+    mip_bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,9 +99,9 @@ class Result:
     windows, or the warm start returned unchanged).
 
     ``bound`` is the largest valid lower bound found, never clamped; ``bound_source`` names
-    it (``"cpsat"``, ``"lp"`` or ``"unavoidable"``), ``bounds`` holds every bound found by
-    source, ``bound_note`` says why a bound is missing or was skipped, and ``unavoidable``
-    is the cost no plan avoids (:mod:`orplan.solver.unavoidable`).
+    it (``"cpsat"``, ``"lp"``, ``"mip"``, ``"benders"`` or ``"unavoidable"``), ``bounds``
+    holds every bound found by source, ``bound_note`` says why a bound is missing or was
+    skipped, and ``unavoidable`` is the cost no plan avoids (:mod:`orplan.solver.unavoidable`).
     """
 
     status: PlanStatus

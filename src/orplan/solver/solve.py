@@ -38,6 +38,11 @@ from orplan.solver.unavoidable import decidable_gap, unavoidable_cost
 if TYPE_CHECKING:
     from orplan.solver.benders import BendersRun
 
+#: Share of the time limit HiGHS gets for the MIP's dual bound (``mip_bound``). Its bound
+#: comes from the root (cuts) and then creeps (pilot-week-s1: 36,004 at 10 s, 36,251 at
+#: 27 s, 36,253 at 240 s; docs/solver.md), while its core is taken from the search.
+MIP_BOUND_SHARE = 0.4
+
 __all__ = [
     "SMALL_MODEL_MAX_OPTIONS",
     "WHOLE_MODEL_MAX_OPTIONS",
@@ -98,6 +103,11 @@ def solve(
         # limit, and a child process per solve would then be wasted: its LP starts after
         # the search, only when there is no proof (_bounds).
         lp = start_lp_bound(scenario, case_options, max(1.0, 0.5 * settings.time_limit))
+    mip_bound: LpBound | LpOutcome | None = None
+    if settings.mip_bound:
+        mip_bound = lp_skipped(size) or start_lp_bound(
+            scenario, case_options, max(1.0, MIP_BOUND_SHARE * settings.time_limit), integer=True
+        )
     benders = None
     if settings.benders_bound:
         # Alongside the search, ending with it: the master's dual bound grows with its time.
@@ -117,19 +127,23 @@ def solve(
     except BaseException:
         if isinstance(lp, LpBound):
             lp.cancel("search failed")
+        if isinstance(mip_bound, LpBound):
+            mip_bound.cancel("search failed")
         if benders is not None:
             benders.cancel()
         raise
     if isinstance(outcome, Result):
         if isinstance(lp, LpBound):
             lp.cancel("no plan")
+        if isinstance(mip_bound, LpBound):
+            mip_bound.cancel("no plan")
         if benders is not None:
             benders.cancel()
         return outcome
     entries, status, stopped_by, cpsat_bound, objective, first_time = outcome
     bounds, notes = _bounds(
         scenario, case_options, status, stopped_by, cpsat_bound, lp, unavoidable, settings,
-        began, benders,
+        began, benders, mip_bound,
     )  # fmt: skip
     bound_source, bound = best_bound(bounds)
     return _checked(
@@ -214,6 +228,7 @@ def _bounds(
     settings: SolveSettings,
     began: float,
     benders: BendersRun | None = None,
+    mip_bound: LpBound | LpOutcome | None = None,
 ) -> tuple[dict[str, float], list[str]]:
     """Every valid lower bound by source, and notes on the missing ones.
 
@@ -247,6 +262,16 @@ def _bounds(
             bounds["lp"] = done.bound
         else:
             notes.append(done.note or "LP bound missing")
+    if isinstance(mip_bound, LpBound) and (status == "OPTIMAL" or stopped_by == "interrupted"):
+        mip_bound.cancel("not needed")
+    elif mip_bound is not None:
+        # Its HiGHS stops at the time limit; a little slack for the child process.
+        wait = max(2.0, settings.time_limit - (time.perf_counter() - began) + 5.0)
+        done = mip_bound if isinstance(mip_bound, LpOutcome) else mip_bound.collect(wait)
+        if done.bound is not None:
+            bounds["mip"] = done.bound
+        else:
+            notes.append((done.note or "MIP bound missing").replace("LP", "MIP", 1))
     if benders is not None and (status == "OPTIMAL" or stopped_by == "interrupted"):
         benders.cancel()  # proven, or the planner wants the plan now
     elif benders is not None:
