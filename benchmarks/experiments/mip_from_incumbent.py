@@ -95,6 +95,8 @@ def main() -> None:
     fixed, fixed_status, outside = _fixed_objective(scenario, case_options, first.plan, timing_rows)
     print(f"incumbent assignment MIP objective {fixed} ({fixed_status}; {outside} cases "
           f"outside the MIP options)", flush=True)  # fmt: skip
+    plain = _fixed_objective(scenario, case_options, first.plan, not timing_rows)[0]
+    print(f"  ... and with timing rows {'off' if timing_rows else 'on'}: {plain}", flush=True)
 
     candidates = None
     if args.restrict:

@@ -43,6 +43,7 @@ def solve_cpsat(
     warm_start: bool | None = None,
     strategy: str | None = None,
     benders_bound: bool = False,
+    mip_start: bool = False,
 ) -> MethodResult:
     """Run :func:`orplan.solve` with default settings and record its progress.
 
@@ -65,6 +66,9 @@ def solve_cpsat(
     benders_bound
         Also compute the logic-based Benders bound alongside the search (method name
         ``cpsat-benders``); the row's ``bound_source`` says ``benders`` when it wins.
+    mip_start
+        Turn on ``SolveSettings.mip_start`` (HiGHS from the incumbent's assignment inside
+        ``decompose``; method name ``cpsat-mipstart``).
 
     Returns
     -------
@@ -92,6 +96,9 @@ def solve_cpsat(
     if benders_bound:
         settings = replace(settings, benders_bound=True)
         method = "cpsat-benders"
+    if mip_start:
+        settings = replace(settings, mip_start=True)
+        method = "cpsat-mipstart"
     try:
         result = cpsat_solve(scenario, settings, progress=progress)
     except PlanInvalidError as error:

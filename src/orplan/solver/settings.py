@@ -54,6 +54,12 @@ class SolveSettings:
         assignment MIP with cuts from timed subproblems) in a thread alongside the search,
         for the whole time limit, and report it as source ``"benders"`` when it is the
         largest bound. Off by default: it takes a core from the search.
+    mip_start
+        ``"decompose"`` only: after stage 2, HiGHS improves the incumbent's assignment from
+        it as a MIP start (the MIP over the LP candidates and the incumbent's sessions, with
+        the timing rows), CP-SAT re-times the new assignment, and the plan replaces the
+        incumbent when cheaper (:mod:`orplan.solver.mipstart`). Off by default: one
+        measurement (docs/solver.md) is not yet evidence that it beats the longer polish.
     """
 
     time_limit: float = 30.0
@@ -65,6 +71,7 @@ class SolveSettings:
     warm_start: bool = True
     lp_bound: bool = True
     benders_bound: bool = False
+    mip_start: bool = False
 
 
 @dataclass(frozen=True)
