@@ -150,8 +150,12 @@ def solve_decompose(
         return best.outcome(case_options, "interrupted"), lp
     if settings.mip_start and best.plan is not None:
         try:
-            _improved(scenario, case_options, settings, report, began, lp.candidates, best)
-        except KeyboardInterrupt:
+            interrupted = _improved(
+                scenario, case_options, settings, report, began, lp.candidates, best
+            )
+        except KeyboardInterrupt:  # while HiGHS runs (a child process)
+            interrupted = True
+        if interrupted:
             return best.outcome(case_options, "interrupted"), lp
     whole = solve_whole(scenario, case_options, settings, report, began, start=best.plan)
     if isinstance(whole, Result) and best.plan is not None:
@@ -270,21 +274,23 @@ def _improved(
     began: float,
     candidates: dict[int, set[int]],
     best: _Incumbent,
-) -> None:
+) -> bool:
     """Stage 2b (``settings.mip_start``): HiGHS from the incumbent's assignment for 35 % of
     the time left, CP-SAT re-timing for 30 %; the plan is offered to ``best``, which keeps it
     only when cheaper. Measured on pilot-week-s1 (docs/solver.md): the restricted MIP's
-    objective 43.9k -> 40.7k in 7 s; the re-timed plan 44,225 -> 43,560."""
+    objective 43.9k -> 40.7k in 7 s; the re-timed plan 44,225 -> 43,560. Returns whether
+    Ctrl-C stopped the re-timing."""
     from orplan.solver.mipstart import improve_assignment
 
     left = settings.time_limit - (time.perf_counter() - began)
     if best.plan is None or left < 2.0:
-        return
+        return False
     stage = improve_assignment(
         scenario, case_options, settings, progress, began, best.plan,
         mip_time=0.35 * left, timing_time=0.3 * left, candidates=candidates, restrict=True,
     )  # fmt: skip
     best.offer(stage.plan)
+    return stage.interrupted
 
 
 def _no_bound(

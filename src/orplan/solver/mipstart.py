@@ -46,6 +46,8 @@ class MipStartOutcome:
     #: Checker cost of the greedily timed plan, and of the re-timed one.
     sequenced_cost: float | None = None
     final_cost: float | None = None
+    #: Ctrl-C stopped the re-timing (the caller should stop too).
+    interrupted: bool = False
     events: list[tuple[float, float, float]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -175,7 +177,7 @@ def improve_assignment(
         return out
     out.sequenced_cost = float(report.cost.total)
     clock = time.perf_counter()
-    timed = retimed(
+    timed, out.interrupted = retimed(
         scenario, case_options, settings, progress, began, chosen, candidates, plan, timing_time
     )
     out.seconds["timing"] = time.perf_counter() - clock
@@ -194,11 +196,12 @@ def retimed(
     candidates: dict[int, set[int]] | None,
     timed: Plan,
     seconds: float,
-) -> Plan:
+) -> tuple[Plan, bool]:
     """The CP-SAT model with each case offered only its ``chosen`` session (plus
     ``candidates`` when it must be scheduled, and the session ``timed`` gave it), hinted with
     the checked plan ``timed``, for ``seconds``: exact timing of greedily timed sessions.
-    Returns the cheaper (by the independent checker) of its plan and ``timed``."""
+    Returns the cheaper (by the independent checker) of its plan and ``timed``, and whether
+    Ctrl-C stopped the search."""
     from orplan.solver.decompose import candidate_options
     from orplan.solver.strategies import solve_whole
 
@@ -211,9 +214,10 @@ def retimed(
     limited = replace(settings, time_limit=spent + max(0.5, seconds), compact=False)
     outcome = solve_whole(scenario, timing, limited, _no_bound(progress), began, start=timed)
     if isinstance(outcome, Result):
-        return timed
+        return timed, False
     plan = Plan(cases=outcome[0])
-    return plan if _cost(scenario, plan) <= _cost(scenario, timed) else timed
+    interrupted = outcome[2] == "interrupted"
+    return (plan if _cost(scenario, plan) <= _cost(scenario, timed) else timed), interrupted
 
 
 def _cost(scenario: Scenario, plan: Plan) -> float:
