@@ -43,6 +43,7 @@ from benchmarks.suite import DEFAULT_LIMITS, FAMILIES, Instance, instances, smok
 METHODS = (
     "rule", "mip", "cpsat", "cpsat-cold", "cpsat-hint", "cpsat-decompose", "cpsat-benders",
     "cpsat-mipbound",
+    "cpsat-mipstart",
 )  # fmt: skip
 
 #: Methods run by default (``cpsat-hint`` duplicates the default's warm start since orplan
@@ -169,6 +170,11 @@ def run_method(
         # The default search, with HiGHS's dual bound of the assignment MIP alongside.
         result = solve_cpsat(
             scenario, time_limit=time_limit, workers=workers, seed=seed, mip_bound=True
+        )
+    elif method == "cpsat-mipstart":
+        # The default search with HiGHS improving the incumbent's assignment (decompose).
+        result = solve_cpsat(
+            scenario, time_limit=time_limit, workers=workers, seed=seed, mip_start=True
         )
     else:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")

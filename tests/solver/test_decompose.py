@@ -63,3 +63,15 @@ def test_ctrl_c_during_the_assignment_stage_returns_the_rule_plan(
     assert result.plan is not None and result.plan.run is not None
     assert result.plan.run.stopped_by == "interrupted"
     assert result.objective == rule_result(scenario).objective
+
+
+def test_decompose_with_the_mip_start_stage_gives_a_checked_plan() -> None:
+    """With ``mip_start`` the decomposed solve still returns a plan the independent checker
+    accepts, at or below the rule's cost (the stage's plan replaces the incumbent only when
+    cheaper)."""
+    scenario = tiny_scenario()
+    result = solve(scenario, SolveSettings(time_limit=8.0, strategy="decompose", mip_start=True))
+    checked_plan(scenario, result)
+    rule = rule_result(scenario)
+    assert result.objective is not None and rule.objective is not None
+    assert result.objective <= rule.objective

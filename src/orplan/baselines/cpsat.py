@@ -44,6 +44,7 @@ def solve_cpsat(
     strategy: str | None = None,
     benders_bound: bool = False,
     mip_bound: bool = False,
+    mip_start: bool = False,
 ) -> MethodResult:
     """Run :func:`orplan.solve` with default settings and record its progress.
 
@@ -69,6 +70,9 @@ def solve_cpsat(
     mip_bound
         Also run HiGHS on the assignment MIP beside the search for its dual bound (method
         name ``cpsat-mipbound``); ``bound_source`` says ``mip`` when it wins.
+    mip_start
+        Turn on ``SolveSettings.mip_start`` (HiGHS from the incumbent's assignment inside
+        ``decompose``; method name ``cpsat-mipstart``).
 
     Returns
     -------
@@ -99,6 +103,9 @@ def solve_cpsat(
     if mip_bound:
         settings = replace(settings, mip_bound=True)
         method = "cpsat-mipbound"
+    if mip_start:
+        settings = replace(settings, mip_start=True)
+        method = "cpsat-mipstart"
     try:
         result = cpsat_solve(scenario, settings, progress=progress)
     except PlanInvalidError as error:

@@ -29,7 +29,9 @@ def solve_arrays(data: dict[str, Any]) -> dict[str, Any]:
     data
         ``cost``, ``lower``, ``upper``, ``integer`` (column arrays), ``row_lower``,
         ``row_upper``, ``starts``, ``index``, ``value`` (row-wise matrix), ``offset`` and
-        ``options`` (HiGHS option name -> value).
+        ``options`` (HiGHS option name -> value). Optional ``start``: a MIP start as
+        ``(columns, values)``, e.g. the integer columns of a known plan; HiGHS completes
+        the columns left out (it fixes the given ones and solves what remains).
 
     Returns
     -------
@@ -64,6 +66,10 @@ def solve_arrays(data: dict[str, Any]) -> dict[str, Any]:
     for name, value in data["options"].items():
         h.setOptionValue(name, value)
     h.passModel(lp)
+    start = data.get("start")
+    if start is not None:
+        columns = np.asarray(start[0], dtype=np.int32)
+        h.setSolution(len(columns), columns, np.asarray(start[1], dtype=float))
     events: list[tuple[float, float, float]] = []
 
     def improving(event: Any) -> None:

@@ -78,7 +78,7 @@ from orplan.baselines.rule import fill
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
 
-__all__ = ["AssignmentMip", "build_mip", "mip_plan", "solve_mip"]
+__all__ = ["AssignmentMip", "build_mip", "mip_plan", "sequence_assignment", "solve_mip"]
 
 
 class _Lp:
@@ -405,6 +405,32 @@ class AssignmentMip:
             if sum(v for _, v in terms) > bed_minutes:
                 lp.row(terms, -math.inf, bed_minutes)
 
+    # -- writing and reading a solution ---------------------------------------------------
+    def start(self, chosen: dict[int, tuple[int, str]]) -> tuple[list[int], list[float]]:
+        """A MIP start of the assignment ``chosen``: every ``x`` and ``y`` column's value.
+
+        The other columns (overtime, idle, theatre changes, ...) are left out for HiGHS to
+        complete (:func:`~orplan.baselines.highs_worker.solve_arrays`, ``start``).
+
+        Parameters
+        ----------
+        chosen
+            Case index -> (session index, surgeon), as :meth:`assignment` returns.
+
+        Returns
+        -------
+        tuple of (list of int, list of float)
+            Columns and their values.
+        """
+        values: dict[int, float] = {}
+        for (ci, si), x in self.x.items():
+            values[x] = 1.0 if ci in chosen and chosen[ci][0] == si else 0.0
+        for (ci, si, name), y in self.y.items():
+            if y != self.x[(ci, si)]:
+                values[y] = 1.0 if chosen.get(ci) == (si, name) else 0.0
+        columns = sorted(values)
+        return columns, [values[c] for c in columns]
+
     # -- reading a solution ---------------------------------------------------------------
     def assignment(self, values: Any) -> dict[int, tuple[int, str]]:
         """Case index -> (session index, surgeon) of a MIP solution.
@@ -503,6 +529,54 @@ def _sequence(
     return board, dropped
 
 
+def sequence_assignment(
+    scenario: Scenario,
+    mip: AssignmentMip,
+    chosen: dict[int, tuple[int, str]],
+    options: Options,
+    *,
+    step: int | None = None,
+    repair: bool = True,
+) -> tuple[Board, list[int], dict[int, str], int]:
+    """Steps 2 and 3 of the module docstring: time ``chosen`` on a board, repair the rest.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    mip
+        The assignment MIP ``chosen`` comes from (its options give each case's surgeons).
+    chosen
+        Case index -> (session index, surgeon) (:meth:`AssignmentMip.assignment`).
+    options
+        Eligible ``(session, surgeons)`` per case for the repair's first fit.
+    step
+        Start-time grid in minutes (default: the scenario's ``time_step``).
+    repair
+        Offer dropped and unscheduled cases to the rule baseline's first fit.
+
+    Returns
+    -------
+    tuple
+        The board (every hard rule kept), the dropped cases, why each case off the board is
+        unscheduled, and how many cases the repair placed.
+    """
+    board, dropped = _sequence(scenario, mip, chosen, step)
+    reasons: dict[int, str] = {
+        ci: "not selected by the assignment MIP" for ci in range(len(scenario.cases))
+    }
+    for ci in dropped:
+        reasons[ci] = "dropped: could not be sequenced in its MIP session"
+    repaired = 0
+    if repair:
+        order = sorted(
+            (ci for ci in range(len(scenario.cases)) if ci not in board.where),
+            key=lambda i: case_order_key(scenario, scenario.cases[i]),
+        )
+        repaired = fill(board, order, options, reasons)
+    return board, dropped, reasons, repaired
+
+
 def solve_mip(
     scenario: Scenario,
     *,
@@ -584,19 +658,9 @@ def solve_mip(
     chosen: dict[int, tuple[int, str]] = {}
     if solved["values"] is not None:
         chosen = mip.assignment(solved["values"])
-    board, dropped = _sequence(scenario, mip, chosen, step)
-    reasons: dict[int, str] = {
-        ci: "not selected by the assignment MIP" for ci in range(len(scenario.cases))
-    }
-    for ci in dropped:
-        reasons[ci] = "dropped: could not be sequenced in its MIP session"
-    repaired = 0
-    if repair:
-        order = sorted(
-            (ci for ci in range(len(scenario.cases)) if ci not in board.where),
-            key=lambda i: case_order_key(scenario, scenario.cases[i]),
-        )
-        repaired = fill(board, order, options, reasons)
+    board, dropped, reasons, repaired = sequence_assignment(
+        scenario, mip, chosen, options, step=step, repair=repair
+    )
     stopped = (
         "optimal" if status == "Optimal" else "time_limit" if "limit" in status.lower() else "other"
     )

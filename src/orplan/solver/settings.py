@@ -60,6 +60,12 @@ class SolveSettings:
         report its dual bound as source ``"mip"`` when it is the largest: HiGHS's root cuts
         and branching lift it above the LP (docs/solver.md). Off by default: it takes a
         core from the search for that time.
+    mip_start
+        ``"decompose"`` only: after stage 2, HiGHS improves the incumbent's assignment from
+        it as a MIP start (the MIP over the LP candidates and the incumbent's sessions, with
+        the timing rows), CP-SAT re-times the new assignment, and the plan replaces the
+        incumbent when cheaper (:mod:`orplan.solver.mipstart`). Off by default: one
+        measurement (docs/solver.md) is not yet evidence that it beats the longer polish.
     """
 
     time_limit: float = 30.0
@@ -72,6 +78,7 @@ class SolveSettings:
     lp_bound: bool = True
     benders_bound: bool = False
     mip_bound: bool = False
+    mip_start: bool = False
 
 
 @dataclass(frozen=True)
