@@ -42,9 +42,16 @@ from benchmarks.suite import DEFAULT_LIMITS, FAMILIES, Instance, instances, smok
 
 METHODS = (
     "rule", "mip", "cpsat", "cpsat-cold", "cpsat-hint", "cpsat-decompose", "cpsat-benders",
-    "cpsat-mipbound",
-    "cpsat-mipstart",
+    "cpsat-nomip", "cpsat-mipbound", "cpsat-mipstart", "cpsat-mipstart-bound",
 )  # fmt: skip
+
+#: Method -> (mip_bound, mip_start) of the HiGHS-helper variants of ``cpsat``.
+MIP_VARIANTS = {
+    "cpsat-nomip": (False, False),
+    "cpsat-mipbound": (True, False),
+    "cpsat-mipstart": (False, True),
+    "cpsat-mipstart-bound": (True, True),
+}
 
 #: Methods run by default (``cpsat-hint`` duplicates the default's warm start since orplan
 #: warm-starts from the rule plan itself; ask for it with ``--methods``).
@@ -166,16 +173,15 @@ def run_method(
         result = solve_cpsat(
             scenario, time_limit=time_limit, workers=workers, seed=seed, benders_bound=True
         )
-    elif method == "cpsat-mipbound":
-        # The default search, with HiGHS's dual bound of the assignment MIP alongside.
+    elif method in MIP_VARIANTS:
+        # The default search with the two HiGHS helpers (MIP's dual bound beside the
+        # search, MIP-start stage in decompose) set as named; cpsat-mipstart-bound is
+        # the default since 2026-12-06, cpsat-nomip the default before.
+        bound_on, start_on = MIP_VARIANTS[method]
         result = solve_cpsat(
-            scenario, time_limit=time_limit, workers=workers, seed=seed, mip_bound=True
-        )
-    elif method == "cpsat-mipstart":
-        # The default search with HiGHS improving the incumbent's assignment (decompose).
-        result = solve_cpsat(
-            scenario, time_limit=time_limit, workers=workers, seed=seed, mip_start=True
-        )
+            scenario, time_limit=time_limit, workers=workers, seed=seed, mip_bound=bound_on,
+            mip_start=start_on,
+        )  # fmt: skip
     else:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     row.update(record(result))

@@ -43,8 +43,8 @@ def solve_cpsat(
     warm_start: bool | None = None,
     strategy: str | None = None,
     benders_bound: bool = False,
-    mip_bound: bool = False,
-    mip_start: bool = False,
+    mip_bound: bool | None = None,
+    mip_start: bool | None = None,
 ) -> MethodResult:
     """Run :func:`orplan.solve` with default settings and record its progress.
 
@@ -68,11 +68,13 @@ def solve_cpsat(
         Also compute the logic-based Benders bound alongside the search (method name
         ``cpsat-benders``); the row's ``bound_source`` says ``benders`` when it wins.
     mip_bound
-        Also run HiGHS on the assignment MIP beside the search for its dual bound (method
-        name ``cpsat-mipbound``); ``bound_source`` says ``mip`` when it wins.
+        Override ``SolveSettings.mip_bound`` (HiGHS's dual bound of the assignment MIP
+        beside the search); None keeps the default.
     mip_start
-        Turn on ``SolveSettings.mip_start`` (HiGHS from the incumbent's assignment inside
-        ``decompose``; method name ``cpsat-mipstart``).
+        Override ``SolveSettings.mip_start`` (HiGHS from the incumbent's assignment inside
+        ``decompose``); None keeps the default. Either override names the method
+        ``cpsat-nomip``, ``cpsat-mipbound``, ``cpsat-mipstart`` or ``cpsat-mipstart-bound``
+        by which of the two are on.
 
     Returns
     -------
@@ -100,12 +102,18 @@ def solve_cpsat(
     if benders_bound:
         settings = replace(settings, benders_bound=True)
         method = "cpsat-benders"
-    if mip_bound:
-        settings = replace(settings, mip_bound=True)
-        method = "cpsat-mipbound"
-    if mip_start:
-        settings = replace(settings, mip_start=True)
-        method = "cpsat-mipstart"
+    if mip_bound is not None or mip_start is not None:
+        settings = replace(
+            settings,
+            mip_bound=settings.mip_bound if mip_bound is None else mip_bound,
+            mip_start=settings.mip_start if mip_start is None else mip_start,
+        )
+        method = {
+            (False, False): "cpsat-nomip",
+            (True, False): "cpsat-mipbound",
+            (False, True): "cpsat-mipstart",
+            (True, True): "cpsat-mipstart-bound",
+        }[(settings.mip_bound, settings.mip_start)]
     try:
         result = cpsat_solve(scenario, settings, progress=progress)
     except PlanInvalidError as error:

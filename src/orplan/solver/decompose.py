@@ -16,7 +16,7 @@ from (a stage's plan replaces the incumbent only when cheaper):
    the sessions exactly for a quarter of the time left: greedy timing drops cases that fit.
    (If HiGHS gives no plan: the CP-SAT model restricted to the candidate options and the
    start plan's sessions, :func:`candidate_options`, for half the time left.)
-   With ``mip_start`` (opt-in), then HiGHS from the incumbent's assignment as a MIP start
+   With ``mip_start`` (the default), then HiGHS from the incumbent's assignment as a MIP start
    and CP-SAT re-timing its new assignment (:mod:`orplan.solver.mipstart`).
 3. **Polish.** The whole CP-SAT model, hinted with stage 2's plan, for the rest of the time:
    its LNS workers move cases to sessions the LP did not pick, re-time sessions exactly,

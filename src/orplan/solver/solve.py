@@ -104,10 +104,14 @@ def solve(
         # the search, only when there is no proof (_bounds).
         lp = start_lp_bound(scenario, case_options, max(1.0, 0.5 * settings.time_limit))
     mip_bound: LpBound | LpOutcome | None = None
-    if settings.mip_bound:
-        mip_bound = lp_skipped(size) or start_lp_bound(
+    if settings.mip_bound and isinstance(lp, LpBound):
+        # Where the LP runs beside the search: a small whole model is mostly proven by
+        # CP-SAT itself, and a child process per solve would then be wasted.
+        mip_bound = start_lp_bound(
             scenario, case_options, max(1.0, MIP_BOUND_SHARE * settings.time_limit), integer=True
         )
+    elif settings.mip_bound:
+        mip_bound = lp_skipped(size)  # the reason, when skipped for size
     benders = None
     if settings.benders_bound:
         # Alongside the search, ending with it: the master's dual bound grows with its time.
