@@ -993,7 +993,7 @@ _INTS = {
     "deadline_breaches",
     "violations",
 }
-_TEXT = {"instance", "family", "scenario_sha256", "method", "status", "error"}
+_TEXT = {"instance", "family", "scenario_sha256", "method", "status", "error", "bound_source"}
 
 
 def read_csv(path: Path) -> list[dict[str, Any]]:

@@ -42,6 +42,9 @@ def test_csv_writer_on_a_one_instance_list(tmp_path: Path) -> None:
     again = dict(back[0], objective=1.0)
     merged = merge_rows([back, [again]])
     assert len(merged) == 1 and merged[0]["objective"] == 1.0
+    # a solver row names its bound's source in words, which must read back as text
+    named = write_csv([dict(row, bound_source="mip")], tmp_path / "named.csv")
+    assert read_csv(named)[0]["bound_source"] == "mip"
 
 
 def test_readme_section_is_replaced(tmp_path: Path) -> None:
