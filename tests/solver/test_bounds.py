@@ -141,6 +141,24 @@ def test_mip_dual_bound_beside_the_search() -> None:
     assert result.bound == max(result.bounds.values())
 
 
+def test_lp_and_mip_bounds_share_one_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The LP and the MIP's dual bound beside the search come from one build of the
+    assignment MIP (built in Python before the search starts), and both are reported."""
+    from orplan.baselines import mip as mip_module
+
+    builds = []
+    real = mip_module.build_mip
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mip_module, "build_mip", counted)
+    result = solve(tiny_scenario(), SolveSettings(time_limit=3.0, strategy="days"))
+    assert len(builds) == 1
+    assert "lp" in result.bounds and "mip" in result.bounds
+
+
 def test_skipped_mip_bound_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
     """A MIP bound skipped for size names the reason as the MIP's."""
     monkeypatch.setattr(lp_bound, "LP_MAX_OPTIONS", 0)

@@ -30,7 +30,10 @@ from typing import Any
 from orplan.scenario.model import Scenario
 from orplan.solver.options import CaseOptions
 
-__all__ = ["LP_MAX_OPTIONS", "LpBound", "LpOutcome", "lp_skipped", "start_lp_bound"]
+__all__ = [
+    "LP_MAX_OPTIONS", "LpBound", "LpOutcome", "lp_skipped", "start_lp_and_mip_bounds",
+    "start_lp_bound",
+]  # fmt: skip
 
 #: Above this many (case, session) options the LP is skipped: building the MIP's arrays in
 #: Python alone would take longer than a typical solve is asked to take.
@@ -74,6 +77,7 @@ class LpBound:
 
         self._pairs = pairs
         self._dual = dual
+        self._name = "MIP" if dual else "LP"  # what the notes call it
         self._began = time.perf_counter()
         self._time_limit = time_limit
         self._tmp = tempfile.TemporaryDirectory(prefix="orplan-lp-")
@@ -115,11 +119,12 @@ class LpBound:
         try:
             self._process.wait(timeout=max(0.0, wait))
         except subprocess.TimeoutExpired:
-            return self.cancel(f"LP not solved in {self.elapsed():.0f} s (stopped)")
+            return self.cancel(f"{self._name} not solved in {self.elapsed():.0f} s (stopped)")
         error = self._process.stderr.read().decode(errors="replace") if self._process.stderr else ""
         if self._process.returncode != 0 or not self._target.exists():
             self._close()
-            return LpOutcome(None, f"LP worker failed: {error.strip()[-200:]}", self.elapsed())
+            note = f"{self._name} worker failed: {error.strip()[-200:]}"
+            return LpOutcome(None, note, self.elapsed())
         solved = pickle.loads(self._target.read_bytes())
         self._close()
         if self._dual:
@@ -163,16 +168,19 @@ class LpBound:
         self._tmp.cleanup()
 
 
-def lp_skipped(options: int) -> LpOutcome | None:
+def lp_skipped(options: int, name: str = "LP") -> LpOutcome | None:
     """The outcome of an LP skipped for size (known before anything is built), else None.
 
     Parameters
     ----------
     options
         Number of (case, session) options of the CP-SAT model.
+    name
+        What the note calls the model (``"LP"`` or ``"MIP"``).
     """
     if options > LP_MAX_OPTIONS:
-        return LpOutcome(None, f"LP skipped: {options:,} options (limit {LP_MAX_OPTIONS:,})", 0.0)
+        note = f"{name} skipped: {options:,} options (limit {LP_MAX_OPTIONS:,})"
+        return LpOutcome(None, note, 0.0)
     return None
 
 
@@ -204,11 +212,45 @@ def start_lp_bound(
     LpBound or LpOutcome
         The running LP, or an outcome with the reason it was skipped.
     """
+    lp, mip = start_lp_and_mip_bounds(
+        scenario, case_options, None if integer else time_limit, time_limit if integer else None
+    )
+    started = mip if integer else lp
+    assert started is not None  # a time was given for it
+    return started
+
+
+def start_lp_and_mip_bounds(
+    scenario: Scenario,
+    case_options: list[CaseOptions],
+    lp_time: float | None,
+    mip_time: float | None,
+) -> tuple[LpBound | LpOutcome | None, LpBound | LpOutcome | None]:
+    """Build the assignment MIP once and start HiGHS on its LP and/or on the MIP itself.
+
+    Parameters
+    ----------
+    scenario, case_options
+        As for :func:`start_lp_bound`.
+    lp_time, mip_time
+        Seconds for the LP and for the MIP's dual bound; None starts no such child.
+
+    Returns
+    -------
+    tuple
+        The LP and the MIP bound as :func:`start_lp_bound` returns each (None where not
+        asked for).
+    """
     from orplan.baselines.mip import build_mip
 
-    skipped = lp_skipped(sum(len(entry.options) for entry in case_options))
-    if skipped is not None:
-        return skipped
+    def asked(lp: LpOutcome | None, mip: LpOutcome | None) -> tuple[Any, Any]:
+        return (lp if lp_time is not None else None), (mip if mip_time is not None else None)
+
+    if lp_time is None and mip_time is None:
+        return None, None
+    size = sum(len(entry.options) for entry in case_options)
+    if size > LP_MAX_OPTIONS:
+        return asked(lp_skipped(size, "LP"), lp_skipped(size, "MIP"))
     eligible = [
         [(o.session, [g.surgeon for g in o.surgeons]) for o in entry.options]
         for entry in case_options
@@ -216,8 +258,13 @@ def start_lp_bound(
     mip = build_mip(scenario, eligible)
     if not mip.lp.cost:
         # Nothing to decide (HiGHS calls such a model "Empty"): the constant is the bound.
-        return LpOutcome(float(math.ceil(mip.lp.offset)), None, 0.0, {}, {})
+        empty = LpOutcome(float(math.ceil(mip.lp.offset)), None, 0.0, {}, {})
+        return asked(empty, empty)
     data = mip.lp.to_arrays()
-    if not integer:
-        data["integer"] = [False] * len(mip.lp.cost)  # the relaxation
-    return LpBound(data, time_limit, mip.x, dual=integer)
+    lp = mip_bound = None
+    if lp_time is not None:
+        relaxed = {**data, "integer": [False] * len(mip.lp.cost)}  # the relaxation
+        lp = LpBound(relaxed, lp_time, mip.x)
+    if mip_time is not None:
+        mip_bound = LpBound(data, mip_time, mip.x, dual=True)
+    return lp, mip_bound

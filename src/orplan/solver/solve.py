@@ -21,7 +21,13 @@ from orplan.scenario.io import scenario_digest
 from orplan.scenario.model import Scenario
 from orplan.solver.decompose import solve_decompose
 from orplan.solver.explain import unplaceable_mandatory
-from orplan.solver.lp_bound import LpBound, LpOutcome, lp_skipped, start_lp_bound
+from orplan.solver.lp_bound import (
+    LpBound,
+    LpOutcome,
+    lp_skipped,
+    start_lp_and_mip_bounds,
+    start_lp_bound,
+)
 from orplan.solver.options import CaseOptions, build_options
 from orplan.solver.search import with_reasons
 from orplan.solver.settings import Progress, Result, SolveSettings, best_bound, relative_gap
@@ -97,21 +103,21 @@ def solve(
     size = sum(len(entry.options) for entry in case_options)
     unavoidable = float(unavoidable_cost(scenario, case_options).total)
     strategy = _strategy(settings, size)
-    lp: LpBound | LpOutcome | None = lp_skipped(size) if settings.lp_bound else None
-    if settings.lp_bound and lp is None and (strategy != "whole" or size > SMALL_MODEL_MAX_OPTIONS):
-        # Alongside the search. A small whole model is mostly proven optimal within its
-        # limit, and a child process per solve would then be wasted: its LP starts after
-        # the search, only when there is no proof (_bounds).
-        lp = start_lp_bound(scenario, case_options, max(1.0, 0.5 * settings.time_limit))
-    mip_bound: LpBound | LpOutcome | None = None
-    if settings.mip_bound and isinstance(lp, LpBound):
-        # Where the LP runs beside the search: a small whole model is mostly proven by
-        # CP-SAT itself, and a child process per solve would then be wasted.
-        mip_bound = start_lp_bound(
-            scenario, case_options, max(1.0, MIP_BOUND_SHARE * settings.time_limit), integer=True
-        )
-    elif settings.mip_bound:
-        mip_bound = lp_skipped(size)  # the reason, when skipped for size
+    # Alongside the search, both from one build of the assignment MIP. A small whole model
+    # is mostly proven optimal within its limit, and child processes per solve would then
+    # be wasted: its LP starts after the search, only when there is no proof (_bounds), and
+    # it gets no MIP bound.
+    alongside = strategy != "whole" or size > SMALL_MODEL_MAX_OPTIONS
+    lp, mip_bound = start_lp_and_mip_bounds(
+        scenario,
+        case_options,
+        max(1.0, 0.5 * settings.time_limit) if settings.lp_bound and alongside else None,
+        max(1.0, MIP_BOUND_SHARE * settings.time_limit)
+        if settings.mip_bound and alongside
+        else None,
+    )
+    if settings.lp_bound and lp is None:
+        lp = lp_skipped(size)  # a small whole model's LP skipped for size says so at once
     benders = None
     if settings.benders_bound:
         # Alongside the search, ending with it: the master's dual bound grows with its time.
@@ -275,7 +281,7 @@ def _bounds(
         if done.bound is not None:
             bounds["mip"] = done.bound
         else:
-            notes.append((done.note or "MIP bound missing").replace("LP", "MIP", 1))
+            notes.append(done.note or "MIP bound missing")
     if benders is not None and (status == "OPTIMAL" or stopped_by == "interrupted"):
         benders.cancel()  # proven, or the planner wants the plan now
     elif benders is not None:
