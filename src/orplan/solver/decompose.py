@@ -247,23 +247,56 @@ def _assigned_and_timed(
     timed = Plan(cases=result.plan.cases, run=result.plan.run)
     if progress is not None:
         progress(Progress(time.perf_counter() - began, result.objective, None, None))
-    assigned = {ci: {si} for ci, (si, _name) in result.extra.get("assignment", {}).items()}
+    left = settings.time_limit - (time.perf_counter() - began)
+    return retimed(
+        scenario, case_options, settings, progress, began,
+        result.extra.get("assignment", {}), candidates, timed, 0.25 * max(0.0, left),
+    )  # fmt: skip
+
+
+def retimed(
+    scenario: Scenario,
+    case_options: list[CaseOptions],
+    settings: SolveSettings,
+    progress: Callable[[Progress], None] | None,
+    began: float,
+    chosen: dict[int, tuple[int, str]],
+    candidates: dict[int, set[int]] | None,
+    timed: Plan,
+    seconds: float,
+) -> tuple[Plan, bool]:
+    """Exact timing of greedily timed sessions (stage 2, and :mod:`orplan.solver.mipstart`).
+
+    The CP-SAT model with each case offered only its ``chosen`` session (plus
+    ``candidates`` when it must be scheduled, and the session ``timed`` gave it), hinted
+    with the checked plan ``timed``, for ``seconds``. Returns the cheaper (by the
+    independent checker) of its plan and ``timed``, and whether Ctrl-C stopped the search.
+    """
+    assigned = {ci: {si} for ci, (si, _name) in chosen.items()}
     for entry in case_options:
-        if entry.case.must_schedule:
+        if entry.case.must_schedule and candidates is not None:
             # A case that must be scheduled keeps every candidate, so the timing model has
-            # room to move it when its MIP session is full.
+            # room to move it when its assigned session is full.
             assigned.setdefault(entry.index, set()).update(candidates.get(entry.index, set()))
-    # The sequenced plan (where each case went, dropped ones repaired elsewhere) is the
-    # hint; CP-SAT re-times each MIP session exactly, which greedy timing could not.
     timing = candidate_options(scenario, case_options, assigned, timed)
     spent = time.perf_counter() - began
-    first = replace(
-        settings, time_limit=spent + 0.25 * max(0.0, settings.time_limit - spent), compact=False
-    )
-    outcome = solve_whole(scenario, timing, first, _no_bound(progress), began, start=timed)
+    limited = replace(settings, time_limit=spent + seconds, compact=False)
+    outcome = solve_whole(scenario, timing, limited, _no_bound(progress), began, start=timed)
     if isinstance(outcome, Result):
         return timed, False
-    return Plan(cases=outcome[0]), outcome[2] == "interrupted"
+    plan = Plan(cases=outcome[0])
+    interrupted = outcome[2] == "interrupted"
+    return (plan if checked_cost(scenario, plan) <= checked_cost(scenario, timed) else timed), (
+        interrupted
+    )
+
+
+def checked_cost(scenario: Scenario, plan: Plan) -> float:
+    """The independent checker's cost of ``plan`` (infinite when it breaks a hard rule)."""
+    from orplan.check import check
+
+    report = check(scenario, plan)
+    return float(report.cost.total) if report.ok else math.inf
 
 
 def _improved(

@@ -8,7 +8,7 @@ time, theatre changes) and its heuristics (RINS, local search around the incumbe
 for a cheaper assignment. A new assignment is timed as the MIP baseline times one (sessions
 greedily on the time grid, dropped cases repaired by the rule's first fit: a plan the
 independent checker accepts), then the CP-SAT model with each case offered only its new
-session re-times the sessions exactly (:func:`retimed`).
+session re-times the sessions exactly (:func:`orplan.solver.decompose.retimed`).
 
 The stage returns a plan or None; the caller keeps it only when it is cheaper than its
 incumbent.
@@ -16,18 +16,17 @@ incumbent.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
 from orplan.solver.options import CaseOptions
-from orplan.solver.settings import Progress, Result, SolveSettings
+from orplan.solver.settings import Progress, SolveSettings
 
-__all__ = ["MipStartOutcome", "assignment_of", "improve_assignment", "retimed"]
+__all__ = ["MipStartOutcome", "assignment_of", "improve_assignment"]
 
 
 @dataclass
@@ -110,6 +109,7 @@ def improve_assignment(
     from orplan.baselines.highs_worker import run_highs
     from orplan.baselines.mip import build_mip, sequence_assignment
     from orplan.solver.benders_rows import add_timing_rows
+    from orplan.solver.decompose import checked_cost, retimed
 
     out = MipStartOutcome()
     clock = time.perf_counter()
@@ -178,65 +178,10 @@ def improve_assignment(
     out.sequenced_cost = float(report.cost.total)
     clock = time.perf_counter()
     timed, out.interrupted = retimed(
-        scenario, case_options, settings, progress, began, chosen, candidates, plan, timing_time
-    )
+        scenario, case_options, settings, progress, began, chosen, candidates, plan,
+        max(0.5, timing_time),
+    )  # fmt: skip
     out.seconds["timing"] = time.perf_counter() - clock
     out.plan = timed
-    out.final_cost = _cost(scenario, timed)
+    out.final_cost = checked_cost(scenario, timed)
     return out
-
-
-def retimed(
-    scenario: Scenario,
-    case_options: list[CaseOptions],
-    settings: SolveSettings,
-    progress: Callable[[Progress], None] | None,
-    began: float,
-    chosen: dict[int, tuple[int, str]],
-    candidates: dict[int, set[int]] | None,
-    timed: Plan,
-    seconds: float,
-) -> tuple[Plan, bool]:
-    """The CP-SAT model with each case offered only its ``chosen`` session (plus
-    ``candidates`` when it must be scheduled, and the session ``timed`` gave it), hinted with
-    the checked plan ``timed``, for ``seconds``: exact timing of greedily timed sessions.
-    Returns the cheaper (by the independent checker) of its plan and ``timed``, and whether
-    Ctrl-C stopped the search."""
-    from orplan.solver.decompose import candidate_options
-    from orplan.solver.strategies import solve_whole
-
-    assigned = {ci: {si} for ci, (si, _name) in chosen.items()}
-    for entry in case_options:
-        if entry.case.must_schedule and candidates is not None:
-            assigned.setdefault(entry.index, set()).update(candidates.get(entry.index, set()))
-    timing = candidate_options(scenario, case_options, assigned, timed)
-    spent = time.perf_counter() - began
-    limited = replace(settings, time_limit=spent + max(0.5, seconds), compact=False)
-    outcome = solve_whole(scenario, timing, limited, _no_bound(progress), began, start=timed)
-    if isinstance(outcome, Result):
-        return timed, False
-    plan = Plan(cases=outcome[0])
-    interrupted = outcome[2] == "interrupted"
-    return (plan if _cost(scenario, plan) <= _cost(scenario, timed) else timed), interrupted
-
-
-def _cost(scenario: Scenario, plan: Plan) -> float:
-    """The independent checker's cost of ``plan`` (infinite when it breaks a hard rule)."""
-    from orplan.check import check
-
-    report = check(scenario, plan)
-    return float(report.cost.total) if report.ok else math.inf
-
-
-def _no_bound(
-    progress: Callable[[Progress], None] | None,
-) -> Callable[[Progress], None] | None:
-    """Progress of a restricted model without its bound (it holds for that model only)."""
-    if progress is None:
-        return None
-    report = progress
-
-    def without(p: Progress) -> None:
-        report(replace(p, bound=None, gap=None))
-
-    return without
