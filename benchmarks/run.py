@@ -45,14 +45,6 @@ METHODS = (
     "cpsat-nomip", "cpsat-mipbound", "cpsat-mipstart", "cpsat-mipstart-bound",
 )  # fmt: skip
 
-#: Method -> (mip_bound, mip_start) of the HiGHS-helper variants of ``cpsat``.
-MIP_VARIANTS = {
-    "cpsat-nomip": (False, False),
-    "cpsat-mipbound": (True, False),
-    "cpsat-mipstart": (False, True),
-    "cpsat-mipstart-bound": (True, True),
-}
-
 #: Methods run by default (``cpsat-hint`` duplicates the default's warm start since orplan
 #: warm-starts from the rule plan itself; ask for it with ``--methods``).
 DEFAULT_METHODS = ("rule", "mip", "cpsat", "cpsat-cold")
@@ -135,6 +127,7 @@ def run_method(
     """
     from orplan.baselines import solve_cpsat, solve_cpsat_hint, solve_mip, solve_rule
     from orplan.baselines.common import MethodResult
+    from orplan.baselines.cpsat import MIP_VARIANTS
     from orplan.scenario import load_scenario
     from orplan.scenario.io import scenario_digest
 
@@ -175,8 +168,7 @@ def run_method(
         )
     elif method in MIP_VARIANTS:
         # The default search with the two HiGHS helpers (MIP's dual bound beside the
-        # search, MIP-start stage in decompose) set as named; cpsat-mipstart-bound is
-        # the default since 2026-12-06, cpsat-nomip the default before.
+        # search, MIP-start stage in decompose) set as named.
         bound_on, start_on = MIP_VARIANTS[method]
         result = solve_cpsat(
             scenario, time_limit=time_limit, workers=workers, seed=seed, mip_bound=bound_on,

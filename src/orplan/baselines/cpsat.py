@@ -31,7 +31,21 @@ from orplan.solver.warmstart import complete_hint, hint_plan
 # The plan hint and its completion are the solver's own warm-start helpers.
 add_plan_hint = hint_plan
 
-__all__ = ["add_plan_hint", "complete_hint", "cpsat_run", "solve_cpsat", "solve_cpsat_hint"]
+__all__ = [
+    "MIP_VARIANTS", "add_plan_hint", "complete_hint", "cpsat_run", "solve_cpsat",
+    "solve_cpsat_hint",
+]  # fmt: skip
+
+
+#: Benchmark method -> (``mip_bound``, ``mip_start``) of the HiGHS-helper variants of
+#: ``cpsat``; ``cpsat-mipstart-bound`` is the default since 2026-12-06, ``cpsat-nomip`` the
+#: default before.
+MIP_VARIANTS = {
+    "cpsat-nomip": (False, False),
+    "cpsat-mipbound": (True, False),
+    "cpsat-mipstart": (False, True),
+    "cpsat-mipstart-bound": (True, True),
+}
 
 
 def solve_cpsat(
@@ -108,12 +122,8 @@ def solve_cpsat(
             mip_bound=settings.mip_bound if mip_bound is None else mip_bound,
             mip_start=settings.mip_start if mip_start is None else mip_start,
         )
-        method = {
-            (False, False): "cpsat-nomip",
-            (True, False): "cpsat-mipbound",
-            (False, True): "cpsat-mipstart",
-            (True, True): "cpsat-mipstart-bound",
-        }[(settings.mip_bound, settings.mip_start)]
+        flags = (settings.mip_bound, settings.mip_start)
+        method = next(name for name, on in MIP_VARIANTS.items() if on == flags)
     try:
         result = cpsat_solve(scenario, settings, progress=progress)
     except PlanInvalidError as error:
