@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from orplan.ihtc import evaluate, load_instance, load_solution, write_solution
-from orplan.ihtc.solve import SolverParams, solve, warm_up
+from orplan.ihtc.solve import ANY_LENGTH, SolverParams, solve, warm_up
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "ihtc2024"
@@ -345,8 +345,7 @@ def parse_params(items: Sequence[str]) -> SolverParams:
         try:
             if isinstance(current, tuple):
                 value: Any = tuple(type(current[0])(v) for v in text.split(","))
-                # worker_heat is one factor per worker, any number of them
-                if len(value) != len(current) and name != "worker_heat":
+                if len(value) != len(current) and name not in ANY_LENGTH:
                     raise ValueError(f"{len(current)} values expected")
             else:
                 value = type(current)(text)

@@ -74,6 +74,11 @@ __all__ = ["SolveResult", "SolverParams", "solve", "warm_up"]
 ProgressFn = Callable[[str], None]
 
 
+#: Tuple fields of :class:`SolverParams` that take any number of entries (the others have
+#: one entry per move, per penalty, ...).
+ANY_LENGTH = frozenset({"worker_heat"})
+
+
 @dataclass(frozen=True)
 class SolverParams:
     """Tuning knobs of the annealing search.
