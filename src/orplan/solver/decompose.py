@@ -108,8 +108,8 @@ def solve_decompose(
         The LP started by :func:`orplan.solver.solve.solve` (None when not asked for); it is
         collected here, within a fifth of the time limit, and handed back for the bound.
     """
-    report = _monotone(progress)
-    best = _Incumbent(scenario, report, began)
+    report = monotone(progress)
+    best = Incumbent(scenario, report, began)
     if settings.warm_start:
         best.offer(start_plan(scenario))
     try:
@@ -167,7 +167,7 @@ def solve_decompose(
     return (plan_entries, status, stopped_by, bound, objective, best.first_time), lp
 
 
-class _Incumbent:
+class Incumbent:
     """The cheapest checked plan so far, published through ``progress`` when it improves."""
 
     def __init__(
@@ -201,7 +201,7 @@ class _Incumbent:
         return entries, "FEASIBLE", stopped_by, None, None, self.first_time
 
 
-def _monotone(
+def monotone(
     progress: Callable[[Progress], None] | None,
 ) -> Callable[[Progress], None] | None:
     """Progress without the reports of plans costlier than one already reported (a stage
@@ -306,7 +306,7 @@ def _improved(
     progress: Callable[[Progress], None] | None,
     began: float,
     candidates: dict[int, set[int]],
-    best: _Incumbent,
+    best: Incumbent,
 ) -> bool:
     """Stage 2b (``settings.mip_start``): HiGHS from the incumbent's assignment for 35 % of
     the time left, CP-SAT re-timing for 30 %; the plan is offered to ``best``, which keeps it

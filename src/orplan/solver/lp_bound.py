@@ -31,8 +31,8 @@ from orplan.scenario.model import Scenario
 from orplan.solver.options import CaseOptions
 
 __all__ = [
-    "LP_MAX_OPTIONS", "LpBound", "LpOutcome", "lp_skipped", "start_lp_and_mip_bounds",
-    "start_lp_bound",
+    "LP_MAX_OPTIONS", "LpBound", "LpOutcome", "lp_skipped", "mip_dual_bound",
+    "start_lp_and_mip_bounds", "start_lp_bound",
 ]  # fmt: skip
 
 #: Above this many (case, session) options the LP is skipped: building the MIP's arrays in
@@ -147,15 +147,10 @@ class LpBound:
 
     def _dual_outcome(self, solved: dict[str, Any]) -> LpOutcome:
         """The MIP's proven dual bound (valid at any stop, time limit included)."""
-        status = str(solved["status"])
-        value = float(solved["bound"])
-        if status == "Optimal" and solved["objective"] is not None:
-            # HiGHS leaves the dual bound unset when presolve alone solves the model.
-            objective = float(solved["objective"])
-            value = max(value, objective) if math.isfinite(value) else objective
-        if not math.isfinite(value) or abs(value) >= 1e30:
-            return LpOutcome(None, f"MIP ended without a dual bound ({status})", self.elapsed())
-        bound = float(math.ceil(value - 1e-6 * max(1.0, abs(value))))
+        bound = mip_dual_bound(solved)
+        if bound is None:
+            note = f"MIP ended without a dual bound ({solved['status']})"
+            return LpOutcome(None, note, self.elapsed())
         return LpOutcome(bound, None, self.elapsed())
 
     def elapsed(self) -> float:
@@ -166,6 +161,31 @@ class LpBound:
         if self._process.stderr is not None:
             self._process.stderr.close()
         self._tmp.cleanup()
+
+
+def mip_dual_bound(solved: dict[str, Any]) -> float | None:
+    """HiGHS's proven dual bound of a MIP run (valid at any stop, time limit included).
+
+    Parameters
+    ----------
+    solved
+        What :func:`orplan.baselines.highs_worker.run_highs` returned for the MIP.
+
+    Returns
+    -------
+    float or None
+        The bound rounded up to an integer (costs are integers; less a tolerance), None
+        when HiGHS proved none.
+    """
+    status = str(solved["status"])
+    value = float(solved["bound"])
+    if status == "Optimal" and solved["objective"] is not None:
+        # HiGHS leaves the dual bound unset when presolve alone solves the model.
+        objective = float(solved["objective"])
+        value = max(value, objective) if math.isfinite(value) else objective
+    if not math.isfinite(value) or abs(value) >= 1e30:
+        return None
+    return float(math.ceil(value - 1e-6 * max(1.0, abs(value))))
 
 
 def lp_skipped(options: int, name: str = "LP") -> LpOutcome | None:

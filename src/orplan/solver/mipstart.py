@@ -45,6 +45,9 @@ class MipStartOutcome:
     #: Checker cost of the greedily timed plan, and of the re-timed one.
     sequenced_cost: float | None = None
     final_cost: float | None = None
+    #: HiGHS's proven dual bound of the MIP over every option (a valid bound of every plan;
+    #: None for a ``restrict``-ed MIP, whose bound holds for its options only).
+    bound: float | None = None
     #: Ctrl-C stopped the re-timing (the caller should stop too).
     interrupted: bool = False
     events: list[tuple[float, float, float]] = field(default_factory=list)
@@ -110,6 +113,7 @@ def improve_assignment(
     from orplan.baselines.mip import build_mip, sequence_assignment
     from orplan.solver.benders_rows import add_timing_rows
     from orplan.solver.decompose import checked_cost, retimed
+    from orplan.solver.lp_bound import mip_dual_bound
 
     out = MipStartOutcome()
     clock = time.perf_counter()
@@ -151,6 +155,8 @@ def improve_assignment(
         return out
     out.seconds["highs"] = time.perf_counter() - clock
     out.status = str(solved["status"])
+    if not (restrict and candidates is not None):
+        out.bound = mip_dual_bound(solved)
     out.events = [(t - epoch, obj, bnd) for t, obj, bnd in solved["events"]]
     if out.events:
         out.start_objective = out.events[0][1]

@@ -66,7 +66,11 @@ class SolveSettings:
         ``"decompose"`` only: after stage 2, HiGHS improves the incumbent's assignment from
         it as a MIP start (the MIP over the LP candidates and the incumbent's sessions, with
         the timing rows), CP-SAT re-times the new assignment, and the plan replaces the
-        incumbent when cheaper (:mod:`orplan.solver.mipstart`).
+        incumbent when cheaper (:mod:`orplan.solver.mipstart`). The small whole model
+        (up to ``SMALL_MODEL_MAX_OPTIONS`` options, not with ``deterministic_time``) runs the
+        same stage over every option when CP-SAT has not proven its plan within 40 % of the
+        limit, and reports that MIP's dual bound as source ``"mip"``
+        (:mod:`orplan.solver.whole_mip`).
     """
 
     time_limit: float = 30.0

@@ -40,6 +40,7 @@ from orplan.solver.strategies import (
     solve_whole,
 )
 from orplan.solver.unavoidable import decidable_gap, unavoidable_cost
+from orplan.solver.whole_mip import solve_whole_mip_start
 
 if TYPE_CHECKING:
     from orplan.solver.benders import BendersRun
@@ -130,10 +131,12 @@ def solve(
             scenario, case_options, BendersSettings(time_limit=budget, seed=settings.seed)
         )
     try:
-        outcome, lp = _search(
+        outcome, lp, stage_bound = _search(
             scenario, case_options, settings, strategy, _best_known(progress, unavoidable),
             began, start, lp,
         )  # fmt: skip
+        if stage_bound is not None and mip_bound is None:
+            mip_bound = stage_bound  # the small whole model's MIP-start stage proved it
     except BaseException:
         if isinstance(lp, LpBound):
             lp.cancel("search failed")
@@ -209,8 +212,9 @@ def _search(
     began: float,
     start: Plan | None,
     lp: LpBound | LpOutcome | None,
-) -> tuple[Result | Outcome, LpBound | LpOutcome | None]:
-    """Run ``strategy``; ``decompose`` collects the LP and hands it back."""
+) -> tuple[Result | Outcome, LpBound | LpOutcome | None, LpOutcome | None]:
+    """Run ``strategy``; ``decompose`` collects the LP and hands it back, and the small
+    whole model with ``mip_start`` hands back its stage's MIP bound (else None)."""
     from orplan.check import check
 
     if strategy == "days":
@@ -223,8 +227,19 @@ def _search(
         if start is not None and not check(scenario, start).ok:
             # A broken start would be returned as the plan when the search finds nothing.
             start = None
+        size = sum(len(entry.options) for entry in case_options)
+        # The stage's HiGHS run is timed by the wall clock: not in a deterministic replay.
+        if (
+            settings.mip_start
+            and settings.deterministic_time is None
+            and (size <= SMALL_MODEL_MAX_OPTIONS)
+        ):
+            outcome, stage_bound = solve_whole_mip_start(
+                scenario, case_options, settings, progress, began, start
+            )
+            return outcome, lp, stage_bound
         outcome = solve_whole(scenario, case_options, settings, progress, began, start)
-    return outcome, lp
+    return outcome, lp, None
 
 
 def _bounds(
@@ -360,6 +375,10 @@ def _checked(
     model_objective = objective
     objective = float(report.cost.total)
     gap = relative_gap(objective, bound)
+    if status == "FEASIBLE" and bound >= objective:
+        # A bound of another source (HiGHS's MIP bound, the unavoidable cost) proves the plan.
+        status = "OPTIMAL"
+        run.status = status
     run.objective = objective
     run.gap = gap
     run.gap_decidable = decidable_gap(objective, bound, unavoidable)
