@@ -103,7 +103,8 @@ class SolverRun(BaseModel):
         default=None,
         description="Which bound 'bound' is: 'cpsat' (CP-SAT's own), 'lp' (LP relaxation of "
         "the assignment MIP, HiGHS), 'mip' (that MIP's dual bound, HiGHS), 'benders' (the MIP with "
-        "logic-based Benders cuts) or 'unavoidable' (the unavoidable cost); the largest wins.",
+        "logic-based Benders cuts), 'capacity' (the session-capacity LP, where the assignment LP "
+        "is too big) or 'unavoidable' (the unavoidable cost); the largest wins.",
     )
     bound_note: str | None = Field(
         default=None, description="Why a bound is missing or was skipped (e.g. for size or time)."

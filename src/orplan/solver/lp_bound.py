@@ -64,6 +64,10 @@ class LpBound:
         Seconds HiGHS may spend.
     pairs
         Column of each (case index, session index) assignment variable.
+    dual
+        Report the MIP's proven dual bound, not an LP optimum.
+    name
+        What the notes call the model (default ``"MIP"`` or ``"LP"``).
     """
 
     def __init__(
@@ -72,12 +76,13 @@ class LpBound:
         time_limit: float,
         pairs: dict[tuple[int, int], int],
         dual: bool = False,
+        name: str | None = None,
     ) -> None:
         from orplan.baselines import highs_worker
 
         self._pairs = pairs
         self._dual = dual
-        self._name = "MIP" if dual else "LP"  # what the notes call it
+        self._name = name or ("MIP" if dual else "LP")  # what the notes call it
         self._began = time.perf_counter()
         self._time_limit = time_limit
         self._tmp = tempfile.TemporaryDirectory(prefix="orplan-lp-")
@@ -132,7 +137,8 @@ class LpBound:
         status = str(solved["status"])
         value = solved["objective"]
         if status != "Optimal" or value is None or not math.isfinite(value):
-            return LpOutcome(None, f"LP ended without an optimum ({status})", self.elapsed())
+            note = f"{self._name} ended without an optimum ({status})"
+            return LpOutcome(None, note, self.elapsed())
         # The LP value may sit a tolerance above the true LP optimum; costs are integers.
         bound = float(math.ceil(value - 1e-6 * max(1.0, abs(value))))
         candidates: dict[int, set[int]] = {}

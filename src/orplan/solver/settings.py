@@ -48,7 +48,9 @@ class SolveSettings:
     lp_bound
         Also compute the LP relaxation of the assignment MIP with HiGHS in a child process,
         alongside the search (after it, for a small whole model CP-SAT did not prove), and
-        report it when it beats CP-SAT's bound (docs/solver.md).
+        report it when it beats CP-SAT's bound (docs/solver.md). Where that LP is skipped
+        for size, the session-capacity LP (:mod:`orplan.solver.capacity_lp`, source
+        ``"capacity"``) runs instead, for the whole time limit.
     benders_bound
         Also compute the logic-based Benders bound (:mod:`orplan.solver.benders`: the
         assignment MIP with cuts from timed subproblems) in a thread alongside the search,
@@ -111,7 +113,8 @@ class Result:
     windows, or the warm start returned unchanged).
 
     ``bound`` is the largest valid lower bound found, never clamped; ``bound_source`` names
-    it (``"cpsat"``, ``"lp"``, ``"mip"``, ``"benders"`` or ``"unavoidable"``), ``bounds``
+    it (``"cpsat"``, ``"lp"``, ``"mip"``, ``"benders"``, ``"capacity"`` or
+    ``"unavoidable"``), ``bounds``
     holds every bound found by source, ``bound_note`` says why a bound is missing or was
     skipped, and ``unavoidable`` is the cost no plan avoids (:mod:`orplan.solver.unavoidable`).
     """

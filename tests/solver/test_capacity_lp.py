@@ -1,0 +1,96 @@
+"""The session-capacity LP (solver/capacity_lp.py): a valid bound where the LP is too big."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from orplan import solve
+from orplan.scenario import Scenario, scenario_from_dict
+from orplan.solver import SolveSettings, capacity_lp, lp_bound
+from orplan.solver.capacity_lp import start_capacity_bound
+from orplan.solver.lp_bound import LpBound, LpOutcome, start_lp_bound
+from orplan.solver.options import build_options
+from orplan.solver.unavoidable import unavoidable_cost
+from tests.builders import SHORT, checked_plan, one_session_of, tiny_scenario
+from tests.strategies import clinical_scenarios
+
+
+def _collected(running: LpBound | LpOutcome) -> LpOutcome:
+    return running.collect(60.0) if isinstance(running, LpBound) else running
+
+
+def _capacity(scenario: Scenario) -> LpOutcome:
+    """The capacity LP's bound of ``scenario``, waited for (tiny models: well under 1 s)."""
+    return _collected(start_capacity_bound(scenario, build_options(scenario), 30.0))
+
+
+def test_an_overfull_session_costs_the_cases_that_cannot_fit() -> None:
+    """Ten optional 60-minute cases, one 480-minute session, no turnover or overtime: any
+    plan leaves two out. The unavoidable cost (case by case) sees none of it; the capacity
+    LP sees exactly two unscheduled cases, which is the optimum."""
+    scenario = one_session_of(10, None)
+    unavoidable = unavoidable_cost(scenario, build_options(scenario)).total
+    two_left_out = 2 * scenario.weights.unscheduled_cost(3)
+    assert unavoidable < two_left_out
+    bound = _capacity(scenario)
+    assert bound.bound == two_left_out, bound.note
+    result = solve(scenario, SolveSettings(**SHORT))
+    assert result.status == "OPTIMAL" and result.objective == two_left_out
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=clinical_scenarios())
+def test_capacity_bound_sits_between_the_unavoidable_cost_and_the_lp(data: dict[str, Any]) -> None:
+    """unavoidable <= capacity LP <= assignment LP (+1: both rounded up) <= a plan's cost:
+    it relaxes the LP (fewer rows), and every case pays at least its unavoidable cost."""
+    scenario = scenario_from_dict(data)
+    result = solve(scenario, SolveSettings(**SHORT, lp_bound=False))
+    if result.plan is None:
+        return  # infeasible draws have no plan to hold the bound to
+    checked_plan(scenario, result)
+    assert result.objective is not None
+    options = build_options(scenario)
+    capacity = _capacity(scenario)
+    assert capacity.bound is not None, capacity.note
+    assert unavoidable_cost(scenario, options).total <= capacity.bound
+    full = _collected(start_lp_bound(scenario, options, 30.0))
+    assert full.bound is not None, full.note
+    assert capacity.bound <= full.bound + 1
+    assert capacity.bound <= result.objective + 1e-6
+
+
+def test_solve_reports_the_capacity_bound_where_the_lp_is_skipped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the assignment LP skipped for size, solve runs the capacity LP instead: its
+    bound is reported as source ``capacity`` and the note still says the LP was skipped."""
+    monkeypatch.setattr(lp_bound, "LP_MAX_OPTIONS", 0)
+    scenario = one_session_of(10, None)
+    result = solve(scenario, SolveSettings(time_limit=5.0, workers=1, strategy="days"))
+    checked_plan(scenario, result)
+    assert "lp" not in result.bounds
+    assert result.bounds["capacity"] == 2 * scenario.weights.unscheduled_cost(3)
+    assert result.bound_source == "capacity"
+    assert result.bound_note is not None and "LP skipped" in result.bound_note
+    assert result.status == "OPTIMAL"  # the rule fills the session: the bound proves it
+
+
+def test_capacity_lp_skipped_for_size_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above its own option limit the capacity LP is skipped too, with a note."""
+    monkeypatch.setattr(lp_bound, "LP_MAX_OPTIONS", 0)
+    monkeypatch.setattr(capacity_lp, "CAPACITY_LP_MAX_OPTIONS", 0)
+    result = solve(tiny_scenario(), SolveSettings(time_limit=3.0, workers=1, strategy="days"))
+    assert "capacity" not in result.bounds
+    assert result.bound_note is not None and "capacity LP skipped" in result.bound_note
+
+
+def test_no_capacity_lp_without_lp_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``lp_bound=False`` asks for no LP of either kind."""
+    monkeypatch.setattr(lp_bound, "LP_MAX_OPTIONS", 0)
+    result = solve(
+        tiny_scenario(), SolveSettings(time_limit=3.0, workers=1, strategy="days", lp_bound=False)
+    )
+    assert "capacity" not in result.bounds
