@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from orplan import solve
+from orplan.check import check
+from orplan.plan.model import Plan
 from orplan.scenario import Scenario, scenario_from_dict
 from orplan.solver import SolveSettings, capacity_lp, lp_bound
 from orplan.solver.capacity_lp import start_capacity_bound
 from orplan.solver.lp_bound import LpBound, LpOutcome, start_lp_bound
 from orplan.solver.options import build_options
+from orplan.solver.settings import Result
 from orplan.solver.unavoidable import unavoidable_cost
 from tests.builders import SHORT, checked_plan, one_session_of, tiny_scenario
 from tests.strategies import clinical_scenarios
@@ -94,3 +98,55 @@ def test_no_capacity_lp_without_lp_bound(monkeypatch: pytest.MonkeyPatch) -> Non
         tiny_scenario(), SolveSettings(time_limit=3.0, workers=1, strategy="days", lp_bound=False)
     )
     assert "capacity" not in result.bounds
+
+
+class _Guide:
+    """A stand-in for a running LP: ``ready`` gives a fixed outcome (or raises)."""
+
+    def __init__(self, outcome: LpOutcome | None, interrupt: bool = False) -> None:
+        self.outcome = outcome
+        self.interrupt = interrupt
+
+    def ready(self, wait: float) -> LpOutcome | None:
+        if self.interrupt:
+            raise KeyboardInterrupt
+        return self.outcome
+
+
+def test_the_capacity_lp_rounded_starts_the_day_windows() -> None:
+    """The guide's solution rounded is a checked plan, never below the LP's bound; it
+    replaces a costlier start and is dropped when the start is at least as cheap."""
+    from orplan.solver.firstplan import plan_cost
+    from orplan.solver.strategies import _guided_start
+
+    scenario = one_session_of(10, None)
+    options = build_options(scenario)
+    outcome = _capacity(scenario)
+    assert outcome.weights
+    settings_ = SolveSettings(time_limit=10.0, workers=1)
+    began = time.perf_counter()
+    guide: Any = _Guide(outcome)
+    rounded = _guided_start(scenario, options, settings_, began, guide, None)
+    assert rounded is not None
+    report = check(scenario, rounded)
+    assert report.ok, report.summary()
+    assert outcome.bound is not None and report.cost.total >= outcome.bound
+    assert plan_cost(scenario, rounded) == report.cost.total
+    assert _guided_start(scenario, options, settings_, began, guide, rounded) is None
+    assert _guided_start(scenario, options, settings_, began, _Guide(None), None) is None  # type: ignore[arg-type]
+
+
+def test_ctrl_c_while_waiting_for_the_guide_returns_the_rule_plan() -> None:
+    """Ctrl-C while the windows wait for the guide LP returns the rule's plan, interrupted."""
+    from orplan.solver.strategies import solve_by_days
+
+    scenario = tiny_scenario()
+    options = build_options(scenario)
+    guide: Any = _Guide(None, interrupt=True)
+    settings_ = SolveSettings(time_limit=10.0, workers=1)
+    outcome = solve_by_days(scenario, options, settings_, None, time.perf_counter(), guide)
+    assert not isinstance(outcome, Result)
+    entries, status, stopped_by = outcome[0], outcome[1], outcome[2]
+    assert (status, stopped_by) == ("FEASIBLE", "interrupted")
+    report = check(scenario, Plan(cases=entries))
+    assert report.ok, report.summary()

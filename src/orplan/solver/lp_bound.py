@@ -85,6 +85,7 @@ class LpBound:
         self._name = name or ("MIP" if dual else "LP")  # what the notes call it
         self._began = time.perf_counter()
         self._time_limit = time_limit
+        self._outcome: LpOutcome | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="orplan-lp-")
         tmp = Path(self._tmp.name)
         self._source, self._target = tmp / "model.pkl", tmp / "result.pkl"
@@ -101,8 +102,21 @@ class LpBound:
             stderr=subprocess.PIPE,
         )  # fmt: skip
 
+    def ready(self, wait: float) -> LpOutcome | None:
+        """The outcome if HiGHS finishes within ``wait`` seconds, else None; unlike
+        :meth:`collect` it never stops the child, so the bound can still be collected."""
+        if self._outcome is not None:
+            return self._outcome
+        try:
+            self._process.wait(timeout=max(0.0, wait))
+        except subprocess.TimeoutExpired:
+            return None
+        return self.collect(0.0)
+
     def cancel(self, note: str) -> LpOutcome:
         """Stop the child process (if still running) and return ``note`` as the reason."""
+        if self._outcome is not None:
+            return self._outcome  # already collected: its outcome stands
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
@@ -120,7 +134,13 @@ class LpBound:
         Returns
         -------
         LpOutcome
+            The same outcome on every later call.
         """
+        if self._outcome is None:
+            self._outcome = self._collect(wait)
+        return self._outcome
+
+    def _collect(self, wait: float) -> LpOutcome:
         try:
             self._process.wait(timeout=max(0.0, wait))
         except subprocess.TimeoutExpired:

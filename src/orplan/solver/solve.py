@@ -139,7 +139,7 @@ def solve(
     try:
         outcome, lp, stage_bound = _search(
             scenario, case_options, settings, strategy, _best_known(progress, unavoidable),
-            began, start, lp,
+            began, start, lp, capacity,
         )  # fmt: skip
         if stage_bound is not None and mip_bound is None:
             mip_bound = stage_bound  # the small whole model's MIP-start stage proved it
@@ -245,13 +245,16 @@ def _search(
     began: float,
     start: Plan | None,
     lp: LpBound | LpOutcome | None,
+    capacity: LpBound | LpOutcome | None = None,
 ) -> tuple[Result | Outcome, LpBound | LpOutcome | None, LpOutcome | None]:
     """Run ``strategy``; ``decompose`` collects the LP and hands it back, and the small
     whole model with ``mip_start`` hands back its stage's MIP bound (else None)."""
     from orplan.check import check
 
     if strategy == "days":
-        outcome = solve_by_days(scenario, case_options, settings, progress, began)
+        # The capacity LP (where the assignment LP is too big) rounded starts the windows.
+        guide = capacity if isinstance(capacity, LpBound) else None
+        outcome = solve_by_days(scenario, case_options, settings, progress, began, guide)
     elif strategy == "decompose":
         outcome, lp = solve_decompose(scenario, case_options, settings, progress, began, lp)
     elif strategy == "both":

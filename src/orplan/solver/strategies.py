@@ -18,6 +18,7 @@ from orplan.scenario.model import Scenario
 from orplan.solver.build import build_model
 from orplan.solver.explain import explain_infeasible
 from orplan.solver.lns import NoStartPlanError, lns_solve
+from orplan.solver.lp_bound import LpBound
 from orplan.solver.options import CaseOptions
 from orplan.solver.search import (
     STATUS,
@@ -36,6 +37,10 @@ from orplan.solver.warmstart import complete_hint, hint_plan, start_plan
 #: (model size and memory grow with options; see docs/cpsat-notes.md) and the plan is built
 #: day window by day window instead.
 WHOLE_MODEL_MAX_OPTIONS = 60_000
+
+#: Share of the limit the day windows wait for a guide LP before they start (the
+#: hospital-month capacity LP takes about 18 s on one thread).
+GUIDE_SHARE = 0.4
 
 #: Up to this many options the whole model alone is best (the demo, with 95 options, is
 #: proven optimal in about 6 s; day windows first only delay the proof).
@@ -119,11 +124,29 @@ def solve_by_days(
     settings: SolveSettings,
     progress: Callable[[Progress], None] | None,
     began: float,
+    guide: LpBound | None = None,
 ) -> Result | Outcome:
-    """Rolling horizon then day-window search (see solver/lns.py); no global bound."""
+    """Rolling horizon then day-window search (see solver/lns.py); no global bound.
 
+    ``guide``: an LP running beside the search (the session-capacity LP where the
+    assignment LP is too big). If it is solved within :data:`GUIDE_SHARE` of the limit, its
+    solution rounded (:func:`~orplan.solver.firstplan.lp_rounded_plan`) starts the windows
+    when it is cheaper than the rule's plan (hospital-month-s1: 1,142,430 against 1,219,075).
+    """
     start = start_plan(scenario) if settings.warm_start else None
     start_time = start_ready(start, progress, began)
+    if guide is not None:
+        try:
+            rounded = _guided_start(scenario, case_options, settings, began, guide, start)
+        except KeyboardInterrupt:  # while waiting for HiGHS (a child process)
+            if start is None:
+                raise
+            entries = with_reasons(scenario, case_options, start)
+            return entries, "FEASIBLE", "interrupted", None, None, start_time
+        if rounded is not None:
+            start = rounded
+            ready = start_ready(start, progress, began)
+            start_time = start_time if start_time is not None else ready
     initial = None
     if start is not None:
         initial = {e.case: e for e in start.cases if e.scheduled}
@@ -151,6 +174,30 @@ def solve_by_days(
     stopped_by = "interrupted" if interrupted else "time_limit"
     first_time = start_time if start_time is not None else offset + first_time
     return entries, "FEASIBLE", stopped_by, None, None, first_time
+
+
+def _guided_start(
+    scenario: Scenario,
+    case_options: list[CaseOptions],
+    settings: SolveSettings,
+    began: float,
+    guide: LpBound,
+    start: Plan | None,
+) -> Plan | None:
+    """The guide LP's solution rounded, when it is back in time and beats ``start``."""
+    from orplan.solver.firstplan import lp_rounded_plan, plan_cost
+
+    wait = GUIDE_SHARE * settings.time_limit - (time.perf_counter() - began)
+    done = guide.ready(max(0.0, wait))
+    if done is None or not done.weights:
+        return None
+    rounded = lp_rounded_plan(scenario, case_options, done.weights)
+    if rounded is None:
+        return None
+    cost = plan_cost(scenario, rounded)
+    if start is not None and cost >= plan_cost(scenario, start):
+        return None
+    return rounded
 
 
 def solve_both(
