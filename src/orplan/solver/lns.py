@@ -334,11 +334,14 @@ def _improve(
     session_days = sorted({horizon.day_index(s.date) for s in scenario.sessions})
     per_day = max(1.0, len(scenario.sessions) / max(1, len(session_days)))
     widest = max(1, min(3, int(30 // per_day)))
-    last = 0.0
+    overhead = 0.0
     while True:
         remaining = time_limit - (time.perf_counter() - began)
-        # Stop when the next window would probably not finish inside the time limit.
-        if remaining < max(2.0, 1.2 * last):
+        # A window's search time is cut to what is left, so stop only when what is left
+        # would not cover the last window's work outside its search (building the
+        # sub-scenario, checking its plan) and a 2 s search. Stopping when a whole window
+        # no longer fit left 6-10 s of a hospital month's 60 s unused (9 s windows).
+        if remaining < 2.0 + 1.2 * overhead:
             break
         size = min(len(session_days), rng.randint(1, widest))
         days = set(rng.sample(session_days, size))
@@ -353,6 +356,7 @@ def _improve(
             sub, placed, seconds, workers, rng.randrange(1 << 30), cost_of
         )
         last = time.perf_counter() - t0
+        overhead = max(0.0, last - seconds)
         windows.append(Window(tuple(sorted(days)), before, after, last))
         if found is not None and after is not None and (before is None or after < before):
             for case in sub.cases:
