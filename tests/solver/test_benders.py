@@ -109,14 +109,14 @@ def test_a_solve_reports_the_benders_bound_as_its_source() -> None:
     import time
 
     from orplan.solver.benders import BendersRun
+    from orplan.solver.bound_runs import collect_bounds
     from orplan.solver.settings import best_bound
-    from orplan.solver.solve import _bounds
 
     scenario = _clash()
     options = build_options(scenario)
     run = BendersRun(scenario, options, QUICK)
     settings = SolveSettings(time_limit=600.0, lp_bound=False, benders_bound=True)
-    bounds, notes = _bounds(
+    bounds, notes = collect_bounds(
         scenario, options, "FEASIBLE", "time_limit", None, None, 0.0, settings,
         time.perf_counter(), run,
     )  # fmt: skip

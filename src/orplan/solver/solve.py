@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import ortools
 
@@ -19,6 +18,7 @@ from orplan.errors import PlanInvalidError
 from orplan.plan.model import CaseAssignment, Plan, PlanStatus, SolverRun
 from orplan.scenario.io import scenario_digest
 from orplan.scenario.model import Scenario
+from orplan.solver.bound_runs import add_capacity_bound, collect_bounds, stop_runs
 from orplan.solver.capacity_lp import start_capacity_bound
 from orplan.solver.decompose import solve_decompose
 from orplan.solver.explain import unplaceable_mandatory
@@ -27,7 +27,6 @@ from orplan.solver.lp_bound import (
     LpOutcome,
     lp_skipped,
     start_lp_and_mip_bounds,
-    start_lp_bound,
 )
 from orplan.solver.options import CaseOptions, build_options
 from orplan.solver.search import with_reasons
@@ -42,9 +41,6 @@ from orplan.solver.strategies import (
 )
 from orplan.solver.unavoidable import decidable_gap, unavoidable_cost
 from orplan.solver.whole_mip import solve_whole_mip_start
-
-if TYPE_CHECKING:
-    from orplan.solver.benders import BendersRun
 
 #: Share of the time limit HiGHS gets for the MIP's dual bound (``mip_bound``). Its bound
 #: comes from the root (cuts) and then creeps (pilot-week-s1: 36,004 at 10 s, 36,251 at
@@ -107,7 +103,7 @@ def solve(
     strategy = _strategy(settings, size)
     # Alongside the search, both from one build of the assignment MIP. A small whole model
     # is mostly proven optimal within its limit, and child processes per solve would then
-    # be wasted: its LP starts after the search, only when there is no proof (_bounds), and
+    # be wasted: its LP starts after the search, only when there is no proof (collect_bounds), and
     # it gets no MIP bound.
     alongside = strategy != "whole" or size > SMALL_MODEL_MAX_OPTIONS
     lp, mip_bound = start_lp_and_mip_bounds(
@@ -144,58 +140,22 @@ def solve(
         if stage_bound is not None and mip_bound is None:
             mip_bound = stage_bound  # the small whole model's MIP-start stage proved it
     except BaseException:
-        _stop("search failed", lp, mip_bound, capacity, benders)
+        stop_runs("search failed", lp, mip_bound, capacity, benders)
         raise
     if isinstance(outcome, Result):
-        _stop("no plan", lp, mip_bound, capacity, benders)
+        stop_runs("no plan", lp, mip_bound, capacity, benders)
         return outcome
     entries, status, stopped_by, cpsat_bound, objective, first_time = outcome
-    bounds, notes = _bounds(
+    bounds, notes = collect_bounds(
         scenario, case_options, status, stopped_by, cpsat_bound, lp, unavoidable, settings,
         began, benders, mip_bound,
     )  # fmt: skip
-    _capacity_bound(capacity, status, stopped_by, settings, began, bounds, notes)
+    add_capacity_bound(capacity, status, stopped_by, settings, began, bounds, notes)
     bound_source, bound = best_bound(bounds)
     return _checked(
         scenario, settings, began, entries, status, stopped_by, objective, first_time,
         strategy, bound, bound_source, "; ".join(notes) or None, bounds, unavoidable,
     )  # fmt: skip
-
-
-def _stop(note: str, *runs: LpBound | LpOutcome | BendersRun | None) -> None:
-    """Stop the bounds still running beside the search (``note`` says why)."""
-    for run in runs:
-        if isinstance(run, LpBound):
-            run.cancel(note)
-        elif run is not None and not isinstance(run, LpOutcome):
-            run.cancel()
-
-
-def _capacity_bound(
-    capacity: LpBound | LpOutcome | None,
-    status: str,
-    stopped_by: str,
-    settings: SolveSettings,
-    began: float,
-    bounds: dict[str, float],
-    notes: list[str],
-) -> None:
-    """Add the capacity LP's bound (or why there is none) to ``bounds`` and ``notes``."""
-    if capacity is None:
-        return
-    if isinstance(capacity, LpBound) and (status == "OPTIMAL" or stopped_by == "interrupted"):
-        capacity.cancel("not needed")
-        return
-    # Its HiGHS stops at the time limit; a little slack for the child process.
-    wait = max(2.0, settings.time_limit - (time.perf_counter() - began) + 5.0)
-    done = capacity if isinstance(capacity, LpOutcome) else capacity.collect(wait)
-    if done.bound is not None:
-        # Before the unavoidable cost, which _bounds put last so that a tie names a search.
-        unavoidable = bounds.pop("unavoidable")
-        bounds["capacity"] = done.bound
-        bounds["unavoidable"] = unavoidable
-    else:
-        notes.append(done.note or "capacity LP bound missing")
 
 
 def _best_known(
@@ -276,76 +236,6 @@ def _search(
             return outcome, lp, stage_bound
         outcome = solve_whole(scenario, case_options, settings, progress, began, start)
     return outcome, lp, None
-
-
-def _bounds(
-    scenario: Scenario,
-    case_options: list[CaseOptions],
-    status: str,
-    stopped_by: str,
-    cpsat_bound: float | None,
-    lp: LpBound | LpOutcome | None,
-    unavoidable: float,
-    settings: SolveSettings,
-    began: float,
-    benders: BendersRun | None = None,
-    mip_bound: LpBound | LpOutcome | None = None,
-) -> tuple[dict[str, float], list[str]]:
-    """Every valid lower bound by source, and notes on the missing ones.
-
-    No bound is clamped: each is reported as its source proved it, and the largest wins.
-    """
-    bounds: dict[str, float] = {}
-    notes: list[str] = []
-    if cpsat_bound is not None:
-        bounds["cpsat"] = float(cpsat_bound)
-    else:
-        notes.append("no CP-SAT bound: day windows (or a restricted model) prove no global bound")
-    if not settings.lp_bound:
-        notes.append("LP bound not asked for")
-    elif status == "OPTIMAL" and not isinstance(lp, LpOutcome):
-        notes.append("LP bound not needed: CP-SAT proved optimality")
-        if lp is not None:
-            lp.cancel("not needed")
-    elif stopped_by == "interrupted" and not isinstance(lp, LpOutcome):
-        # The planner pressed Ctrl-C for the plan now, not after the LP.
-        notes.append("LP bound not waited for: stopped by Ctrl-C")
-        if lp is not None:
-            lp.cancel("interrupted")
-    else:
-        # Wait for the LP only within the time limit (at least 1 s: on a busy machine the
-        # child process may start late).
-        wait = max(1.0, settings.time_limit - (time.perf_counter() - began))
-        if lp is None:  # a small whole model without a proof: its LP starts now
-            lp = start_lp_bound(scenario, case_options, wait)
-        done = lp if isinstance(lp, LpOutcome) else lp.collect(wait)
-        if done.bound is not None:
-            bounds["lp"] = done.bound
-        else:
-            notes.append(done.note or "LP bound missing")
-    if isinstance(mip_bound, LpBound) and (status == "OPTIMAL" or stopped_by == "interrupted"):
-        mip_bound.cancel("not needed")
-    elif mip_bound is not None:
-        # Its HiGHS stops at the time limit; a little slack for the child process.
-        wait = max(2.0, settings.time_limit - (time.perf_counter() - began) + 5.0)
-        done = mip_bound if isinstance(mip_bound, LpOutcome) else mip_bound.collect(wait)
-        if done.bound is not None:
-            bounds["mip"] = done.bound
-        else:
-            notes.append(done.note or "MIP bound missing")
-    if benders is not None and (status == "OPTIMAL" or stopped_by == "interrupted"):
-        benders.cancel()  # proven, or the planner wants the plan now
-    elif benders is not None:
-        # Its masters end by the time limit; a little slack for the last child process.
-        wait = max(2.0, settings.time_limit - (time.perf_counter() - began) + 5.0)
-        finished = benders.collect(wait)
-        if finished.bound is not None:
-            bounds["benders"] = finished.bound
-        else:
-            notes.append(finished.note or "Benders bound missing")
-    # Last, so that on a tie the bound of a search is named.
-    bounds["unavoidable"] = unavoidable
-    return bounds, notes
 
 
 def _checked(
