@@ -93,6 +93,8 @@ def reference_build_options(scenario: Scenario) -> list[CaseOptions]:
             continue
         eligible = scenario.surgeons_for(case)
         candidates = sorted(by_specialty.get(None, []) + by_specialty.get(case.specialty, []))
+        if case.emergency is not None:
+            candidates = list(range(len(scenario.sessions)))  # exempt (rules.md)
         others = len(scenario.sessions) - len(candidates)
         if others:
             excluded[(1, f"no session of {case.specialty}")] += others

@@ -244,3 +244,25 @@ def test_ctrl_c_does_not_wait_for_the_lp(monkeypatch: pytest.MonkeyPatch) -> Non
     result = solve(tiny_scenario(), SolveSettings(time_limit=30.0, strategy="days"))
     assert "lp" not in result.bounds
     assert result.bound_note is not None and "Ctrl-C" in result.bound_note
+
+
+def test_a_bound_above_the_plan_is_flagged_and_proves_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A lower bound above a checked plan's cost can only be a bug: it is reported as
+    found (never clamped), the note says it is not valid, and the plan is not called
+    OPTIMAL because of it."""
+    import importlib
+
+    from orplan.solver.unavoidable import Unavoidable
+
+    solve_module = importlib.import_module("orplan.solver.solve")
+    monkeypatch.setattr(
+        solve_module, "unavoidable_cost", lambda *_: Unavoidable(cases=10**9, idle=0, beds=0)
+    )
+    result = solve(tiny_scenario(), SolveSettings(time_limit=3.0, workers=1, strategy="days"))
+    assert result.bound == 10**9 and result.bound_source == "unavoidable"
+    assert result.status == "FEASIBLE"
+    assert result.bound_note is not None and "not a valid bound" in result.bound_note
+    assert result.plan is not None and result.plan.run is not None
+    assert result.plan.run.bound_note == result.bound_note

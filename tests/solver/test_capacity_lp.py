@@ -48,8 +48,10 @@ def test_an_overfull_session_costs_the_cases_that_cannot_fit() -> None:
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=clinical_scenarios())
 def test_capacity_bound_sits_between_the_unavoidable_cost_and_the_lp(data: dict[str, Any]) -> None:
-    """unavoidable <= capacity LP <= assignment LP (+1: both rounded up) <= a plan's cost:
-    it relaxes the LP (fewer rows), and every case pays at least its unavoidable cost."""
+    """unavoidable <= capacity LP <= a plan's cost, and <= the assignment LP (+1: both
+    rounded up): it has fewer rows, and every case pays at least its unavoidable cost. (The
+    LP comparison needs no pinned or emergency case, which the capacity LP keeps in and the
+    MIP does not force: these random scenarios have none.)"""
     scenario = scenario_from_dict(data)
     result = solve(scenario, SolveSettings(**SHORT, lp_bound=False))
     if result.plan is None:
@@ -150,3 +152,47 @@ def test_ctrl_c_while_waiting_for_the_guide_returns_the_rule_plan() -> None:
     assert (status, stopped_by) == ("FEASIBLE", "interrupted")
     report = check(scenario, Plan(cases=entries))
     assert report.ok, report.summary()
+
+
+def test_a_collected_lp_keeps_its_outcome() -> None:
+    """``collect`` and ``ready`` give the same outcome every time, and ``cancel`` after
+    them does not lose it; a cancelled LP reports the cancel note on a later collect."""
+    scenario = one_session_of(10, None)
+    options = build_options(scenario)
+    running = start_capacity_bound(scenario, options, 30.0)
+    assert isinstance(running, LpBound)
+    first = running.collect(60.0)
+    assert first.bound is not None
+    assert running.ready(0.0) is first and running.collect(0.0) is first
+    assert running.cancel("not needed") is first
+    stopped = start_capacity_bound(scenario, options, 30.0)
+    assert isinstance(stopped, LpBound)
+    cancelled = stopped.cancel("search failed")
+    assert cancelled.bound is None and cancelled.note == "search failed"
+    assert stopped.collect(1.0) is cancelled and stopped.ready(0.0) is cancelled
+
+
+def test_ctrl_c_while_bounds_are_collected_keeps_the_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C while solve waits for the bounds returns the checked plan, marked
+    interrupted, with the bounds already known (the unavoidable cost at least)."""
+    import importlib
+
+    solve_module = importlib.import_module("orplan.solver.solve")
+    real = solve_module.collect_bounds
+    calls: list[int] = []
+
+    def interrupted_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "collect_bounds", interrupted_once)
+    scenario = one_session_of(10, None)
+    result = solve(scenario, SolveSettings(time_limit=3.0, workers=1, strategy="days"))
+    checked_plan(scenario, result)
+    assert result.plan is not None and result.plan.run is not None
+    assert result.plan.run.stopped_by == "interrupted"
+    assert "unavoidable" in result.bounds

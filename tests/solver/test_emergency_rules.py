@@ -183,3 +183,27 @@ def test_specialty_scope(scope: str, status: str) -> None:
         case("C2", 120, specialty="gastro", surgeon="S2", mandatory=True),
     ]
     assert run(make(data, cases)).status == status
+
+
+def test_emergency_is_planned_into_another_specialtys_session() -> None:
+    """The only session belongs to 'general'; an orthopaedic emergency may break into it
+    (rules.md: emergencies are exempt from session-allows-specialty), so a plan exists and
+    the solver finds it: the case is scheduled, not reported infeasible. An elective case
+    of the same specialty stays out."""
+    from orplan.solver.options import build_options
+    from orplan.solver.unavoidable import unavoidable_cost
+    from tests.builders import base_dict, checked_plan
+
+    sessions = [{**base_dict()["sessions"][0], "specialty": "general"}]
+    emergency = {"arrival": "2027-03-01T07:00", "max_wait": 1440}
+    scenario = make({"sessions": sessions}, [case("E1", 60, emergency=emergency), case("A", 60)])
+    options = {e.case.id: e.options for e in build_options(scenario)}
+    assert len(options["E1"]) == 1 and not options["A"]
+    result = solve(scenario)
+    checked_plan(scenario, result)
+    assert result.plan is not None
+    scheduled = {e.case for e in result.plan.cases if e.scheduled}
+    assert scheduled == {"E1"}
+    # The bound holds for the plan the solver found (it did not before: E1 had no option).
+    assert result.bound is not None and result.bound <= result.objective
+    assert unavoidable_cost(scenario, build_options(scenario)).total <= result.objective

@@ -91,17 +91,26 @@ def test_no_stage_without_mip_start(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("solved", "expected"),
+    ("solved", "gaps", "expected"),
     [
-        ({"status": "Optimal", "bound": 10594.2, "objective": 10595.0}, 10595.0),
-        ({"status": "Time limit reached", "bound": 10591.3, "objective": 10600.0}, 10592.0),
-        # Presolve alone solved it: HiGHS leaves the bound unset, the optimum is the bound.
-        ({"status": "Optimal", "bound": float("inf"), "objective": 42.0}, 42.0),
-        ({"status": "Time limit reached", "bound": float("-inf"), "objective": None}, None),
-        ({"status": "Time limit reached", "bound": -1e31, "objective": 5.0}, None),
+        ({"status": "Optimal", "bound": 10594.2, "objective": 10595.0}, (1e-6, 0.0), 10595.0),
+        # Within an absolute gap tolerance of 0.999: the optimum is at least the incumbent
+        # less 0.999, not the (fractional) incumbent rounded up.
+        ({"status": "Optimal", "bound": 10594.6, "objective": 10595.5}, (0.999, 0.0), 10595.0),
+        # Presolve alone solved it: HiGHS reports 0 or no bound; the optimum stands in.
+        ({"status": "Optimal", "bound": 0.0, "objective": 20.0}, (1e-6, 0.0), 20.0),
+        ({"status": "Optimal", "bound": float("inf"), "objective": 42.0}, (1e-6, 0.0), 42.0),
+        ({"status": "Time limit reached", "bound": 10591.3, "objective": 10600.0}, (1e-6, 0.0),
+         10592.0),
+        ({"status": "Time limit reached", "bound": float("-inf"), "objective": None}, (1e-6, 0.0),
+         None),
+        ({"status": "Time limit reached", "bound": -1e31, "objective": 5.0}, (1e-6, 0.0), None),
     ],
-)
-def test_mip_dual_bound_reads_highs(solved: dict[str, Any], expected: float | None) -> None:
-    """The dual bound is rounded up (integer costs), the optimum stands in for an unset
-    bound, and an infinite bound is no bound."""
-    assert mip_dual_bound(solved) == expected
+)  # fmt: skip
+def test_mip_dual_bound_reads_highs(
+    solved: dict[str, Any], gaps: tuple[float, float], expected: float | None
+) -> None:
+    """The dual bound is rounded up (integer costs); an Optimal run's incumbent less its
+    gap tolerance stands in where it is higher (presolve's unset bound); an infinite bound
+    is no bound."""
+    assert mip_dual_bound(solved, *gaps) == expected

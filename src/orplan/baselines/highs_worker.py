@@ -107,18 +107,22 @@ def run_highs(data: dict[str, Any], timeout: float | None = None) -> dict[str, A
     Raises
     ------
     RuntimeError
-        If the worker fails (e.g. ``highspy`` is not installed); the message has its output.
+        If the worker fails (e.g. ``highspy`` is not installed; the message has its output)
+        or does not finish within ``timeout``.
     """
     with tempfile.TemporaryDirectory(prefix="orplan-highs-") as tmp:
         source, target = Path(tmp) / "model.pkl", Path(tmp) / "result.pkl"
         source.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-        done = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), str(source), str(target)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        try:
+            done = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), str(source), str(target)],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:  # the child is killed by then
+            raise RuntimeError(f"HiGHS worker did not finish within {timeout:g} s") from exc
         if done.returncode != 0 or not target.exists():
             raise RuntimeError(f"HiGHS worker failed: {(done.stderr or done.stdout)[-800:]}")
         result: dict[str, Any] = pickle.loads(target.read_bytes())

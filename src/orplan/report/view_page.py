@@ -15,7 +15,7 @@ _BOUND_SOURCE = {
     "lp": "LP relaxation of the assignment model (HiGHS)",
     "mip": "assignment model, HiGHS's proven dual bound",
     "benders": "assignment model with logic-based Benders cuts (HiGHS)",
-    "capacity": "session-capacity LP, a relaxation of the assignment LP (HiGHS)",
+    "capacity": "session-capacity LP (HiGHS), where the assignment LP is too big",
     "unavoidable": "the unavoidable cost",
 }
 

@@ -44,13 +44,20 @@ def add_capacity_bound(
     if capacity is None:
         return
     if isinstance(capacity, LpBound) and (status == "OPTIMAL" or stopped_by == "interrupted"):
-        capacity.cancel("not needed")
-        return
+        # Not waited for (a proof, or Ctrl-C); kept if already back (the day windows may
+        # have collected it for their start).
+        finished = capacity.ready(0.0)
+        if finished is None:
+            capacity.cancel("not needed")
+            if stopped_by == "interrupted":
+                notes.append("capacity LP not waited for: stopped by Ctrl-C")
+            return
+        capacity = finished
     # Its HiGHS stops at the time limit; a little slack for the child process.
     wait = max(2.0, settings.time_limit - (time.perf_counter() - began) + 5.0)
     done = capacity if isinstance(capacity, LpOutcome) else capacity.collect(wait)
     if done.bound is not None:
-        # Before the unavoidable cost, which collect_bounds puts last so that a tie names a search.
+        # Before the unavoidable cost, which collect_bounds puts last: a tie names a search.
         unavoidable = bounds.pop("unavoidable")
         bounds["capacity"] = done.bound
         bounds["unavoidable"] = unavoidable

@@ -349,6 +349,7 @@ def _improve(
         sub = sub_scenario(
             scenario, days, placed, eligible_days=eligible_days, max_waiting=cap(days) * 2 // 3
         )
+        built = time.perf_counter() - t0
         seconds = min(
             remaining - 1.0 - (time.perf_counter() - t0), 15.0, max(3.0, 0.2 * len(sub.sessions))
         )
@@ -356,7 +357,8 @@ def _improve(
             sub, placed, seconds, workers, rng.randrange(1 << 30), cost_of
         )
         last = time.perf_counter() - t0
-        overhead = max(0.0, last - seconds)
+        # A search may end before its budget: then the build is the overhead known.
+        overhead = max(built, last - seconds)
         windows.append(Window(tuple(sorted(days)), before, after, last))
         if found is not None and after is not None and (before is None or after < before):
             for case in sub.cases:

@@ -116,12 +116,13 @@ class LpBound:
     def cancel(self, note: str) -> LpOutcome:
         """Stop the child process (if still running) and return ``note`` as the reason."""
         if self._outcome is not None:
-            return self._outcome  # already collected: its outcome stands
+            return self._outcome  # already collected or stopped: its outcome stands
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
         self._close()
-        return LpOutcome(None, note, time.perf_counter() - self._began)
+        self._outcome = LpOutcome(None, note, time.perf_counter() - self._began)
+        return self._outcome
 
     def collect(self, wait: float) -> LpOutcome:
         """Wait at most ``wait`` seconds for the LP and return its bound or why there is none.
@@ -189,13 +190,20 @@ class LpBound:
         self._tmp.cleanup()
 
 
-def mip_dual_bound(solved: dict[str, Any]) -> float | None:
+def mip_dual_bound(
+    solved: dict[str, Any], abs_gap: float = 1e-6, rel_gap: float = 0.0
+) -> float | None:
     """HiGHS's proven dual bound of a MIP run (valid at any stop, time limit included).
 
     Parameters
     ----------
     solved
         What :func:`orplan.baselines.highs_worker.run_highs` returned for the MIP.
+    abs_gap, rel_gap
+        The run's ``mip_abs_gap`` and ``mip_rel_gap``: HiGHS calls a run *Optimal* when its
+        incumbent is within them of the optimum, so the optimum is at least the incumbent
+        less that gap. That stands in for the dual bound HiGHS reports when presolve alone
+        solved the model (then it reports 0 or nothing).
 
     Returns
     -------
@@ -205,11 +213,12 @@ def mip_dual_bound(solved: dict[str, Any]) -> float | None:
     """
     status = str(solved["status"])
     value = float(solved["bound"])
-    if status == "Optimal" and solved["objective"] is not None:
-        # HiGHS leaves the dual bound unset when presolve alone solves the model.
-        objective = float(solved["objective"])
-        value = max(value, objective) if math.isfinite(value) else objective
     if not math.isfinite(value) or abs(value) >= 1e30:
+        value = -math.inf
+    if status == "Optimal" and solved["objective"] is not None:
+        objective = float(solved["objective"])
+        value = max(value, objective - max(abs_gap, rel_gap * abs(objective)))
+    if not math.isfinite(value):
         return None
     return float(math.ceil(value - 1e-6 * max(1.0, abs(value))))
 

@@ -156,7 +156,9 @@ def improve_assignment(
     out.seconds["highs"] = time.perf_counter() - clock
     out.status = str(solved["status"])
     if not (restrict and candidates is not None):
-        out.bound = mip_dual_bound(solved)
+        options = data["options"]  # HiGHS's defaults where not set
+        gaps = float(options.get("mip_abs_gap", 1e-6)), float(options.get("mip_rel_gap", 1e-4))
+        out.bound = mip_dual_bound(solved, *gaps)
     out.events = [(t - epoch, obj, bnd) for t, obj, bnd in solved["events"]]
     if out.events:
         out.start_objective = out.events[0][1]

@@ -143,7 +143,12 @@ class OptionBuilder:
         if key in self.groups:
             return self.groups[key]
         spec = case.specialty
-        found = sorted(self.by_specialty.get(None, []) + self.by_specialty.get(spec, []))
+        if case.emergency is not None:
+            # An emergency may break into a session of any specialty (rules.md): every
+            # session is a candidate; the theatre's own specialties still rule some out.
+            found = list(range(len(self.scenario.sessions)))
+        else:
+            found = sorted(self.by_specialty.get(None, []) + self.by_specialty.get(spec, []))
         group = _Group(np.array(found, np.int64), np.empty(0, np.int64), np.empty(0, np.int64), [])
         room, kit = [], []
         for si in found:

@@ -120,7 +120,8 @@ def solve(
     if settings.lp_bound and lp_skipped(size) is not None:
         # The assignment LP is skipped for size; its session-capacity relaxation is small
         # enough (hospital-month: 648,857 in 17 s, against the unavoidable 220,020).
-        capacity = start_capacity_bound(scenario, case_options, settings.time_limit)
+        left = max(1.0, settings.time_limit - (time.perf_counter() - began))
+        capacity = start_capacity_bound(scenario, case_options, left)
     benders = None
     if settings.benders_bound:
         # Alongside the search, ending with it: the master's dual bound grows with its time.
@@ -146,11 +147,21 @@ def solve(
         stop_runs("no plan", lp, mip_bound, capacity, benders)
         return outcome
     entries, status, stopped_by, cpsat_bound, objective, first_time = outcome
-    bounds, notes = collect_bounds(
-        scenario, case_options, status, stopped_by, cpsat_bound, lp, unavoidable, settings,
-        began, benders, mip_bound,
-    )  # fmt: skip
-    add_capacity_bound(capacity, status, stopped_by, settings, began, bounds, notes)
+    try:
+        bounds, notes = collect_bounds(
+            scenario, case_options, status, stopped_by, cpsat_bound, lp, unavoidable,
+            settings, began, benders, mip_bound,
+        )  # fmt: skip
+        add_capacity_bound(capacity, status, stopped_by, settings, began, bounds, notes)
+    except KeyboardInterrupt:
+        # Ctrl-C while waiting for a bound: the planner wants the plan now. The bounds
+        # still running are stopped, and those already collected stand.
+        stopped_by = "interrupted"
+        bounds, notes = collect_bounds(
+            scenario, case_options, status, stopped_by, cpsat_bound, lp, unavoidable,
+            settings, began, benders, mip_bound,
+        )  # fmt: skip
+        add_capacity_bound(capacity, status, stopped_by, settings, began, bounds, notes)
     bound_source, bound = best_bound(bounds)
     return _checked(
         scenario, settings, began, entries, status, stopped_by, objective, first_time,
@@ -301,8 +312,15 @@ def _checked(
     model_objective = objective
     objective = float(report.cost.total)
     gap = relative_gap(objective, bound)
-    if status == "FEASIBLE" and bound >= objective:
-        # A bound of another source (HiGHS's MIP bound, the unavoidable cost) proves the plan.
+    if bound > objective + 0.5:
+        # A lower bound above a checked plan's cost is wrong (a bug in orplan): say so, and
+        # let it prove nothing.
+        note = f"bound {bound:,.0f} ({bound_source}) above the plan's cost: not a valid bound"
+        bound_note = f"{bound_note}; {note}" if bound_note else note
+        run.bound_note = bound_note
+    elif status == "FEASIBLE" and bound >= objective:
+        # A bound of another source (HiGHS's MIP bound, the unavoidable cost) proves the
+        # plan; ``stopped_by`` still says why the search ended.
         status = "OPTIMAL"
         run.status = status
     run.objective = objective

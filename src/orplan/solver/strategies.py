@@ -43,6 +43,8 @@ WHOLE_MODEL_MAX_OPTIONS = 60_000
 #: where the windows gain about 1k a second, so waiting pays (at 30 s: 1,137,990 against
 #: 1,211,195 with a 40 % wait that missed it).
 GUIDE_SHARE = 0.75
+#: The same without a warm start (no plan to fall back on while waiting).
+COLD_GUIDE_SHARE = 0.25
 
 #: Up to this many options the whole model alone is best (the demo, with 95 options, is
 #: proven optimal in about 6 s; day windows first only delay the proof).
@@ -142,7 +144,8 @@ def solve_by_days(
             rounded = _guided_start(scenario, case_options, settings, began, guide, start)
         except KeyboardInterrupt:  # while waiting for HiGHS (a child process)
             if start is None:
-                raise
+                wall = time.perf_counter() - began
+                return Result("UNKNOWN", None, None, None, None, wall, ["stopped by Ctrl-C"])
             entries = with_reasons(scenario, case_options, start)
             return entries, "FEASIBLE", "interrupted", None, None, start_time
         if rounded is not None:
@@ -189,7 +192,9 @@ def _guided_start(
     """The guide LP's solution rounded, when it is back in time and beats ``start``."""
     from orplan.solver.firstplan import lp_rounded_plan, plan_cost
 
-    wait = GUIDE_SHARE * settings.time_limit - (time.perf_counter() - began)
+    # Without a start plan the rolling start needs its time if the LP is late: wait less.
+    share = GUIDE_SHARE if start is not None else COLD_GUIDE_SHARE
+    wait = share * settings.time_limit - (time.perf_counter() - began)
     done = guide.ready(max(0.0, wait))
     if done is None or not done.weights:
         return None
