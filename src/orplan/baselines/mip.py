@@ -78,10 +78,10 @@ from orplan.baselines.rule import fill
 from orplan.plan.model import Plan
 from orplan.scenario.model import Scenario
 
-__all__ = ["AssignmentMip", "build_mip", "mip_plan", "sequence_assignment", "solve_mip"]
+__all__ = ["AssignmentMip", "SparseLp", "build_mip", "mip_plan", "sequence_assignment", "solve_mip"]
 
 
-class _Lp:
+class SparseLp:
     """A MIP in HiGHS's row-wise sparse form, built one column and row at a time."""
 
     def __init__(self) -> None:
@@ -162,7 +162,7 @@ class AssignmentMip:
     def __init__(self, scenario: Scenario, options: Options) -> None:
         self.scenario = scenario
         self.options = options
-        self.lp = _Lp()
+        self.lp = SparseLp()
         self.x: dict[tuple[int, int], int] = {}
         self.y: dict[tuple[int, int, str], int] = {}
         self.overtime: dict[int, int] = {}

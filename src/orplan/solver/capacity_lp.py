@@ -40,60 +40,17 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from orplan.scenario.model import Scenario
 from orplan.solver.lp_bound import LpBound, LpOutcome
 from orplan.solver.objective import case_costs
 from orplan.solver.options import CaseOptions
-from orplan.solver.unavoidable import unavoidable_cost
+from orplan.solver.unavoidable import occupied_bed_cost
 
 __all__ = ["CAPACITY_LP_MAX_OPTIONS", "capacity_lp", "start_capacity_bound"]
 
 #: Above this many options even the capacity LP is skipped (the quarter's 4.96 M options
 #: would take several GB of arrays in the parent and the child).
 CAPACITY_LP_MAX_OPTIONS = 1_000_000
-
-
-class _Rows:
-    """A row-wise sparse LP grown one column and one row at a time."""
-
-    def __init__(self) -> None:
-        self.cost: list[float] = []
-        self.upper: list[float] = []
-        self.row_lower: list[float] = []
-        self.starts: list[int] = [0]
-        self.index: list[int] = []
-        self.value: list[float] = []
-
-    def column(self, cost: float, upper: float) -> int:
-        self.cost.append(cost)
-        self.upper.append(upper)
-        return len(self.cost) - 1
-
-    def row_at_least(self, terms: list[tuple[int, float]], lower: float) -> None:
-        for col, coefficient in terms:
-            self.index.append(col)
-            self.value.append(coefficient)
-        self.starts.append(len(self.index))
-        self.row_lower.append(lower)
-
-    def arrays(self, equal: set[int], offset: float) -> dict[str, Any]:
-        row_upper = np.full(len(self.row_lower), np.inf)
-        for row in equal:
-            row_upper[row] = self.row_lower[row]
-        return {
-            "cost": np.asarray(self.cost, dtype=float),
-            "lower": np.zeros(len(self.cost)),
-            "upper": np.asarray(self.upper, dtype=float),
-            "integer": [False] * len(self.cost),
-            "row_lower": np.asarray(self.row_lower, dtype=float),
-            "row_upper": row_upper,
-            "starts": np.asarray(self.starts, dtype=np.int32),
-            "index": np.asarray(self.index, dtype=np.int32),
-            "value": np.asarray(self.value, dtype=float),
-            "offset": float(offset),
-        }
 
 
 def capacity_lp(
@@ -114,11 +71,12 @@ def capacity_lp(
         The LP (:func:`orplan.baselines.highs_worker.solve_arrays` arrays, without
         ``options``) and the column of each (case index, session index) pair.
     """
+    # Imported here: baselines.mip -> board -> baselines.common imports orplan.solver.
+    from orplan.baselines.mip import SparseLp
+
     w = scenario.weights
-    lp = _Rows()
+    lp = SparseLp()
     pairs: dict[tuple[int, int], int] = {}
-    equal: set[int] = set()
-    offset = 0.0
     # Per session: (column, minutes with turnover, turnover) of each case that may use it.
     users: dict[int, list[tuple[int, int, int]]] = {}
     for entry in case_options:
@@ -127,35 +85,35 @@ def capacity_lp(
             continue  # no cost term at all (docs/rules.md)
         left_out, costs = case_costs(scenario, case, [o.day for o in entry.options])
         if not entry.options:
-            offset += left_out
+            lp.offset += left_out
             continue
         turnover = scenario.turnover_of(case)
         minutes = case.duration + turnover
         columns = []
         for option, cost in zip(entry.options, costs, strict=True):
-            col = lp.column(float(cost), 1.0)
+            col = lp.var(0.0, 1.0, float(cost))
             pairs[(entry.index, option.session)] = col
             users.setdefault(option.session, []).append((col, minutes, turnover))
             columns.append(col)
-        columns.append(lp.column(float(left_out), 0.0 if case.must_schedule else 1.0))
-        equal.add(len(lp.row_lower))
-        lp.row_at_least([(col, 1.0) for col in columns], 1.0)
+        columns.append(lp.var(0.0, 0.0 if case.must_schedule else 1.0, float(left_out)))
+        lp.row([(col, 1.0) for col in columns], 1.0, 1.0)
     for si, session in enumerate(scenario.sessions):
         length = session.close - session.open
         cases = users.get(si)
         if not cases:
-            offset += w.idle_minute * length
+            lp.offset += w.idle_minute * length
             continue
-        idle = lp.column(float(w.idle_minute), float(length))
-        lp.row_at_least([(idle, 1.0), *((col, float(m)) for col, m, _ in cases)], float(length))
+        idle = lp.var(0.0, float(length), float(w.idle_minute))
+        lp.row([(idle, 1.0), *((col, float(m)) for col, m, _ in cases)], float(length), math.inf)
         longest_turnover = max(t for _, _, t in cases)
-        overtime = lp.column(float(w.overtime_minute), float(session.overtime))
-        lp.row_at_least(
+        overtime = lp.var(0.0, float(session.overtime), float(w.overtime_minute))
+        lp.row(
             [(overtime, 1.0), *((col, -float(m)) for col, m, _ in cases)],
             float(-length - longest_turnover),
+            math.inf,
         )
-    offset += unavoidable_cost(scenario, case_options).beds
-    return lp.arrays(equal, offset), pairs
+    lp.offset += occupied_bed_cost(scenario)
+    return lp.to_arrays(), pairs
 
 
 def start_capacity_bound(

@@ -28,7 +28,7 @@ from orplan.scenario.model import Scenario
 from orplan.solver.objective import case_costs
 from orplan.solver.options import CaseOptions
 
-__all__ = ["Unavoidable", "decidable_gap", "unavoidable_cost"]
+__all__ = ["Unavoidable", "decidable_gap", "occupied_bed_cost", "unavoidable_cost"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,23 @@ def unavoidable_cost(scenario: Scenario, case_options: list[CaseOptions]) -> Una
     idle = w.idle_minute * sum(
         s.close - s.open for si, s in enumerate(scenario.sessions) if si not in usable
     )
+    return Unavoidable(cases=cases, idle=idle, beds=occupied_bed_cost(scenario))
+
+
+def occupied_bed_cost(scenario: Scenario) -> int:
+    """The bed-peak cost of the beds occupied before the plan: each site's highest day.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+
+    Returns
+    -------
+    int
+        A floor of the bed-peak term in every plan (cost units).
+    """
+    w = scenario.weights
     beds = 0
     if w.bed_peak and scenario.beds:
         dates = scenario.dates()
@@ -84,7 +101,7 @@ def unavoidable_cost(scenario: Scenario, case_options: list[CaseOptions]) -> Una
             units = [u for u in scenario.beds if u.site == site]
             beds += max(sum(u.occupied.get(d, 0) for u in units) for d in dates)
         beds *= w.bed_peak
-    return Unavoidable(cases=cases, idle=idle, beds=beds)
+    return beds
 
 
 def decidable_gap(objective: float | None, bound: float | None, unavoidable: float) -> float | None:
