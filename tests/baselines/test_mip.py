@@ -70,3 +70,34 @@ def test_random_clinical_scenarios_give_valid_plans(data: dict[str, Any], repair
     assert result.valid, result.report.summary()
     if result.bound is not None and result.objective is not None:
         assert result.bound <= result.objective + 1e-6
+
+
+def _choice_row_lower(mip: Any, ci: int) -> float:
+    """Lower bound of the row that says case ``ci`` is scheduled at most (or exactly) once."""
+    cols = {x for (c, _s), x in mip.x.items() if c == ci}
+    lp = mip.lp
+    for r in range(lp.num_rows):
+        if set(lp.index[lp.starts[r] : lp.starts[r + 1]]) == cols:
+            return float(lp.row_lower[r])
+    raise AssertionError(f"no choice row for case {ci}")
+
+
+def test_pinned_cases_are_forced_in(small: Scenario) -> None:
+    """A pinned case is in every valid plan, so the relaxation schedules it exactly once;
+    the same case unpinned and not mandatory may be left out."""
+    mip = build_mip(small)
+    ci = next(
+        i for i, c in enumerate(small.cases) if not c.mandatory and mip.options[i] and not c.pinned
+    )
+    assert _choice_row_lower(mip, ci) == 0.0
+    data = small.model_dump(mode="json", exclude_none=True)
+    session = small.sessions[mip.options[ci][0][0]]
+    data["cases"][ci]["pinned"] = {
+        "theatre": session.theatre,
+        "date": session.date.isoformat(),
+        "start": f"{session.open // 60:02d}:{session.open % 60:02d}",
+    }
+    pinned = scenario_from_dict(data)
+    assert pinned.cases[ci].must_schedule
+    forced = build_mip(pinned)
+    assert _choice_row_lower(forced, ci) == 1.0

@@ -9,7 +9,7 @@ it (only when *c* has several possible surgeons in *s*).
 
 .. math::
 
-    \sum_s x_{cs} \le 1 \;(= 1 \text{ if mandatory}), \qquad \sum_g y_{csg} = x_{cs}
+    \sum_s x_{cs} \le 1 \;(= 1 \text{ if it must be scheduled}), \qquad \sum_g y_{csg} = x_{cs}
 
     \sum_c (d_c + t_c)\, x_{cs} \le (close_s - open_s) + ot_s + \max_c t_c
         \quad \text{(session capacity; the last turnover may run past the end)}
@@ -232,7 +232,9 @@ class AssignmentMip:
                 if len(names) > 1:
                     lp.row([*((self.y[(ci, si, n)], 1.0) for n in names), (x, -1.0)], 0, 0)
             if row:
-                lower = 1.0 if case.mandatory else 0.0
+                # Every valid plan schedules a mandatory, pinned or windowed emergency case:
+                # forcing it in keeps the relaxation valid and lifts its bound.
+                lower = 1.0 if case.must_schedule else 0.0
                 lp.row(row, lower, 1.0)
 
         # sessions: capacity, overtime, idle
