@@ -84,6 +84,20 @@ def test_solve_reports_the_capacity_bound_where_the_lp_is_skipped(
     assert result.status == "OPTIMAL"  # the rule fills the session: the bound proves it
 
 
+def test_day_windows_get_the_capacity_lp_beside_the_assignment_lp() -> None:
+    """The day-window strategy runs the capacity LP even when the assignment LP runs too
+    (at the windows' size it may not end in time); both bounds are reported and the
+    capacity LP, a relaxation of it, is never above the assignment LP. The whole model on
+    the same scenario runs no capacity LP."""
+    scenario = one_session_of(10, None)
+    days = solve(scenario, SolveSettings(time_limit=5.0, workers=1, strategy="days"))
+    checked_plan(scenario, days)
+    assert "lp" in days.bounds and "capacity" in days.bounds
+    assert days.bounds["capacity"] <= days.bounds["lp"] + 1e-6
+    whole = solve(scenario, SolveSettings(time_limit=5.0, workers=1, strategy="whole"))
+    assert "capacity" not in whole.bounds
+
+
 def test_capacity_lp_skipped_for_size_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
     """Above its own option limit the capacity LP is skipped too, with a note."""
     monkeypatch.setattr(lp_bound, "LP_MAX_OPTIONS", 0)

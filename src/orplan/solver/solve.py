@@ -117,9 +117,12 @@ def solve(
     if settings.lp_bound and lp is None:
         lp = lp_skipped(size)  # a small whole model's LP skipped for size says so at once
     capacity = None
-    if settings.lp_bound and lp_skipped(size) is not None:
+    if settings.lp_bound and (lp_skipped(size) is not None or strategy == "days"):
         # The assignment LP is skipped for size; its session-capacity relaxation is small
-        # enough (hospital-month: 648,857 in 17 s, against the unavoidable 220,020).
+        # enough (hospital-month: 648,857 in 17 s, against the unavoidable 220,020). Day
+        # windows get it too: at their size the assignment LP may not end in its time
+        # (a two-week hospital, 119,395 options: no optimum in 30 s), and the windows
+        # start from its rounded plan.
         left = max(1.0, settings.time_limit - (time.perf_counter() - began))
         capacity = start_capacity_bound(scenario, case_options, left)
     benders = None
