@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from orplan.baselines.sparse_lp import SparseLp
 from orplan.scenario.model import Scenario
 from orplan.solver.lp_bound import LpBound, LpOutcome
 from orplan.solver.objective import case_costs
@@ -71,9 +72,6 @@ def capacity_lp(
         The LP (:func:`orplan.baselines.highs_worker.solve_arrays` arrays, without
         ``options``) and the column of each (case index, session index) pair.
     """
-    # Imported here: baselines.mip -> board -> baselines.common imports orplan.solver.
-    from orplan.baselines.mip import SparseLp
-
     w = scenario.weights
     lp = SparseLp()
     pairs: dict[tuple[int, int], int] = {}
