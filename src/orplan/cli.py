@@ -79,19 +79,11 @@ def _progress_printer(quiet: bool) -> Any:
     if quiet:
         return None
 
-    last: list[tuple[str, str]] = []
-
     def show(p: Any) -> None:
         gap = "   -  " if p.gap is None else f"{100 * p.gap:6.2f}%"
         bound = "-" if p.bound is None else f"{p.bound:,.0f}"
-        cost = f"{p.objective:>12,.0f}"
-        # The search re-reports a plan it adopts from another stage (e.g. the day windows
-        # taking the LP-rounded plan); a line the planner has already seen says nothing new.
-        if last and last[0] == (cost, bound):
-            return
-        last[:] = [(cost, bound)]
         print(
-            f"  {p.elapsed:7.1f}s  plan cost {cost}  bound {bound:>12}  gap {gap}",
+            f"  {p.elapsed:7.1f}s  plan cost {p.objective:>12,.0f}  bound {bound:>12}  gap {gap}",
             file=sys.stderr,
             flush=True,
         )

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from orplan.plan.io import load_plan, save_plan
 from tests.builders import DATA
 from tests.cli.test_bad_input import orplan
@@ -154,25 +152,3 @@ def test_solve_overtime_probability_flag(tmp_path: Path) -> None:
                  "--overtime-probability", "0.7")  # fmt: skip
     assert bad.returncode == 2 and "between 0 and 0.5" in bad.stderr
     assert not (tmp_path / "bad").exists()
-
-
-def test_progress_lines_that_repeat_the_last_are_not_printed(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """A report with the cost and bound of the line before prints nothing; a new cost, a new
-    bound, or the same cost after a different one, prints again."""
-    from orplan.cli import _progress_printer
-    from orplan.solver.settings import Progress
-
-    show = _progress_printer(quiet=False)
-    for p in [
-        Progress(1.0, 49_655.0, None, None),
-        Progress(1.5, 49_655.0, None, None),
-        Progress(2.0, 49_655.0, 36_005.0, 0.275),
-        Progress(2.5, 49_655.0, 36_005.0, 0.275),
-        Progress(3.0, 48_000.0, 36_005.0, 0.25),
-    ]:
-        show(p)
-    lines = capsys.readouterr().err.splitlines()
-    assert [line.split()[0] for line in lines] == ["1.0s", "2.0s", "3.0s"]
-    assert _progress_printer(quiet=True) is None

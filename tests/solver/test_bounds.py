@@ -223,6 +223,28 @@ def test_progress_shows_the_unavoidable_cost_when_the_search_bound_is_below_it()
     assert seen[0].gap == 0.5
 
 
+def test_progress_reports_that_repeat_the_last_are_not_passed_on() -> None:
+    """A report with the cost and bound of the one before is dropped (a plan a strategy
+    takes over from another stage is neither new nor better); a new cost, a new bound, or
+    the same cost after a different one, is passed on."""
+    from orplan.solver.settings import Progress
+    from orplan.solver.solve import _best_known
+
+    seen: list[Progress] = []
+    show = _best_known(seen.append, 0.0)
+    assert show is not None
+    for p in [
+        Progress(1.0, 49_655.0, None, None),
+        Progress(1.5, 49_655.0, None, None),
+        Progress(2.0, 49_655.0, 36_005.0, 0.275),
+        Progress(2.5, 49_655.0, 36_005.0, 0.275),
+        Progress(3.0, 48_000.0, 36_005.0, 0.25),
+    ]:
+        show(p)
+    assert [p.elapsed for p in seen] == [1.0, 2.0, 3.0]
+    assert _best_known(None, 0.0) is None
+
+
 def test_ctrl_c_does_not_wait_for_the_lp(monkeypatch: pytest.MonkeyPatch) -> None:
     """A search stopped by Ctrl-C returns its plan at once: the running LP is stopped, not
     waited for, and the note says why there is no LP bound."""

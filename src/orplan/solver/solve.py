@@ -178,18 +178,25 @@ def _best_known(
     """Progress with the best bound known, chosen by :func:`best_bound` as the final one is.
 
     CP-SAT's first bound can be far below zero on large models (docs/solver.md); the
-    unavoidable cost is valid from the start.
+    unavoidable cost is valid from the start. A report is passed on only when its cost or
+    bound differs from the last one passed on: the strategies re-report a plan they take
+    over from another stage (the day windows taking the LP-rounded plan), which is neither
+    a new plan nor a better bound.
     """
     if progress is None:
         return None
     report = progress
+    last: list[tuple[float | None, float | None]] = []
 
     def best(p: Progress) -> None:
-        if p.bound is None:
-            report(p)  # no bound from the search yet (e.g. the start plan): none is shown
+        if p.bound is not None:
+            _, bound = best_bound({"cpsat": p.bound, "unavoidable": unavoidable})
+            p = replace(p, bound=bound, gap=relative_gap(p.objective, bound))
+        # (no bound from the search yet, e.g. the start plan: none is shown)
+        if last and last[0] == (p.objective, p.bound):
             return
-        _, bound = best_bound({"cpsat": p.bound, "unavoidable": unavoidable})
-        report(replace(p, bound=bound, gap=relative_gap(p.objective, bound)))
+        last[:] = [(p.objective, p.bound)]
+        report(p)
 
     return best
 
